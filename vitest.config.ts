@@ -1,0 +1,30 @@
+import { defineConfig } from "vitest/config";
+
+// Two projects:
+// - unit: pure logic, constructs and synthesized stacks, the proxy against in-process servers. No external services.
+// - rgw: integration tests against a real single-node Ceph RGW on 127.0.0.1, started once by the global setup
+//   (scripts/ceph-rgw/up.sh installs Debian's ceph packages when missing). Files are named *.rgw.test.ts.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/**/*.rgw.test.ts", "node_modules/**"],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: "rgw",
+          include: ["test/**/*.rgw.test.ts"],
+          globalSetup: ["test/support/rgw.global-setup.ts"],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+        },
+      },
+    ],
+  },
+});
