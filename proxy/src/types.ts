@@ -1,0 +1,28 @@
+/** Options of the S3 compatibility proxy. Built from the environment by `loadProxyOptions` (config.ts). */
+
+/** What the proxy does with SSE-S3 request headers (`x-amz-server-side-encryption`). */
+export type SsePolicy = "strip" | "reject" | "passthrough";
+
+export interface Credentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+export interface ProxyOptions {
+  /** Address to listen on. Port 0 picks a free port (read it back from the running proxy). */
+  readonly listen: { readonly host: string; readonly port: number };
+  /** The real S3 endpoint, e.g. `http://rook-ceph-rgw-store.rook-ceph.svc:80`. Requests go to it path-style. */
+  readonly upstreamUrl: URL;
+  /** Region used to sign upstream requests. @default "us-east-1" */
+  readonly upstreamRegion: string;
+  /** Credentials the proxy signs upstream requests with. Never logged, never returned to clients. */
+  readonly upstreamCredentials: Credentials;
+  /** Credentials clients sign with; the proxy verifies every request against them. */
+  readonly clientCredentials: Credentials;
+  /** Buckets clients may reach. Every other bucket (and ListBuckets) gets AccessDenied. */
+  readonly buckets: readonly string[];
+  /** SSE-S3 policy. @default "strip" */
+  readonly sse: SsePolicy;
+  /** Largest allowed clock skew between client and proxy, in milliseconds. @default 900_000 (15 minutes) */
+  readonly maxClockSkewMs: number;
+}
