@@ -1,0 +1,130 @@
+import { z } from "zod";
+import { ENDPOINT_PROFILES } from "./bucket.ts";
+import { CONVEX_RELEASE_PATTERN, DEFAULT_CONVEX_RELEASE, NODE_IMAGE } from "./images.ts";
+import { DNS_LABEL } from "./names.ts";
+import { STORAGE_MODES } from "./storage.ts";
+
+/**
+ * The workspace configuration file (YAML), as a zod schema. Every default lives here, once. Each rule's message
+ * is the fix the user should apply; the loader adds the field and the value.
+ */
+
+/** Coder's workspace-name rule: letters, digits and single hyphens, at most 32 characters. */
+export const WORKSPACE_NAME = /^[a-zA-Z0-9](-?[a-zA-Z0-9])*$/;
+const WORKSPACE_NAME_MAX = 32;
+const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|[KMGTPE]i?)?$/;
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+const quantity = (example: string) => z.string().regex(QUANTITY, { error: `use a Kubernetes quantity such as "${example}"` });
+
+const resources = (cpu: string, memory: string, cpuLimit: string, memoryLimit: string) =>
+  z
+    .strictObject({
+      requests: z
+        .strictObject({ cpu: quantity(cpu).default(cpu), memory: quantity(memory).default(memory) })
+        .prefault({}),
+      limits: z
+        .strictObject({ cpu: quantity(cpuLimit).default(cpuLimit), memory: quantity(memoryLimit).default(memoryLimit) })
+        .prefault({}),
+    })
+    .prefault({});
+
+const bucketName = z.string().regex(BUCKET_NAME, { error: "use an S3 bucket name: 3-63 lower-case letters, digits, '.' or '-'" });
+
+const objectBucketClaim = z.strictObject({
+  kind: z.literal("objectBucketClaim"),
+  storageClassName: z.string().min(1, { error: "name the bucket StorageClass, e.g. 'rook-ceph-bucket'" }).default("rook-ceph-bucket"),
+  maxSize: z.string().regex(/^[0-9]+(\.[0-9]+)?([KMGTPE]i?)?$/, { error: 'use a quantity string such as "2G" or "500Mi"' }).optional(),
+  maxObjects: z.string().regex(/^[1-9][0-9]*$/, { error: 'use a positive whole number as a string, e.g. "1000"' }).optional(),
+});
+
+const externalBucket = z.strictObject({
+  kind: z.literal("external"),
+  endpoint: z.string().regex(/^https?:\/\/[^/\s]+\/?$/, { error: "use an http:// or https:// URL with a host and no path, e.g. https://s3.example.com" }),
+  bucketName,
+  credentialsSecretName: z.string().regex(DNS_LABEL, { error: "name a Kubernetes Secret in the workspace namespace (lower-case, digits, '-')" }),
+  accessKeyIdKey: z.string().min(1).default("AWS_ACCESS_KEY_ID"),
+  secretAccessKeyKey: z.string().min(1).default("AWS_SECRET_ACCESS_KEY"),
+  profile: z.enum(ENDPOINT_PROFILES as [string, ...string[]], { error: `use one of ${ENDPOINT_PROFILES.join(", ")}` }).default("rgw"),
+});
+
+const minioBucket = z.strictObject({
+  kind: z.literal("minio"),
+  bucketName: bucketName.default("convex"),
+});
+
+export const workspaceConfigSchema = z.strictObject({
+  workspace: z.strictObject({
+    name: z
+      .string({ error: "set the workspace name (WORKSPACE_NAME or workspace.name)" })
+      .max(WORKSPACE_NAME_MAX, { error: `use at most ${WORKSPACE_NAME_MAX} characters` })
+      .regex(WORKSPACE_NAME, { error: "use letters, digits and single hyphens, starting and ending with a letter or digit (Coder's rule), e.g. alice-dev" }),
+    namespace: z
+      .string()
+      .max(63, { error: "use at most 63 characters" })
+      .regex(DNS_LABEL, { error: "use a Kubernetes namespace name: lower-case letters, digits and '-', e.g. convex" })
+      .default("convex"),
+  }),
+  convex: z
+    .strictObject({
+      release: z
+        .string()
+        .regex(CONVEX_RELEASE_PATTERN, { error: "use a full 40-character commit SHA from the convex-backend release tags (never 'latest')" })
+        .default(DEFAULT_CONVEX_RELEASE),
+      instanceName: z
+        .string()
+        .max(63, { error: "use at most 63 characters" })
+        .regex(DNS_LABEL, { error: "use lower-case letters, digits and '-' (it prefixes every S3 key and the admin key)" })
+        .optional(),
+      dataVolume: z
+        .strictObject({
+          size: quantity("10Gi").default("10Gi"),
+          storageClassName: z.string().min(1).optional(),
+        })
+        .prefault({}),
+      disableBeacon: z.boolean({ error: "use true or false (unquoted)" }).default(false),
+      redactLogsToClient: z.boolean({ error: "use true or false (unquoted)" }).default(false),
+      doNotRequireSsl: z.boolean({ error: "use true or false (unquoted)" }).default(false),
+      backendResources: resources("250m", "512Mi", "2", "4Gi"),
+      dashboardResources: resources("50m", "128Mi", "500m", "512Mi"),
+      /** Seconds the backend gets to drain after SIGINT before it is killed. */
+      stopGracePeriodSeconds: z.number().int().min(5).max(3600).default(30),
+    })
+    .prefault({}),
+  urls: z
+    .strictObject({
+      cloudOrigin: z.string().optional(),
+      siteOrigin: z.string().optional(),
+      dashboardUrl: z.string().optional(),
+    })
+    .prefault({}),
+  ingress: z
+    .strictObject({
+      className: z.string().min(1).optional(),
+      apiHost: z.string().regex(HOST, { error: "use a DNS host name, e.g. api.alice.example.com" }),
+      siteHost: z.string().regex(HOST, { error: "use a DNS host name, e.g. site.alice.example.com" }),
+      dashboardHost: z.string().regex(HOST, { error: "use a DNS host name, e.g. dashboard.alice.example.com" }),
+      tlsSecretName: z.string().regex(DNS_LABEL, { error: "name a kubernetes.io/tls Secret in the workspace namespace" }).optional(),
+      annotations: z.record(z.string(), z.string()).default({}),
+    })
+    .optional(),
+  storage: z
+    .strictObject({
+      mode: z.enum(STORAGE_MODES as [string, ...string[]], { error: `use one of ${STORAGE_MODES.join(", ")}` }).default("local"),
+      region: z.string().min(1, { error: "use any non-empty region string, e.g. us-east-1" }).default("us-east-1"),
+      bucket: z.discriminatedUnion("kind", [objectBucketClaim, externalBucket, minioBucket], {
+        error: "set kind to objectBucketClaim, external or minio",
+      }).optional(),
+      proxy: z
+        .strictObject({
+          sse: z.enum(["strip", "reject", "passthrough"], { error: "use strip, reject or passthrough" }).default("strip"),
+          image: z.string().min(1).default(NODE_IMAGE),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+});
+
+export type WorkspaceConfigInput = z.input<typeof workspaceConfigSchema>;
+export type WorkspaceConfig = z.output<typeof workspaceConfigSchema>;

@@ -1,0 +1,164 @@
+import { backendEnvironment, PROXY_PORT } from "./backend-env.ts";
+import { Bucket, type AnyBucket, type EndpointProfile } from "./bucket.ts";
+import type { WorkspaceConfig } from "./config-schema.ts";
+import type { EnvEntry } from "./env.ts";
+import { ConfigError, showValue, type ConfigIssue } from "./errors.ts";
+import { convexImages } from "./images.ts";
+import type { LabelContext } from "./labels.ts";
+import { dnsName, workspaceNames, type WorkspaceNames } from "./names.ts";
+import { proxyEnvironment } from "./proxy-env.ts";
+import { Storage, type AnyStorage, type SsePolicy, type StorageModeName } from "./storage.ts";
+import { ingressUrls, trimOrigin, urlIssues, type WorkspaceUrls } from "./urls.ts";
+
+/** Where the workspace runs. Decides the default bucket and how services are addressed. */
+export type Target = "kubernetes" | "docker";
+
+/** Compute resources of one container, as Kubernetes quantities. */
+export interface ResourceSpec {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+/**
+ * Everything the constructs need for one workspace, resolved once from a validated configuration: names, URLs,
+ * storage, and the exact container environments. Pure data; no CDKTF.
+ */
+export interface WorkspacePlan {
+  readonly target: Target;
+  readonly workspace: string;
+  readonly namespace: string;
+  readonly names: WorkspaceNames;
+  readonly labels: LabelContext;
+  readonly release: string;
+  readonly images: { readonly backend: string; readonly dashboard: string; readonly proxy: string };
+  readonly instanceName: string;
+  readonly storage: AnyStorage;
+  readonly region: string;
+  readonly urls: WorkspaceUrls;
+  readonly ingress?: WorkspaceConfig["ingress"];
+  readonly dataVolume: { readonly size: string; readonly storageClassName?: string };
+  readonly backendResources: ResourceSpec;
+  readonly dashboardResources: ResourceSpec;
+  readonly stopGracePeriodSeconds: number;
+  /** The backend's environment, in order. */
+  readonly backendEnv: readonly EnvEntry[];
+  /** The S3 proxy's environment; present only in `proxied` mode. */
+  readonly proxyEnv?: readonly EnvEntry[];
+  /** The proxy's URL as the backend reaches it; present only in `proxied` mode. */
+  readonly proxyEndpoint?: string;
+}
+
+/** Local URLs for a workspace reached through `kubectl port-forward` or Docker's published ports. */
+export const LOCAL_URLS: WorkspaceUrls = {
+  cloudOrigin: "http://127.0.0.1:3210",
+  siteOrigin: "http://127.0.0.1:3211",
+  dashboardUrl: "http://127.0.0.1:6791",
+};
+
+export interface PlanOptions {
+  readonly target: Target;
+  /** Endpoint of the workspace's MinIO (Docker target). */
+  readonly minioEndpoint?: string;
+  /** URLs to use when the configuration names none. @default LOCAL_URLS, or the Ingress hosts when an Ingress is set */
+  readonly defaultUrls?: WorkspaceUrls;
+}
+
+/** Resolves a validated configuration into a plan; throws ConfigError listing every cross-field problem. */
+export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): WorkspacePlan {
+  const issues: ConfigIssue[] = [];
+  const workspace = config.workspace.name.toLowerCase();
+  const names = workspaceNames(workspace);
+  const release = config.convex.release;
+  const instanceName = config.convex.instanceName ?? dnsName(["convex", workspace]);
+
+  const bucket = resolveBucket(config, options.target, issues);
+  const storage = buildStorage(config.storage.mode as StorageModeName, bucket, config.storage.proxy.sse as SsePolicy);
+
+  const base = options.defaultUrls ?? (config.ingress ? ingressUrls({ ...config.ingress, tls: config.ingress.tlsSecretName !== undefined }) : LOCAL_URLS);
+  const urls: WorkspaceUrls = {
+    cloudOrigin: trimOrigin(config.urls.cloudOrigin ?? base.cloudOrigin),
+    siteOrigin: trimOrigin(config.urls.siteOrigin ?? base.siteOrigin),
+    dashboardUrl: trimOrigin(config.urls.dashboardUrl ?? base.dashboardUrl),
+  };
+  issues.push(...urlIssues(urls, "urls"));
+  if (issues.length > 0) throw new ConfigError(issues);
+
+  const proxyEndpoint = storage.mode === "proxied" ? proxyUrl(options.target, names, config.workspace.namespace) : undefined;
+  const backendEnv = backendEnvironment({
+    instanceName,
+    cloudOrigin: urls.cloudOrigin,
+    siteOrigin: urls.siteOrigin,
+    storage,
+    region: config.storage.region,
+    proxyEndpoint,
+    minioEndpoint: options.minioEndpoint,
+    flags: {
+      disableBeacon: config.convex.disableBeacon,
+      redactLogsToClient: config.convex.redactLogsToClient,
+      doNotRequireSsl: config.convex.doNotRequireSsl,
+    },
+  });
+  const proxyEnv =
+    storage.mode === "proxied" ? proxyEnvironment({ storage, region: config.storage.region, minioEndpoint: options.minioEndpoint }) : undefined;
+
+  return {
+    target: options.target,
+    workspace,
+    namespace: config.workspace.namespace,
+    names,
+    labels: { workspace, release },
+    release,
+    images: { ...convexImages(release), proxy: config.storage.proxy.image },
+    instanceName,
+    storage,
+    region: config.storage.region,
+    urls,
+    ingress: config.ingress,
+    dataVolume: config.convex.dataVolume,
+    backendResources: config.convex.backendResources,
+    dashboardResources: config.convex.dashboardResources,
+    stopGracePeriodSeconds: config.convex.stopGracePeriodSeconds,
+    backendEnv,
+    proxyEnv,
+    proxyEndpoint,
+  };
+}
+
+function buildStorage(mode: StorageModeName, bucket: AnyBucket, sse: SsePolicy): AnyStorage {
+  switch (mode) {
+    case "local":
+      return Storage.local();
+    case "s3":
+      return Storage.s3(bucket);
+    case "proxied":
+      return Storage.proxied(bucket, { sse });
+  }
+}
+
+/** The bucket the configuration names, or the target's default: a Rook claim on Kubernetes, MinIO on Docker. */
+function resolveBucket(config: WorkspaceConfig, target: Target, issues: ConfigIssue[]): AnyBucket {
+  const spec = config.storage.bucket;
+  if (spec === undefined) return target === "kubernetes" ? Bucket.objectBucketClaim() : Bucket.minio();
+  if (spec.kind === "minio" && target === "kubernetes") {
+    issues.push({ field: "storage.bucket.kind", value: showValue(spec.kind), fix: "MinIO buckets are for the Docker target; on Kubernetes use objectBucketClaim or external" });
+    return Bucket.objectBucketClaim();
+  }
+  if (spec.kind === "objectBucketClaim" && target === "docker") {
+    issues.push({ field: "storage.bucket.kind", value: showValue(spec.kind), fix: "ObjectBucketClaims need Rook on Kubernetes; on Docker use minio or external" });
+    return Bucket.minio();
+  }
+  switch (spec.kind) {
+    case "objectBucketClaim":
+      return Bucket.objectBucketClaim(spec);
+    case "external":
+      return Bucket.external({ ...spec, profile: spec.profile as EndpointProfile });
+    case "minio":
+      return Bucket.minio(spec);
+  }
+}
+
+/** The proxy's URL as the backend reaches it: the Service DNS name on Kubernetes, the container name on Docker. */
+function proxyUrl(target: Target, names: WorkspaceNames, namespace: string): string {
+  const host = target === "kubernetes" ? `${names.of("s3-proxy")}.${namespace}.svc` : names.of("s3-proxy");
+  return `http://${host}:${PROXY_PORT}`;
+}
