@@ -81,6 +81,8 @@ export const workspaceConfigSchema = z.strictObject({
         .strictObject({
           size: quantity("10Gi").default("10Gi"),
           storageClassName: z.string().min(1).optional(),
+          /** Refuse `destroy` of the data volume (Terraform prevent_destroy). */
+          protect: z.boolean({ error: "use true or false (unquoted)" }).default(true),
         })
         .prefault({}),
       disableBeacon: z.boolean({ error: "use true or false (unquoted)" }).default(false),

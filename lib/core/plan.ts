@@ -36,7 +36,7 @@ export interface WorkspacePlan {
   readonly region: string;
   readonly urls: WorkspaceUrls;
   readonly ingress?: WorkspaceConfig["ingress"];
-  readonly dataVolume: { readonly size: string; readonly storageClassName?: string };
+  readonly dataVolume: { readonly size: string; readonly storageClassName?: string; readonly protect: boolean };
   readonly backendResources: ResourceSpec;
   readonly dashboardResources: ResourceSpec;
   readonly stopGracePeriodSeconds: number;

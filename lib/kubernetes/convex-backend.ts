@@ -1,0 +1,142 @@
+import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1/index.js";
+import { PersistentVolumeClaimV1 } from "@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1/index.js";
+import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1/index.js";
+import { Construct } from "constructs";
+import type { EnvEntry } from "../core/env.ts";
+import type { ResourceSpec } from "../core/plan.ts";
+import { kubernetesEnv, type RefSources } from "./env.ts";
+import { httpProbe } from "./probes.ts";
+
+/** The backend's ports: API and WebSocket, and HTTP actions. Fixed by the image's run_backend.sh. */
+export const BACKEND_API_PORT = 3210;
+export const BACKEND_SITE_PORT = 3211;
+/** Where the image keeps its SQLite database, credentials and local files. */
+export const DATA_MOUNT_PATH = "/convex/data";
+
+/**
+ * The backend only stops cleanly on SIGINT; as PID 1 without a SIGTERM handler it ignores the SIGTERM Kubernetes
+ * sends. This preStop hook sends SIGINT itself (works on every cluster version, unlike `lifecycle.stopSignal`),
+ * then waits for the process to finish draining within the grace period.
+ */
+export const SIGINT_PRESTOP = ["/bin/sh", "-c", "kill -INT 1; while kill -0 1 2>/dev/null; do sleep 1; done"];
+
+export interface ConvexBackendProps {
+  /** Deployment, Service and container name. */
+  readonly name: string;
+  /** Name of the PersistentVolumeClaim mounted at /convex/data. */
+  readonly dataVolumeName: string;
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+  readonly selectorLabels: Record<string, string>;
+  /** Full image reference, pinned to a release. */
+  readonly image: string;
+  /** The backend's environment from the core (backendEnvironment), in order. */
+  readonly env: readonly EnvEntry[];
+  /** Cluster objects that hold the referenced values. */
+  readonly refSources: RefSources;
+  readonly resources: ResourceSpec;
+  /** Size of the data volume, e.g. "10Gi". Growing it later resizes in place where the StorageClass allows. */
+  readonly dataVolumeSize: string;
+  /** StorageClass of the data volume. @default - the cluster's default StorageClass */
+  readonly dataVolumeStorageClassName?: string;
+  /** Seconds the backend gets to drain after SIGINT before it is killed. */
+  readonly stopGracePeriodSeconds: number;
+  /**
+   * Refuse `terraform destroy` of the data volume (Terraform `prevent_destroy`). Coder templates turn it off:
+   * there the volume must go with the workspace. @default true
+   */
+  readonly protectDataVolume?: boolean;
+  /**
+   * Wait for the rollout on apply. Coder templates turn it off so a workspace build does not block on first boot.
+   * @default true
+   */
+  readonly waitForRollout?: boolean;
+  /** Terraform `count` of the compute (Deployment), e.g. Coder's start_count. @default - always created */
+  readonly computeCount?: number;
+}
+
+/**
+ * A self-hosted Convex backend: a single-writer Deployment (1 replica, Recreate: SQLite on a ReadWriteOnce volume
+ * never has two writers), its data volume, and a Service with the API (3210) and site (3211) ports.
+ * The data volume is separate from the compute and survives redeploys; no configuration change replaces it.
+ */
+export class ConvexBackend extends Construct {
+  readonly deployment: DeploymentV1;
+  readonly service: ServiceV1;
+  readonly dataVolume: PersistentVolumeClaimV1;
+  /** In-cluster URL of the API. */
+  readonly serviceUrl: string;
+
+  constructor(scope: Construct, id: string, props: ConvexBackendProps) {
+    super(scope, id);
+    const protect = props.protectDataVolume ?? true;
+
+    this.dataVolume = new PersistentVolumeClaimV1(this, "Data", {
+      metadata: { name: props.dataVolumeName, namespace: props.namespace, labels: props.labels },
+      spec: {
+        accessModes: ["ReadWriteOnce"],
+        storageClassName: props.dataVolumeStorageClassName,
+        resources: { requests: { storage: props.dataVolumeSize } },
+      },
+      // WaitForFirstConsumer classes bind only when the pod is scheduled.
+      waitUntilBound: false,
+      lifecycle: {
+        preventDestroy: protect,
+        // Changing these would replace the claim (and delete the data); keep the existing claim instead.
+        ignoreChanges: ["spec[0].storage_class_name", "spec[0].access_modes"],
+      },
+    });
+
+    this.deployment = new DeploymentV1(this, "Resource", {
+      count: props.computeCount,
+      metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
+      waitForRollout: props.waitForRollout ?? true,
+      spec: {
+        replicas: "1",
+        strategy: { type: "Recreate" },
+        selector: { matchLabels: props.selectorLabels },
+        template: {
+          metadata: { labels: props.labels },
+          spec: {
+            terminationGracePeriodSeconds: props.stopGracePeriodSeconds,
+            securityContext: { seccompProfile: { type: "RuntimeDefault" } },
+            container: [
+              {
+                name: "backend",
+                image: props.image,
+                port: [
+                  { name: "api", containerPort: BACKEND_API_PORT },
+                  { name: "site", containerPort: BACKEND_SITE_PORT },
+                ],
+                env: kubernetesEnv(props.env, props.refSources),
+                volumeMount: [{ name: "data", mountPath: DATA_MOUNT_PATH }],
+                // First boot initializes the database and storage before the listener binds: allow 10 minutes.
+                startupProbe: httpProbe("/version", BACKEND_API_PORT, 5, 120),
+                readinessProbe: httpProbe("/version", BACKEND_API_PORT, 10, 3),
+                livenessProbe: httpProbe("/version", BACKEND_API_PORT, 20, 6),
+                lifecycle: { preStop: [{ exec: { command: SIGINT_PRESTOP } }] },
+                resources: { requests: { ...props.resources.requests }, limits: { ...props.resources.limits } },
+                // The image's binaries are mode 744 and owned by root: it must run as root, without escalation.
+                securityContext: { allowPrivilegeEscalation: false },
+              },
+            ],
+            volume: [{ name: "data", persistentVolumeClaim: { claimName: this.dataVolume.metadata.name } }],
+          },
+        },
+      },
+    });
+
+    this.service = new ServiceV1(this, "Service", {
+      metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
+      spec: {
+        type: "ClusterIP",
+        selector: props.selectorLabels,
+        port: [
+          { name: "api", port: BACKEND_API_PORT, targetPort: String(BACKEND_API_PORT) },
+          { name: "site", port: BACKEND_SITE_PORT, targetPort: String(BACKEND_SITE_PORT) },
+        ],
+      },
+    });
+    this.serviceUrl = `http://${props.name}.${props.namespace}.svc:${BACKEND_API_PORT}`;
+  }
+}

@@ -1,0 +1,89 @@
+import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1/index.js";
+import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1/index.js";
+import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1/index.js";
+import { Construct } from "constructs";
+import { createHash } from "node:crypto";
+import { PROXY_PORT } from "../core/backend-env.ts";
+import type { EnvEntry } from "../core/env.ts";
+import { PROXY_BUNDLE_DIR, PROXY_BUNDLE_FILE } from "../proxy-bundle.ts";
+import { kubernetesEnv, type RefSources } from "./env.ts";
+import { httpProbe } from "./probes.ts";
+
+/** The `node` user of the official Node images. */
+const NODE_UID = "1000";
+
+export interface S3ProxyProps {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+  readonly selectorLabels: Record<string, string>;
+  /** A stock Node image, pinned (see lib/core/images.ts). */
+  readonly image: string;
+  /** The proxy bundle (one ESM file); mounted from a ConfigMap. */
+  readonly bundle: string;
+  /** The proxy's environment from the core (proxyEnvironment). */
+  readonly env: readonly EnvEntry[];
+  readonly refSources: RefSources;
+  /** Pods behind the Service; the proxy keeps no per-upload state, so any number works. @default 1 */
+  readonly replicas?: number;
+  /** Wait for the rollout on apply. @default true */
+  readonly waitForRollout?: boolean;
+  /** Terraform `count`, e.g. Coder's start_count. @default - always created */
+  readonly computeCount?: number;
+}
+
+/**
+ * The per-workspace S3 compatibility proxy: the bundle in a ConfigMap, run by a stock Node image as non-root with a
+ * read-only root filesystem, behind a ClusterIP Service on 8333. Upstream keys come from the bucket's Secret by
+ * reference; the keys the backend signs with come from the workspace's proxy-credentials Secret.
+ */
+export class S3Proxy extends Construct {
+  readonly deployment: DeploymentV1;
+  readonly service: ServiceV1;
+  readonly bundleConfigMap: ConfigMapV1;
+
+  constructor(scope: Construct, id: string, props: S3ProxyProps) {
+    super(scope, id);
+    this.bundleConfigMap = new ConfigMapV1(this, "Bundle", {
+      metadata: { name: `${props.name}-bundle`.slice(0, 63), namespace: props.namespace, labels: props.labels },
+      data: { [PROXY_BUNDLE_FILE]: props.bundle },
+    });
+    // A new bundle rolls the pods (ConfigMap changes do not restart them by themselves).
+    const bundleHash = createHash("sha256").update(props.bundle).digest("hex").slice(0, 16);
+    this.deployment = new DeploymentV1(this, "Resource", {
+      count: props.computeCount,
+      metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
+      waitForRollout: props.waitForRollout ?? true,
+      spec: {
+        replicas: String(props.replicas ?? 1),
+        selector: { matchLabels: props.selectorLabels },
+        template: {
+          metadata: { labels: props.labels, annotations: { "convex-workspace/bundle-sha256": bundleHash } },
+          spec: {
+            automountServiceAccountToken: false,
+            securityContext: { runAsNonRoot: true, runAsUser: NODE_UID, runAsGroup: NODE_UID, seccompProfile: { type: "RuntimeDefault" } },
+            container: [
+              {
+                name: "s3-proxy",
+                image: props.image,
+                command: ["node", `${PROXY_BUNDLE_DIR}/${PROXY_BUNDLE_FILE}`],
+                port: [{ name: "s3", containerPort: PROXY_PORT }],
+                env: kubernetesEnv(props.env, props.refSources),
+                volumeMount: [{ name: "bundle", mountPath: PROXY_BUNDLE_DIR, readOnly: true }],
+                readinessProbe: httpProbe("/readyz", PROXY_PORT, 10, 3),
+                livenessProbe: httpProbe("/healthz", PROXY_PORT, 20, 3),
+                resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "1", memory: "256Mi" } },
+                securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+              },
+            ],
+            volume: [{ name: "bundle", configMap: { name: this.bundleConfigMap.metadata.name } }],
+          },
+        },
+      },
+    });
+    this.service = new ServiceV1(this, "Service", {
+      metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
+      spec: { type: "ClusterIP", selector: props.selectorLabels, port: [{ name: "s3", port: PROXY_PORT, targetPort: String(PROXY_PORT) }] },
+    });
+  }
+}

@@ -1,0 +1,26 @@
+import { App } from "cdktf";
+import { loadWorkspaceConfig } from "./lib/core/config.ts";
+import { ConfigError } from "./lib/core/errors.ts";
+import { planWorkspace } from "./lib/core/plan.ts";
+import { KUBERNETES_STACK_ID, WorkspaceKubernetesStack } from "./stacks/workspace-kubernetes.ts";
+
+/**
+ * The CDKTF app: one workspace, described by config/workspace.example.yaml (or WORKSPACE_CONFIG) and the
+ * WORKSPACE_NAME / NAMESPACE / STORAGE_MODE / CONVEX_RELEASE environment variables.
+ */
+function main(): void {
+  const app = new App();
+  const config = loadWorkspaceConfig();
+  new WorkspaceKubernetesStack(app, KUBERNETES_STACK_ID, { plan: planWorkspace(config, { target: "kubernetes" }) });
+  app.synth();
+}
+
+try {
+  main();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}

@@ -1,0 +1,154 @@
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider/index.js";
+import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
+import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { resolve } from "node:path";
+import type { Construct } from "constructs";
+import { selectorLabels, workspaceLabels } from "../lib/core/labels.ts";
+import type { WorkspacePlan } from "../lib/core/plan.ts";
+import { BACKEND_API_PORT, BACKEND_SITE_PORT, ConvexBackend } from "../lib/kubernetes/convex-backend.ts";
+import { ConvexDashboard, DASHBOARD_PORT } from "../lib/kubernetes/convex-dashboard.ts";
+import { ConvexIngress } from "../lib/kubernetes/convex-ingress.ts";
+import type { RefSources } from "../lib/kubernetes/env.ts";
+import {
+  INSTANCE_SECRET_KEY,
+  InstanceSecret,
+  PROXY_ACCESS_KEY_ID_KEY,
+  PROXY_SECRET_ACCESS_KEY_KEY,
+  ProxyCredentials,
+} from "../lib/kubernetes/generated-secret.ts";
+import { ObjectBucketClaim } from "../lib/kubernetes/object-bucket-claim.ts";
+import { S3Proxy } from "../lib/kubernetes/s3-proxy.ts";
+import { proxyBundle } from "../lib/proxy-bundle.ts";
+
+/** The stack id other tools deploy by: `cdktf deploy workspace-kubernetes`. */
+export const KUBERNETES_STACK_ID = "workspace-kubernetes";
+
+export interface WorkspaceKubernetesStackProps {
+  readonly plan: WorkspacePlan;
+  /**
+   * Local state file. One per workspace, so deploying a second workspace never plans to replace the first.
+   * @default "terraform.workspace-kubernetes.<namespace>.<workspace>.tfstate" in the current directory
+   */
+  readonly stateFile?: string;
+}
+
+/**
+ * One workspace's Convex on Kubernetes: the backend with its data volume and generated instance secret, the
+ * dashboard, and what the storage mode needs — nothing for `local`; a Rook ObjectBucketClaim for `s3`; the claim,
+ * the S3 proxy and its generated credentials for `proxied` — plus an Ingress when hosts are configured.
+ *
+ * Construct ids are a contract: a renamed id is a destroy-and-recreate in Terraform.
+ */
+export class WorkspaceKubernetesStack extends TerraformStack {
+  readonly backend: ConvexBackend;
+  readonly dashboard: ConvexDashboard;
+  readonly bucketClaim?: ObjectBucketClaim;
+  readonly proxy?: S3Proxy;
+
+  constructor(scope: Construct, id: string, props: WorkspaceKubernetesStackProps) {
+    super(scope, id);
+    const { plan } = props;
+    const { names, namespace } = plan;
+    new LocalBackend(this, { path: resolve(props.stateFile ?? `terraform.${id}.${namespace}.${plan.workspace}.tfstate`) });
+    const labels = (component: Parameters<typeof workspaceLabels>[1]) => workspaceLabels(plan.labels, component);
+
+    // Credentials come from KUBE_CONFIG_PATH / in-cluster service account, as the provider documents.
+    new KubernetesProvider(this, "kubernetes", {});
+    new RandomProvider(this, "random", {});
+
+    const instanceSecret = new InstanceSecret(this, "InstanceSecret", { name: names.of("instance-secret"), namespace, labels: labels("backend") });
+    const refs: RefSources = { instanceSecret: { secret: instanceSecret.name, key: INSTANCE_SECRET_KEY } };
+
+    const storage = plan.storage;
+    if (storage.mode !== "local") {
+      const bucket = storage.bucket;
+      if (bucket.kind === "objectBucketClaim") {
+        this.bucketClaim = new ObjectBucketClaim(this, "Bucket", {
+          name: names.of("bucket"),
+          namespace,
+          labels: labels("bucket"),
+          bucket,
+          bucketNamePrefix: names.base,
+        });
+        Object.assign(refs, this.bucketClaim.refSources());
+      } else if (bucket.kind === "external") {
+        Object.assign(refs, {
+          bucketAccessKeyId: { secret: bucket.credentialsSecretName, key: bucket.accessKeyIdKey },
+          bucketSecretAccessKey: { secret: bucket.credentialsSecretName, key: bucket.secretAccessKeyKey },
+        } satisfies RefSources);
+      }
+    }
+
+    if (storage.mode === "proxied" && plan.proxyEnv !== undefined) {
+      const credentials = new ProxyCredentials(this, "ProxyCredentials", { name: names.of("proxy-credentials"), namespace, labels: labels("s3-proxy") });
+      Object.assign(refs, {
+        proxyAccessKeyId: { secret: credentials.name, key: PROXY_ACCESS_KEY_ID_KEY },
+        proxySecretAccessKey: { secret: credentials.name, key: PROXY_SECRET_ACCESS_KEY_KEY },
+      } satisfies RefSources);
+      this.proxy = new S3Proxy(this, "S3Proxy", {
+        name: names.of("s3-proxy"),
+        namespace,
+        labels: labels("s3-proxy"),
+        selectorLabels: selectorLabels(plan.workspace, "s3-proxy"),
+        image: plan.images.proxy,
+        bundle: proxyBundle(),
+        env: plan.proxyEnv,
+        refSources: refs,
+      });
+    }
+
+    this.backend = new ConvexBackend(this, "Backend", {
+      name: names.of("backend"),
+      dataVolumeName: names.of("data"),
+      namespace,
+      labels: labels("backend"),
+      selectorLabels: selectorLabels(plan.workspace, "backend"),
+      image: plan.images.backend,
+      env: plan.backendEnv,
+      refSources: refs,
+      resources: plan.backendResources,
+      dataVolumeSize: plan.dataVolume.size,
+      dataVolumeStorageClassName: plan.dataVolume.storageClassName,
+      protectDataVolume: plan.dataVolume.protect,
+      stopGracePeriodSeconds: plan.stopGracePeriodSeconds,
+    });
+
+    this.dashboard = new ConvexDashboard(this, "Dashboard", {
+      name: names.of("dashboard"),
+      namespace,
+      labels: labels("dashboard"),
+      selectorLabels: selectorLabels(plan.workspace, "dashboard"),
+      image: plan.images.dashboard,
+      deploymentUrl: plan.urls.cloudOrigin,
+      resources: plan.dashboardResources,
+    });
+
+    if (plan.ingress !== undefined) {
+      new ConvexIngress(this, "Ingress", {
+        name: names.of("ingress"),
+        namespace,
+        labels: labels("backend"),
+        className: plan.ingress.className,
+        apiHost: plan.ingress.apiHost,
+        siteHost: plan.ingress.siteHost,
+        dashboardHost: plan.ingress.dashboardHost,
+        tlsSecretName: plan.ingress.tlsSecretName,
+        annotations: plan.ingress.annotations,
+        backendService: names.of("backend"),
+        backendApiPort: BACKEND_API_PORT,
+        backendSitePort: BACKEND_SITE_PORT,
+        dashboardService: names.of("dashboard"),
+        dashboardPort: DASHBOARD_PORT,
+      });
+    }
+
+    new TerraformOutput(this, "convex_url", { value: plan.urls.cloudOrigin, description: "CONVEX_SELF_HOSTED_URL for the CLI; the dashboard talks to it too" });
+    new TerraformOutput(this, "site_url", { value: plan.urls.siteOrigin, description: "Origin of HTTP actions" });
+    new TerraformOutput(this, "dashboard_url", { value: plan.urls.dashboardUrl, description: "Convex dashboard" });
+    new TerraformOutput(this, "storage_mode", { value: plan.storage.mode });
+    new TerraformOutput(this, "admin_key_command", {
+      value: `kubectl -n ${namespace} exec deploy/${names.of("backend")} -- ./generate_admin_key.sh`,
+      description: "Prints an admin key for `npx convex dev` (CONVEX_SELF_HOSTED_ADMIN_KEY)",
+    });
+  }
+}
