@@ -65,7 +65,7 @@ export const workspaceConfigSchema = z.strictObject({
       .max(63, { error: "use at most 63 characters" })
       .regex(DNS_LABEL, { error: "use a Kubernetes namespace name: lower-case letters, digits and '-', e.g. convex" })
       .default("convex"),
-  }),
+  }, { error: "set the workspace name: workspace.name in the YAML file or WORKSPACE_NAME" }),
   convex: z
     .strictObject({
       release: z
