@@ -15,6 +15,7 @@ export const S3_ERRORS = {
     message: "The difference between the request time and the current time is too large (more than 15 minutes).",
   },
   AuthorizationQueryParametersError: { status: 400, message: "Error parsing the X-Amz-Credential parameter." },
+  AuthorizationHeaderMalformed: { status: 400, message: "The authorization header is malformed." },
   MissingSecurityHeader: { status: 400, message: "Your request is missing a required header." },
   InvalidArgument: { status: 400, message: "Invalid Argument" },
   InvalidRequest: { status: 400, message: "Invalid Request" },
@@ -28,6 +29,13 @@ export const S3_ERRORS = {
   InternalError: { status: 500, message: "We encountered an internal error. Please try again." },
   ServiceUnavailable: { status: 503, message: "The upstream object store is unreachable. Please retry." },
   SlowDown: { status: 503, message: "Please reduce your request rate." },
+  InvalidURI: { status: 400, message: "Couldn't parse the specified URI." },
+  MaxMessageLengthExceeded: { status: 400, message: "Your request was too big." },
+  MethodNotAllowed: { status: 405, message: "The specified method is not allowed against this resource." },
+  InvalidPart: {
+    status: 400,
+    message: "One or more of the specified parts could not be found or its checksum did not match.",
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type S3ErrorCode = keyof typeof S3_ERRORS;
@@ -62,4 +70,21 @@ export function s3ErrorXml(error: S3Error, resource: string, requestId: string):
     `<Error><Code>${error.code}</Code><Message>${xmlEscape(error.message)}</Message>` +
     `<Resource>${xmlEscape(resource)}</Resource><RequestId>${xmlEscape(requestId)}</RequestId></Error>`
   );
+}
+
+/**
+ * The proxy's configuration is invalid. `problems` lists every problem found (not just the first); each names the
+ * environment variable, shows the offending value (never a secret's) and says the fix.
+ */
+export class ProxyConfigError extends Error {
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(
+      `Invalid S3 proxy configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+        problems.map((p) => `  - ${p}`).join("\n"),
+    );
+    this.name = "ProxyConfigError";
+    this.problems = problems;
+  }
 }

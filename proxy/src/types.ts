@@ -8,6 +8,16 @@ export interface Credentials {
   readonly secretAccessKey: string;
 }
 
+/** One structured log line. Never carries credentials, signatures or request headers. */
+export interface LogEntry {
+  readonly level: "info" | "warn" | "error";
+  readonly msg: string;
+  readonly [field: string]: string | number | boolean | undefined;
+}
+
+/** Receives every log line the proxy writes. */
+export type LogSink = (entry: LogEntry) => void;
+
 export interface ProxyOptions {
   /** Address to listen on. Port 0 picks a free port (read it back from the running proxy). */
   readonly listen: { readonly host: string; readonly port: number };
@@ -25,4 +35,18 @@ export interface ProxyOptions {
   readonly sse: SsePolicy;
   /** Largest allowed clock skew between client and proxy, in milliseconds. @default 900_000 (15 minutes) */
   readonly maxClockSkewMs: number;
+  /**
+   * Largest XML request body the proxy reads into memory (CompleteMultipartUpload, DeleteObjects), in bytes.
+   * @default 4_194_304 (4 MiB; 10,000 parts with checksums fit in about 2 MiB)
+   */
+  readonly maxXmlBodyBytes: number;
+  /**
+   * Idle time after which an upstream connection that sends or receives nothing is reset and the request
+   * answered with 503, in milliseconds. @default 120_000 (2 minutes)
+   */
+  readonly upstreamIdleTimeoutMs: number;
+  /** How long `/readyz` waits for the upstream to answer, in milliseconds. @default 2_000 */
+  readonly readinessTimeoutMs: number;
+  /** Where log lines go. @default - one JSON object per line on stdout */
+  readonly log?: LogSink;
 }

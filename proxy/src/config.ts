@@ -1,0 +1,162 @@
+/**
+ * Builds `ProxyOptions` from the environment. Every default is resolved here, once; every problem is collected and
+ * reported together in one `ProxyConfigError`.
+ */
+import { ProxyConfigError } from "./errors.ts";
+import type { Credentials, ProxyOptions, SsePolicy } from "./types.ts";
+
+/** The defaults of every option that has one (see the TSDoc of `ProxyOptions`). */
+export const PROXY_DEFAULTS = {
+  listen: "0.0.0.0:8333",
+  upstreamRegion: "us-east-1",
+  sse: "strip" as SsePolicy,
+  maxClockSkewMs: 900_000,
+  maxXmlBodyBytes: 4 * 1024 * 1024,
+  upstreamIdleTimeoutMs: 120_000,
+  readinessTimeoutMs: 2_000,
+} as const;
+
+/** Paths the proxy serves itself; a bucket with one of these names could not be reached. */
+export const RESERVED_BUCKET_NAMES: readonly string[] = ["healthz", "readyz", "metrics"];
+
+const SSE_POLICIES: readonly SsePolicy[] = ["strip", "reject", "passthrough"];
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** Reads and validates the proxy's configuration. Throws a `ProxyConfigError` that lists every problem. */
+export function loadProxyOptions(env: NodeJS.ProcessEnv): ProxyOptions {
+  const problems: string[] = [];
+  const value = (name: string): string | undefined => {
+    const raw = env[name];
+    return raw === undefined || raw.trim() === "" ? undefined : raw.trim();
+  };
+
+  const listenText = value("S3PROXY_LISTEN") ?? PROXY_DEFAULTS.listen;
+  const listen = parseListen(listenText);
+  if (listen === undefined) {
+    problems.push(
+      `S3PROXY_LISTEN is '${listenText}': expected host:port with a port from 0 to 65535, e.g. 0.0.0.0:8333 or [::]:8333`,
+    );
+  }
+
+  const upstreamText = value("S3PROXY_UPSTREAM_URL");
+  let upstreamUrl: URL | undefined;
+  if (upstreamText === undefined) {
+    problems.push(
+      "S3PROXY_UPSTREAM_URL is not set: set it to the S3 endpoint the proxy forwards to, e.g. http://rook-ceph-rgw-store.rook-ceph.svc:80",
+    );
+  } else {
+    upstreamUrl = parseUpstreamUrl(upstreamText, problems);
+  }
+
+  const upstreamRegion = value("S3PROXY_UPSTREAM_REGION") ?? PROXY_DEFAULTS.upstreamRegion;
+  if (/\s|\//.test(upstreamRegion)) {
+    problems.push(`S3PROXY_UPSTREAM_REGION is '${upstreamRegion}': a region has no spaces or slashes, e.g. us-east-1`);
+  }
+
+  const upstreamCredentials = readCredentials(
+    value,
+    "S3PROXY_UPSTREAM_ACCESS_KEY_ID",
+    "S3PROXY_UPSTREAM_SECRET_ACCESS_KEY",
+    "the upstream S3 user's keys (e.g. from the ObjectBucketClaim's Secret)",
+    problems,
+  );
+  const clientCredentials = readCredentials(
+    value,
+    "S3PROXY_ACCESS_KEY_ID",
+    "S3PROXY_SECRET_ACCESS_KEY",
+    "the keys clients (Convex) sign their requests with",
+    problems,
+  );
+
+  const bucketsText = value("S3PROXY_BUCKETS");
+  const buckets: string[] = [];
+  if (bucketsText === undefined) {
+    problems.push("S3PROXY_BUCKETS is not set: list the buckets clients may reach, comma-separated, e.g. convex-files,convex-exports");
+  } else {
+    for (const name of bucketsText.split(",").map((b) => b.trim())) {
+      if (name === "") {
+        problems.push(`S3PROXY_BUCKETS is '${bucketsText}': it has an empty entry; separate bucket names with single commas`);
+      } else if (!BUCKET_NAME.test(name) || name.includes("..")) {
+        problems.push(
+          `S3PROXY_BUCKETS names '${name}': a bucket name has 3 to 63 lower-case letters, digits, dots or hyphens and starts and ends with a letter or digit`,
+        );
+      } else if (RESERVED_BUCKET_NAMES.includes(name)) {
+        problems.push(`S3PROXY_BUCKETS names '${name}': this path is reserved for the proxy's own ${name} endpoint; rename the bucket`);
+      } else if (!buckets.includes(name)) {
+        buckets.push(name);
+      }
+    }
+  }
+
+  const sseText = value("S3PROXY_SSE") ?? PROXY_DEFAULTS.sse;
+  if (!(SSE_POLICIES as readonly string[]).includes(sseText)) {
+    problems.push(`S3PROXY_SSE is '${sseText}': expected one of ${SSE_POLICIES.join(", ")} (default strip)`);
+  }
+
+  if (problems.length > 0 || listen === undefined || upstreamUrl === undefined) {
+    throw new ProxyConfigError(problems);
+  }
+  return {
+    listen,
+    upstreamUrl,
+    upstreamRegion,
+    upstreamCredentials: upstreamCredentials as Credentials,
+    clientCredentials: clientCredentials as Credentials,
+    buckets,
+    sse: sseText as SsePolicy,
+    maxClockSkewMs: PROXY_DEFAULTS.maxClockSkewMs,
+    maxXmlBodyBytes: PROXY_DEFAULTS.maxXmlBodyBytes,
+    upstreamIdleTimeoutMs: PROXY_DEFAULTS.upstreamIdleTimeoutMs,
+    readinessTimeoutMs: PROXY_DEFAULTS.readinessTimeoutMs,
+  };
+}
+
+function parseListen(text: string): { host: string; port: number } | undefined {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]\s]+)):(\d{1,5})$/.exec(text);
+  if (match === null) return undefined;
+  const port = Number(match[3]);
+  if (port > 65535) return undefined;
+  return { host: match[1] ?? match[2] ?? "", port };
+}
+
+function parseUpstreamUrl(text: string, problems: string[]): URL | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    problems.push(`S3PROXY_UPSTREAM_URL is '${text}': not a URL; expected e.g. http://rook-ceph-rgw-store.rook-ceph.svc:80`);
+    return undefined;
+  }
+  const shown = `${url.protocol}//${url.host}${url.pathname}`;
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    problems.push(`S3PROXY_UPSTREAM_URL is '${shown}': the scheme must be http or https`);
+    return undefined;
+  }
+  if (url.username !== "" || url.password !== "") {
+    problems.push(
+      `S3PROXY_UPSTREAM_URL is '${shown}' with user info: remove it and set S3PROXY_UPSTREAM_ACCESS_KEY_ID / S3PROXY_UPSTREAM_SECRET_ACCESS_KEY instead`,
+    );
+    return undefined;
+  }
+  if (url.pathname !== "/" || url.search !== "" || url.hash !== "") {
+    problems.push(`S3PROXY_UPSTREAM_URL is '${text}': give only scheme, host and port (requests go path-style to /<bucket>/<key>)`);
+    return undefined;
+  }
+  return url;
+}
+
+function readCredentials(
+  value: (name: string) => string | undefined,
+  idVar: string,
+  secretVar: string,
+  what: string,
+  problems: string[],
+): Credentials | undefined {
+  const accessKeyId = value(idVar);
+  const secretAccessKey = value(secretVar);
+  if (accessKeyId === undefined) problems.push(`${idVar} is not set: set it to ${what}`);
+  else if (/\s|\//.test(accessKeyId)) problems.push(`${idVar} is '${accessKeyId}': an access key id has no spaces or slashes`);
+  if (secretAccessKey === undefined) problems.push(`${secretVar} is not set: set it to ${what}`);
+  if (accessKeyId === undefined || secretAccessKey === undefined) return undefined;
+  return { accessKeyId, secretAccessKey };
+}

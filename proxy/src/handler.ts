@@ -1,0 +1,253 @@
+/**
+ * Runs one S3 request through the pipeline stages (see ARCHITECTURE.md):
+ * route -> authenticate -> authorize-bucket -> sse-policy -> checksum-policy -> request-body -> upstream-request
+ * (-> complete-multipart) -> response / upstream-errors. Owns the timing between the body stream, the upstream
+ * request and the response: client aborts abort the upstream request, upstream failures become S3 errors.
+ */
+import { createHash } from "node:crypto";
+import type http from "node:http";
+import { Readable, Transform, type TransformCallback } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { S3Error } from "./errors.ts";
+import type { ProxyMetrics } from "./metrics.ts";
+import { authenticate } from "./pipeline/authenticate.ts";
+import { authorizeBucket } from "./pipeline/authorize-bucket.ts";
+import { planChecksums } from "./pipeline/checksum-policy.ts";
+import { addCompositeToResult, rewriteCompleteRequest, type CompositeChecksum } from "./pipeline/complete-multipart.ts";
+import { BodyVerifier, upstreamBodyLength } from "./pipeline/request-body.ts";
+import { sendClientError, sendS3Error, successHeaders } from "./pipeline/response.ts";
+import { parseRoute, type Route } from "./pipeline/route.ts";
+import { EMPTY_SHA256, UNSIGNED_PAYLOAD } from "./pipeline/sign-upstream.ts";
+import { applySsePolicy } from "./pipeline/sse-policy.ts";
+import { translateUpstreamError, upstreamUnavailable } from "./pipeline/upstream-errors.ts";
+import { forwardedHeaders, openUpstreamRequest } from "./pipeline/upstream-request.ts";
+import type { LogSink, ProxyOptions } from "./types.ts";
+
+export interface ProxyContext {
+  readonly options: ProxyOptions;
+  readonly agent: http.Agent;
+  readonly metrics: ProxyMetrics;
+  readonly log: LogSink;
+}
+
+/** Largest upstream error or CompleteMultipartUpload result document read into memory, in bytes. */
+const MAX_UPSTREAM_DOCUMENT_BYTES = 1024 * 1024;
+
+/** Operations whose (small) XML request body is read whole, checked and rewritten before it goes up. */
+const XML_BODY_OPERATIONS = ["CompleteMultipartUpload", "DeleteObjects"];
+
+/** Marks the client's connection as gone (aborted mid-request or mid-response). */
+class ClientAbort extends Error {
+  constructor() {
+    super("the client closed the connection before the request completed");
+    this.name = "ClientAbort";
+  }
+}
+
+export async function handleS3Request(
+  ctx: ProxyContext,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  requestId: string,
+): Promise<void> {
+  const started = process.hrtime.bigint();
+  const method = req.method ?? "GET";
+  const resource = (req.url ?? "/").split("?")[0] ?? "/";
+  let operation = "Unknown";
+  let bucket: string | undefined;
+  let bytesIn = 0;
+  let bytesOut = 0;
+  let errorCode: string | undefined;
+  let clientAborted = false;
+  res.on("close", () => {
+    if (!res.writableFinished) clientAborted = true;
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const status = clientAborted && !res.writableFinished ? 499 : res.statusCode;
+    ctx.metrics.recordRequest(operation, status, seconds);
+    ctx.metrics.addBytes("in", bytesIn);
+    ctx.metrics.addBytes("out", bytesOut);
+    ctx.log({
+      level: status >= 500 || status === 499 ? "warn" : "info",
+      msg: clientAborted && status === 499 ? "client aborted" : "request",
+      requestId,
+      method,
+      operation,
+      bucket,
+      status,
+      errorCode,
+      bytesIn,
+      bytesOut,
+      durationMs: Math.round(seconds * 1000),
+    });
+  });
+
+  const headers = lowerCaseHeaders(req.headers);
+  let upstream: http.ClientRequest | undefined;
+  try {
+    const route = parseRoute(method, req.url ?? "/", headers["x-amz-copy-source"] !== undefined);
+    operation = route.operation;
+    bucket = route.bucket;
+    const { verified, decoder } = authenticate(route, headers, ctx.options, new Date());
+    authorizeBucket(route, ctx.options.buckets);
+    const sse = applySsePolicy(headers, ctx.options.sse);
+    const payload = verified.payload;
+    const plan = planChecksums(route.operation, headers, "trailer" in payload ? payload.trailer : undefined);
+    const length = upstreamBodyLength(method, headers, verified);
+    const verifier = new BodyVerifier({
+      length,
+      sha256Hex: payload.kind === "sha256" ? payload.hex : undefined,
+      checksums: plan,
+    });
+    const stages: Transform[] = decoder === undefined ? [verifier] : [decoder, verifier];
+    const first = stages[0] as Transform;
+    req.on("data", (chunk: Buffer) => {
+      bytesIn += chunk.length;
+    });
+    req.on("error", () => {
+      clientAborted = true;
+      first.destroy(new ClientAbort());
+    });
+    req.on("close", () => {
+      if (!req.complete) {
+        clientAborted = true;
+        first.destroy(new ClientAbort());
+      }
+    });
+    req.pipe(first);
+
+    const forward = forwardedHeaders(req.headers, sse.dropHeaders);
+
+    let composite: CompositeChecksum | undefined;
+    let bodyDone: Promise<void>;
+    if (XML_BODY_OPERATIONS.includes(route.operation)) {
+      const xml = await readAll(pipelineToBuffer(stages, ctx.options.maxXmlBodyBytes));
+      let body = xml;
+      if (route.operation === "CompleteMultipartUpload") {
+        const rewritten = rewriteCompleteRequest(xml.toString("utf8"));
+        composite = rewritten.composite;
+        body = Buffer.from(rewritten.body);
+      } else {
+        forward["content-md5"] = createHash("md5").update(body).digest("base64");
+      }
+      upstream = openUpstreamRequest({
+        options: ctx.options,
+        agent: ctx.agent,
+        route,
+        headers: forward,
+        payloadHash: createHash("sha256").update(body).digest("hex"),
+        contentLength: body.length,
+      });
+      upstream.end(body);
+      bodyDone = Promise.resolve();
+    } else {
+      const hasBody = length > 0 || method === "PUT" || method === "POST";
+      upstream = openUpstreamRequest({
+        options: ctx.options,
+        agent: ctx.agent,
+        route,
+        headers: forward,
+        payloadHash: hasBody && length > 0 ? UNSIGNED_PAYLOAD : EMPTY_SHA256,
+        contentLength: hasBody ? length : undefined,
+      });
+      bodyDone = pipeline([...stages, upstream]);
+    }
+    bodyDone.catch(() => undefined);
+    upstream.on("error", () => undefined);
+
+    const upstreamRequest = upstream;
+    const upRes = await Promise.race([
+      new Promise<http.IncomingMessage>((resolve, reject) => {
+        upstreamRequest.once("response", resolve);
+        upstreamRequest.once("error", reject);
+      }),
+      bodyDone.then(() => new Promise<never>(() => undefined)),
+    ]);
+    const status = upRes.statusCode ?? 502;
+    if (status < 400) await bodyDone;
+
+    if (status >= 400) {
+      const document = method === "HEAD" ? "" : (await readAll(limited(upRes, MAX_UPSTREAM_DOCUMENT_BYTES))).toString("utf8");
+      if (!req.complete) {
+        req.unpipe(first);
+        first.destroy();
+      }
+      const translated = translateUpstreamError(status, document);
+      errorCode = translated.code;
+      const extra: http.OutgoingHttpHeaders = {};
+      if (upRes.headers["retry-after"] !== undefined) extra["retry-after"] = upRes.headers["retry-after"];
+      sendClientError(res, method, translated, resource, requestId, extra, !req.complete);
+      return;
+    }
+
+    const decoration = {
+      sse: sse.echo,
+      checksums: plan.respond ? verifier.digests : undefined,
+      checksumAlgorithm: plan.multipartAlgorithm,
+    };
+    if (route.operation === "CompleteMultipartUpload") {
+      const document = (await readAll(limited(upRes, MAX_UPSTREAM_DOCUMENT_BYTES))).toString("utf8");
+      const body = Buffer.from(addCompositeToResult(document, composite));
+      res.writeHead(status, { ...successHeaders(upRes, decoration, true), "content-length": body.length });
+      bytesOut += body.length;
+      res.end(body);
+      return;
+    }
+    res.writeHead(status, successHeaders(upRes, decoration, false));
+    upRes.on("data", (chunk: Buffer) => {
+      bytesOut += chunk.length;
+    });
+    await pipeline(upRes, res);
+  } catch (error) {
+    upstream?.destroy();
+    if (clientAborted || error instanceof ClientAbort) {
+      errorCode = "ClientAbort";
+      res.destroy();
+      return;
+    }
+    const s3Error = error instanceof S3Error ? error : upstreamUnavailable(error as Error);
+    errorCode = s3Error.code;
+    if (!(error instanceof S3Error)) {
+      ctx.log({ level: "warn", msg: "upstream failed", requestId, operation, cause: (error as NodeJS.ErrnoException).code ?? (error as Error).message });
+    }
+    sendS3Error(res, method, s3Error, resource, requestId, !req.complete);
+  }
+}
+
+function lowerCaseHeaders(headers: http.IncomingHttpHeaders): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(headers)) out[name] = Array.isArray(value) ? value.join(", ") : value;
+  return out;
+}
+
+/** Runs the body stages and collects their output, failing with MaxMessageLengthExceeded past `limit` bytes. */
+function pipelineToBuffer(stages: Transform[], limit: number): Readable {
+  const collector = new Transform({
+    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
+      callback(null, chunk);
+    },
+  });
+  pipeline([...stages, collector]).catch((error: unknown) => collector.destroy(error as Error));
+  return limited(collector, limit);
+}
+
+/** Passes `source` through, erroring with MaxMessageLengthExceeded past `limit` bytes. */
+function limited(source: Readable, limit: number): Readable {
+  let seen = 0;
+  const guard = new Transform({
+    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
+      seen += chunk.length;
+      if (seen > limit) callback(new S3Error("MaxMessageLengthExceeded", `The XML document is larger than ${limit} bytes.`));
+      else callback(null, chunk);
+    },
+  });
+  source.on("error", (error) => guard.destroy(error));
+  return source.pipe(guard);
+}
+
+async function readAll(source: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of source) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export type { Route };

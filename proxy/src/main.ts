@@ -1,0 +1,51 @@
+/**
+ * Entry point (`npm run proxy`, and the bundle dist/s3-proxy.mjs): loads the configuration from the environment,
+ * starts the proxy and logs JSON lines to stdout. On listening it prints one line with "msg":"listening", the port
+ * and the URL. SIGTERM and SIGINT close it gracefully.
+ */
+import { loadProxyOptions } from "./config.ts";
+import { ProxyConfigError } from "./errors.ts";
+import { jsonLineSink } from "./log.ts";
+import { startProxy } from "./server.ts";
+
+const log = jsonLineSink();
+
+async function main(): Promise<void> {
+  let options;
+  try {
+    options = loadProxyOptions(process.env);
+  } catch (error) {
+    if (!(error instanceof ProxyConfigError)) throw error;
+    log({ level: "error", msg: "invalid configuration", problems: error.problems.join(" | ") });
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const proxy = await startProxy({ ...options, log });
+  log({
+    level: "info",
+    msg: "listening",
+    port: proxy.port,
+    url: proxy.url,
+    upstream: options.upstreamUrl.origin,
+    buckets: options.buckets.join(","),
+    sse: options.sse,
+  });
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log({ level: "info", msg: "shutting down", signal });
+    proxy.close().then(
+      () => log({ level: "info", msg: "stopped" }),
+      (error: unknown) => log({ level: "error", msg: "shutdown failed", error: (error as Error).message }),
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  log({ level: "error", msg: "failed to start", error: (error as Error).message });
+  process.exitCode = 1;
+});

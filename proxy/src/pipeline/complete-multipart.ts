@@ -1,0 +1,93 @@
+/**
+ * Stage 8: CompleteMultipartUpload without per-upload state. The client's XML is parsed with a real XML parser,
+ * the per-part Checksum* elements (which the upstream cannot take) are dropped, and the multipart composite
+ * checksum is recomputed from the part checksums the client sent, to be added to the upstream's result document.
+ */
+import { XMLParser } from "fast-xml-parser";
+import { S3Error, xmlEscape } from "../errors.ts";
+import { CHECKSUM_ALGORITHMS, DIGEST_BYTES, combineCompositeChecksum, type ChecksumAlgorithm } from "../checksum/index.ts";
+import { decodeXmlText } from "./upstream-errors.ts";
+
+export interface CompositeChecksum {
+  readonly algorithm: ChecksumAlgorithm;
+  /** base64 digest followed by `-<part count>`, as S3 reports it. */
+  readonly value: string;
+}
+
+export interface RewrittenComplete {
+  /** The XML to send upstream: parts with PartNumber and ETag only. */
+  readonly body: string;
+  /** The composite checksum, when every part carried a checksum of the same algorithm. */
+  readonly composite: CompositeChecksum | undefined;
+}
+
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  removeNSPrefix: true,
+  parseTagValue: false,
+  processEntities: false,
+  trimValues: true,
+  isArray: (name) => name === "Part",
+});
+
+const MAX_PARTS = 10_000;
+
+export function rewriteCompleteRequest(xml: string): RewrittenComplete {
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new S3Error("MalformedXML", "Document type declarations are not allowed.");
+  let document: unknown;
+  try {
+    document = parser.parse(xml, true);
+  } catch (error) {
+    throw new S3Error("MalformedXML", `The CompleteMultipartUpload body is not well-formed XML: ${(error as Error).message}`);
+  }
+  const root = (document as { CompleteMultipartUpload?: unknown }).CompleteMultipartUpload;
+  const parts = (root as { Part?: unknown } | undefined)?.Part;
+  if (!Array.isArray(parts) || parts.length === 0 || parts.length > MAX_PARTS) {
+    throw new S3Error("MalformedXML", `CompleteMultipartUpload must list 1 to ${MAX_PARTS} Part elements.`);
+  }
+
+  const kept: string[] = [];
+  const partChecksums: string[] = [];
+  const algorithms = new Set<ChecksumAlgorithm>();
+  let partsWithChecksum = 0;
+  for (const part of parts as Record<string, unknown>[]) {
+    const partNumber = typeof part.PartNumber === "string" ? part.PartNumber : "";
+    const etag = typeof part.ETag === "string" ? decodeXmlText(part.ETag) : undefined;
+    if (!/^\d{1,5}$/.test(partNumber) || Number(partNumber) < 1 || Number(partNumber) > MAX_PARTS || etag === undefined) {
+      throw new S3Error("MalformedXML", "Every Part needs a PartNumber from 1 to 10000 and an ETag.");
+    }
+    kept.push(`<Part><PartNumber>${Number(partNumber)}</PartNumber><ETag>${xmlEscape(etag)}</ETag></Part>`);
+    for (const algorithm of CHECKSUM_ALGORITHMS) {
+      const value = part[`Checksum${algorithm}`];
+      if (value === undefined) continue;
+      const digest = typeof value === "string" ? Buffer.from(value, "base64") : Buffer.alloc(0);
+      if (digest.length !== DIGEST_BYTES[algorithm] || digest.toString("base64") !== value) {
+        throw new S3Error("InvalidPart", `Part ${partNumber} has an invalid Checksum${algorithm}.`);
+      }
+      algorithms.add(algorithm);
+      partChecksums.push(value as string);
+      partsWithChecksum += 1;
+    }
+  }
+  if (algorithms.size > 1 || (partsWithChecksum > 0 && partsWithChecksum !== parts.length)) {
+    throw new S3Error(
+      "InvalidPart",
+      "Either every part or none carries a checksum, and all of the same algorithm (the proxy keeps no per-upload state to reconcile them).",
+    );
+  }
+  const [algorithm] = [...algorithms];
+  return {
+    body:
+      '<?xml version="1.0" encoding="UTF-8"?>\n' +
+      `<CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${kept.join("")}</CompleteMultipartUpload>`,
+    composite: algorithm === undefined ? undefined : { algorithm, value: combineCompositeChecksum(algorithm, partChecksums) },
+  };
+}
+
+/** Adds `<Checksum<ALG>>` and `<ChecksumType>COMPOSITE` to a CompleteMultipartUploadResult document. */
+export function addCompositeToResult(xml: string, composite: CompositeChecksum | undefined): string {
+  const end = "</CompleteMultipartUploadResult>";
+  if (composite === undefined || !xml.includes(end)) return xml;
+  const element = `Checksum${composite.algorithm}`;
+  return xml.replace(end, `<${element}>${composite.value}</${element}><ChecksumType>COMPOSITE</ChecksumType>${end}`);
+}

@@ -1,0 +1,118 @@
+/**
+ * Stage 6: the request body on its way up. Works out the exact upstream Content-Length, and verifies the body
+ * while it streams: payload SHA-256, the client's `x-amz-checksum-<alg>` header, the byte count. The verifier
+ * always holds back the most recent chunk and releases it only after every check passed at the end of the body,
+ * so the upstream never receives all Content-Length bytes of a body that does not match: a failed check destroys
+ * the upstream request short of its length, and the upstream never commits it.
+ */
+import { Transform, type TransformCallback } from "node:stream";
+import { S3Error } from "../errors.ts";
+import { createHash, type Hash } from "node:crypto";
+import type { VerifiedRequest } from "../auth/index.ts";
+import { checksumHeaderName, createChecksum, type Checksum, type ChecksumAlgorithm } from "../checksum/index.ts";
+import type { ChecksumPlan } from "./checksum-policy.ts";
+
+/**
+ * The length of the body as the upstream receives it: x-amz-decoded-content-length for aws-chunked bodies,
+ * Content-Length otherwise. A body without either (plain Transfer-Encoding: chunked) gets 411, as S3 does.
+ */
+export function upstreamBodyLength(
+  method: string,
+  headers: { readonly [name: string]: string | undefined },
+  verified: VerifiedRequest,
+): number {
+  if (verified.decodedContentLength !== undefined) return verified.decodedContentLength;
+  const text = headers["content-length"];
+  if (text === undefined) {
+    if (headers["transfer-encoding"] !== undefined && (method === "PUT" || method === "POST")) {
+      throw new S3Error("MissingContentLength");
+    }
+    return 0;
+  }
+  if (!/^\d{1,16}$/.test(text.trim())) throw new S3Error("InvalidArgument", `The Content-Length header '${text}' is not a number of bytes.`);
+  return Number(text.trim());
+}
+
+export interface BodyVerifierOptions {
+  /** Exact number of decoded bytes expected. */
+  readonly length: number;
+  /** Hex SHA-256 the client signed (payload mode sha256), or undefined. */
+  readonly sha256Hex: string | undefined;
+  readonly checksums: ChecksumPlan;
+  /**
+   * The trailing checksum value (base64) once the chunk decoder has read the trailer, for
+   * `checksums.trailer`. Called at the end of the body, after the decoder finished.
+   */
+  readonly trailerValue?: () => string | undefined;
+}
+
+/**
+ * Counts, hashes and checks the decoded body, holding back the last chunk until the checks pass (see the file
+ * comment). After the stream ends, `digests` holds the base64 value of every computed algorithm.
+ */
+export class BodyVerifier extends Transform {
+  /** Base64 digests by algorithm, set when the body ended and passed every check. */
+  digests: ReadonlyMap<ChecksumAlgorithm, string> = new Map();
+  /** Decoded bytes seen so far. */
+  bytes = 0;
+  private held: Buffer | undefined;
+  private readonly running = new Map<ChecksumAlgorithm, Checksum>();
+  private readonly sha256: Hash | undefined;
+
+  constructor(private readonly options: BodyVerifierOptions) {
+    super();
+    for (const algorithm of options.checksums.compute) this.running.set(algorithm, createChecksum(algorithm));
+    this.sha256 = options.sha256Hex === undefined ? undefined : createHash("sha256");
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    if (chunk.length === 0) return callback();
+    this.bytes += chunk.length;
+    if (this.bytes > this.options.length) {
+      return callback(new S3Error("IncompleteBody", "The request body is longer than its declared length."));
+    }
+    this.sha256?.update(chunk);
+    for (const checksum of this.running.values()) checksum.update(chunk);
+    if (this.held !== undefined) this.push(this.held);
+    this.held = chunk;
+    callback();
+  }
+
+  override _flush(callback: TransformCallback): void {
+    try {
+      this.verify();
+    } catch (error) {
+      callback(error as Error);
+      return;
+    }
+    if (this.held !== undefined) this.push(this.held);
+    this.held = undefined;
+    callback();
+  }
+
+  private verify(): void {
+    if (this.bytes !== this.options.length) {
+      throw new S3Error("IncompleteBody", `Received ${this.bytes} of ${this.options.length} body bytes.`);
+    }
+    if (this.sha256 !== undefined && this.sha256.digest("hex") !== this.options.sha256Hex?.toLowerCase()) {
+      throw new S3Error("XAmzContentSHA256Mismatch");
+    }
+    const digests = new Map<ChecksumAlgorithm, string>();
+    for (const [algorithm, checksum] of this.running) digests.set(algorithm, checksum.digest().toString("base64"));
+    for (const [algorithm, expected] of this.options.checksums.expected) {
+      const actual = digests.get(algorithm);
+      if (actual !== expected) {
+        throw new S3Error("BadDigest", `The ${checksumHeaderName(algorithm)} you specified did not match the calculated checksum.`);
+      }
+    }
+    const trailer = this.options.checksums.trailer;
+    if (trailer !== undefined && this.options.trailerValue !== undefined) {
+      const value = this.options.trailerValue();
+      if (value === undefined) throw new S3Error("InvalidRequest", `The announced ${checksumHeaderName(trailer)} trailer is missing.`);
+      if (value.trim() !== digests.get(trailer)) {
+        throw new S3Error("BadDigest", `The ${checksumHeaderName(trailer)} trailer did not match the calculated checksum.`);
+      }
+    }
+    this.digests = digests;
+  }
+}

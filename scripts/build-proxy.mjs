@@ -1,0 +1,46 @@
+// Builds the S3 compatibility proxy into ONE file, dist/s3-proxy.mjs (ESM, platform node, target node20, minified),
+// that needs nothing but Node: the Kubernetes and Docker constructs mount it from a ConfigMap into a stock
+// node:20-alpine image and run `node /opt/s3-proxy/s3-proxy.mjs`. Fails if the bundle exceeds 256 KiB.
+import { build } from "esbuild";
+import { statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const outfile = path.join(root, "dist", "s3-proxy.mjs");
+const MAX_BYTES = 262_144;
+
+// Only needed when a bundled CommonJS module calls require() for a Node built-in: ESM output has no `require`.
+const CREATE_REQUIRE_BANNER = "import { createRequire as __s3proxyCreateRequire } from 'node:module'; const require = __s3proxyCreateRequire(import.meta.url);";
+
+async function bundle(banner) {
+  return build({
+    entryPoints: [path.join(root, "proxy", "src", "main.ts")],
+    outfile,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "esm",
+    minify: true,
+    legalComments: "none",
+    metafile: true,
+    logLevel: "warning",
+    banner: banner ? { js: banner } : undefined,
+  });
+}
+
+let result = await bundle(undefined);
+const cjsInputs = Object.entries(result.metafile.inputs)
+  .filter(([, input]) => input.format === "cjs")
+  .map(([file]) => file);
+if (cjsInputs.length > 0) {
+  console.log(`CommonJS inputs (${cjsInputs.length}), adding the createRequire banner: ${cjsInputs.join(", ")}`);
+  result = await bundle(CREATE_REQUIRE_BANNER);
+}
+
+const size = statSync(outfile).size;
+console.log(`dist/s3-proxy.mjs: ${size} bytes (${(size / 1024).toFixed(1)} KiB of ${MAX_BYTES / 1024} KiB allowed)`);
+if (size > MAX_BYTES) {
+  console.error(`dist/s3-proxy.mjs is ${size} bytes, over the ${MAX_BYTES}-byte limit: drop a dependency or trim the proxy.`);
+  process.exit(1);
+}
