@@ -1,4 +1,6 @@
 import { buildSync } from "esbuild";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The proxy bundle must fit a ConfigMap and a Coder template archive (1 MiB) with room to spare. */
@@ -10,7 +12,17 @@ export const PROXY_BUNDLE_FILE = "s3-proxy.mjs";
 /** Directory the bundle is mounted at inside the proxy container. */
 export const PROXY_BUNDLE_DIR = "/opt/s3-proxy";
 
-const ENTRY = fileURLToPath(new URL("../proxy/src/main.ts", import.meta.url));
+/** The proxy's entry point, found from this module whether it runs from lib/ or from a bundled app. */
+function proxyEntry(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, "proxy", "src", "main.ts");
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error("cannot find proxy/src/main.ts above " + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+}
 
 let cached: string | undefined;
 
@@ -22,7 +34,7 @@ let cached: string | undefined;
 export function proxyBundle(): string {
   if (cached !== undefined) return cached;
   const result = buildSync({
-    entryPoints: [ENTRY],
+    entryPoints: [proxyEntry()],
     bundle: true,
     platform: "node",
     target: "node20",

@@ -127,7 +127,7 @@ export class WorkspaceKubernetesStack extends TerraformStack {
       new ConvexIngress(this, "Ingress", {
         name: names.of("ingress"),
         namespace,
-        labels: labels("backend"),
+        labels: labels("ingress"),
         className: plan.ingress.className,
         apiHost: plan.ingress.apiHost,
         siteHost: plan.ingress.siteHost,
