@@ -1,6 +1,6 @@
 /**
  * Synthesis time of the workspace-kubernetes stack, whole process, as a user runs it:
- * `npx cdktf synth` (CLI + app) and, in the same run, the app alone (`node --import tsx main.ts`).
+ * `npx cdktf synth` (CLI + app) and, in the same run, the app alone (`node scripts/synth-app.mjs`, the command cdktf.json runs).
  * Runs each several times, interleaved, and prints medians and their ratio.
  *
  *   npm run bench:synth            # 7 rounds, STORAGE_MODE=s3
@@ -34,12 +34,12 @@ const cli: number[] = [];
 const app: number[] = [];
 for (let i = 0; i < rounds; i++) {
   cli.push(timed("npx", ["cdktf", "synth", "--output", mkdtempSync(join(tmpdir(), "synth-bench-"))]));
-  app.push(timed("node", ["--import", "tsx", "main.ts"]));
+  app.push(timed("node", ["scripts/synth-app.mjs"]));
 }
 const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 console.log(`machine: ${cpus().length} cores, node ${process.version}, STORAGE_MODE=${env.STORAGE_MODE}, ${rounds} rounds`);
 console.log("| command | median | min | max |");
 console.log("| --- | --- | --- | --- |");
 console.log(`| npx cdktf synth | ${fmt(median(cli))} | ${fmt(Math.min(...cli))} | ${fmt(Math.max(...cli))} |`);
-console.log(`| node --import tsx main.ts (app only) | ${fmt(median(app))} | ${fmt(Math.min(...app))} | ${fmt(Math.max(...app))} |`);
+console.log(`| node scripts/synth-app.mjs (app only) | ${fmt(median(app))} | ${fmt(Math.min(...app))} | ${fmt(Math.max(...app))} |`);
 console.log(`CLI overhead: ${fmt(median(cli) - median(app))}; app share of the CLI run: ${(median(app) / median(cli)).toFixed(2)}`);
