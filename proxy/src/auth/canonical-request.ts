@@ -1,0 +1,38 @@
+/** The SigV4 canonical request and the string to sign built from it. */
+import { createHash } from "node:crypto";
+import { ALGORITHM } from "./constants.ts";
+
+/** The six parts of a canonical request, each already in canonical form. */
+export interface CanonicalRequestParts {
+  readonly method: string;
+  readonly canonicalUri: string;
+  readonly canonicalQuery: string;
+  /** The `name:value\n` block (see `canonicalHeaders`). */
+  readonly canonicalHeaders: string;
+  /** The SignedHeaders list as signed, `host;x-amz-date`. */
+  readonly signedHeaders: string;
+  /** Hex SHA-256 of the body, or `UNSIGNED-PAYLOAD` / a `STREAMING-...` value. */
+  readonly payloadHash: string;
+}
+
+/** Method, URI, query, headers, signed header list and payload hash, joined by `\n`. */
+export function canonicalRequest(parts: CanonicalRequestParts): string {
+  return [
+    parts.method,
+    parts.canonicalUri,
+    parts.canonicalQuery,
+    parts.canonicalHeaders,
+    parts.signedHeaders,
+    parts.payloadHash,
+  ].join("\n");
+}
+
+/** Hex SHA-256 of `data` (UTF-8 for strings). */
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/** `AWS4-HMAC-SHA256\n<amzDate>\n<scope>\n<hex sha256 of the canonical request>`. */
+export function stringToSign(amzDate: string, scope: string, canonical: string): string {
+  return `${ALGORITHM}\n${amzDate}\n${scope}\n${sha256Hex(canonical)}`;
+}

@@ -1,0 +1,11 @@
+export { formatAmzDate, parseAmzDate } from "./amz-date.ts";
+export { canonicalHeaders, normalizeHeaderValue } from "./canonical-headers.ts";
+export { canonicalQuery } from "./canonical-query.ts";
+export { canonicalRequest, sha256Hex, stringToSign, type CanonicalRequestParts } from "./canonical-request.ts";
+export { canonicalUriCandidates } from "./canonical-uri.ts";
+export { parseQuery, type QueryParam } from "./query-params.ts";
+export type { RequestHead } from "./request-head.ts";
+export { deriveSigningKey, signatureHex } from "./signing-key.ts";
+export type { PayloadMode, SigningScope, VerifiedRequest, VerifyOptions } from "./types.ts";
+export { uriEncode } from "./uri-encode.ts";
+export { verifyRequest } from "./verify-request.ts";
