@@ -176,7 +176,8 @@ memstore device bytes = $MEMSTORE_BYTES
 keyring = $D/keyring/\$cluster.\$name.keyring
 
 [$RGW_NAME]
-rgw frontends = beast endpoint=127.0.0.1:$RGW_PORT
+# tcp_nodelay: without it small GET responses wait ~40 ms for the client's delayed ACK (Nagle)
+rgw frontends = beast endpoint=127.0.0.1:$RGW_PORT tcp_nodelay=1
 rgw data = $D/rgw
 rgw thread pool size = 64
 rgw enable usage log = false

@@ -1,0 +1,148 @@
+/**
+ * Runs the S3 compatibility proxy from its bundle (dist/s3-proxy.mjs) as a child process, configured only by
+ * environment, the way it runs in a workspace.
+ *
+ * Contract with the proxy: on start it prints one JSON line to stdout with `"msg":"listening"` and
+ * `"port":<number>`; `GET /readyz` answers 200 once the upstream is reachable.
+ */
+import { spawn, type ChildProcessByStdio } from "node:child_process";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
+import { runWithTimeout } from "../../scripts/ceph-rgw/cluster.ts";
+import type { S3Endpoint } from "./workload.ts";
+
+/** Builds the bundle with `node scripts/build-proxy.mjs` when it is missing; returns its path. */
+export async function ensureProxyBundle(repoRoot: string, bundle = resolve(repoRoot, "dist/s3-proxy.mjs")): Promise<string> {
+  if (existsSync(bundle)) return bundle;
+  const script = resolve(repoRoot, "scripts/build-proxy.mjs");
+  if (!existsSync(script)) {
+    throw new Error(`${bundle} is missing and there is no ${script} to build it with`);
+  }
+  console.error(`[bench] ${bundle} missing: running node scripts/build-proxy.mjs`);
+  const result = await runWithTimeout(process.execPath, [script], { timeoutMs: 120_000 });
+  if (result.code !== 0 || !existsSync(bundle)) {
+    throw new Error(`node scripts/build-proxy.mjs exited with ${result.code} and ${existsSync(bundle) ? "built" : "did not build"} ${bundle}:\n${result.output}`);
+  }
+  return bundle;
+}
+
+export interface ProxyProcessOptions {
+  readonly bundle: string;
+  readonly upstream: S3Endpoint;
+  /** Keys the benchmark's client signs with. */
+  readonly clientAccessKeyId: string;
+  readonly clientSecretAccessKey: string;
+  readonly buckets: readonly string[];
+  /** S3PROXY_SSE. @default "strip" */
+  readonly sse?: string;
+  /** Limit for "listening" plus /readyz, in milliseconds. @default 20_000 */
+  readonly startTimeoutMs?: number;
+}
+
+export interface ProxyProcess {
+  /** e.g. `http://127.0.0.1:40123`. */
+  readonly endpoint: string;
+  readonly pid: number;
+  /** The last lines the proxy wrote (stdout and stderr), for error messages. */
+  recentOutput(): string;
+  /** SIGTERM, then SIGKILL after 5 s. */
+  stop(): Promise<void>;
+}
+
+const TAIL_LINES = 40;
+
+/** Starts the proxy and waits for its "listening" line and a 200 from /readyz. */
+export async function startProxyProcess(options: ProxyProcessOptions): Promise<ProxyProcess> {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    S3PROXY_LISTEN: "127.0.0.1:0",
+    S3PROXY_UPSTREAM_URL: options.upstream.endpoint,
+    S3PROXY_UPSTREAM_REGION: options.upstream.region,
+    S3PROXY_UPSTREAM_ACCESS_KEY_ID: options.upstream.accessKeyId,
+    S3PROXY_UPSTREAM_SECRET_ACCESS_KEY: options.upstream.secretAccessKey,
+    S3PROXY_ACCESS_KEY_ID: options.clientAccessKeyId,
+    S3PROXY_SECRET_ACCESS_KEY: options.clientSecretAccessKey,
+    S3PROXY_BUCKETS: options.buckets.join(","),
+    S3PROXY_SSE: options.sse ?? "strip",
+  };
+  const child: ChildProcessByStdio<null, Readable, Readable> = spawn(process.execPath, [options.bundle], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const tail: string[] = [];
+  const remember = (line: string): void => {
+    tail.push(line);
+    if (tail.length > TAIL_LINES) tail.shift();
+  };
+  const recentOutput = (): string => tail.join("\n");
+  createInterface({ input: child.stderr }).on("line", remember);
+  const stdout = createInterface({ input: child.stdout });
+  const exited = new Promise<string>((resolveExit) => {
+    child.on("exit", (code, signal) => resolveExit(`exited (code ${code}, signal ${signal})`));
+  });
+
+  const timeoutMs = options.startTimeoutMs ?? 20_000;
+  const deadline = Date.now() + timeoutMs;
+  const fail = (why: string): Error => {
+    child.kill("SIGKILL");
+    return new Error(`proxy ${options.bundle} ${why}; its last output:\n${recentOutput()}`);
+  };
+
+  const port = await new Promise<number>((resolvePort, reject) => {
+    let found = false;
+    const timer = setTimeout(() => {
+      if (!found) reject(fail(`printed no {"msg":"listening","port":...} line within ${timeoutMs} ms`));
+    }, timeoutMs);
+    stdout.on("line", (line) => {
+      remember(line);
+      if (found || !line.includes('"listening"')) return;
+      try {
+        const entry = JSON.parse(line) as { msg?: unknown; port?: unknown };
+        if (entry.msg === "listening" && typeof entry.port === "number") {
+          found = true;
+          clearTimeout(timer);
+          resolvePort(entry.port);
+        }
+      } catch {
+        remember("(the line above is not JSON)");
+      }
+    });
+    void exited.then((how) => {
+      if (found) return;
+      clearTimeout(timer);
+      reject(fail(`${how} before printing its "listening" line`));
+    });
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+
+  let lastStatus = "no answer";
+  for (;;) {
+    try {
+      const response = await fetch(`${endpoint}/readyz`, { signal: AbortSignal.timeout(2_000) });
+      await response.arrayBuffer();
+      if (response.status === 200) break;
+      lastStatus = `HTTP ${response.status}`;
+    } catch (error) {
+      lastStatus = error instanceof Error ? error.message : String(error);
+    }
+    if (child.exitCode !== null || Date.now() > deadline) {
+      throw fail(`/readyz did not answer 200 within ${timeoutMs} ms (last: ${lastStatus})`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  return {
+    endpoint,
+    pid: child.pid ?? -1,
+    recentOutput,
+    async stop(): Promise<void> {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const killer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}

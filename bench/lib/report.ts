@@ -1,0 +1,95 @@
+/** Markdown output of the proxy benchmark: the results table, the goal check, machine facts, BENCHMARKS.md. */
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, release, totalmem } from "node:os";
+import { formatNumber } from "./stats.ts";
+
+/** One measured quantity, as the median over rounds, direct and through the proxy. */
+export interface ResultRow {
+  readonly object: string;
+  readonly concurrency: number;
+  readonly metric: string;
+  readonly direct: number;
+  readonly proxy: number;
+  /** Latencies get a "proxy - direct" column; throughputs only the ratio matters. */
+  readonly kind: "throughput" | "latency";
+}
+
+export interface GoalCheck {
+  readonly goal: string;
+  readonly measured: string;
+  readonly met: boolean;
+}
+
+export function resultsTable(rows: readonly ResultRow[]): string {
+  const lines = [
+    "| Object | Concurrency | Metric | Direct | Proxy | Proxy / direct | Proxy - direct |",
+    "|---|---:|---|---:|---:|---:|---:|",
+  ];
+  for (const row of rows) {
+    const ratio = row.direct === 0 ? "n/a" : (row.proxy / row.direct).toFixed(3);
+    const delta = row.kind === "latency" ? `${row.proxy - row.direct >= 0 ? "+" : ""}${(row.proxy - row.direct).toFixed(3)}` : "";
+    lines.push(
+      `| ${row.object} | ${row.concurrency} | ${row.metric} | ${formatNumber(row.direct)} | ${formatNumber(row.proxy)} | ${ratio} | ${delta} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+export function goalsTable(goals: readonly GoalCheck[]): string {
+  return [
+    "| Goal | Measured | Met |",
+    "|---|---|---|",
+    ...goals.map((goal) => `| ${goal.goal} | ${goal.measured} | ${goal.met ? "yes" : "**no**"} |`),
+  ].join("\n");
+}
+
+function osName(): string {
+  try {
+    const text = readFileSync("/etc/os-release", "utf8");
+    return /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(text)?.[1] ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+function gitCommit(repoRoot: string): string {
+  try {
+    return execFileSync("git", ["-C", repoRoot, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+export interface MachineFacts {
+  readonly date: string;
+  readonly lines: readonly string[];
+}
+
+export function machineFacts(repoRoot: string, cephVersion: string, rgwDescription: string): MachineFacts {
+  const date = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+  return {
+    date,
+    lines: [
+      `- Date: ${date}; repository commit ${gitCommit(repoRoot)}`,
+      `- CPU: ${availableParallelism()} cores (nproc), ${cpus()[0]?.model ?? "unknown model"}`,
+      `- Memory: ${(totalmem() / 1024 ** 3).toFixed(1)} GiB`,
+      `- OS: ${osName()}, kernel ${release()}`,
+      `- Node ${process.version}`,
+      `- Ceph ${cephVersion} RGW (beast), memstore OSD, everything on 127.0.0.1: ${rgwDescription}`,
+    ],
+  };
+}
+
+const RUN_MARKER = "<!-- bench-run -->";
+const KEEP_RUNS = 5;
+
+/**
+ * Writes BENCHMARKS.md: a fixed header, then this run first, then up to KEEP_RUNS - 1 earlier runs kept from
+ * the existing file.
+ */
+export function writeBenchmarksFile(path: string, header: string, run: string): void {
+  const previous = existsSync(path) ? readFileSync(path, "utf8").split(RUN_MARKER).slice(1) : [];
+  const runs = [`\n${run.trim()}\n\n`, ...previous].slice(0, KEEP_RUNS);
+  writeFileSync(path, `${header.trim()}\n\n${runs.map((r) => `${RUN_MARKER}${r}`).join("")}`.trimEnd() + "\n");
+}

@@ -1,0 +1,258 @@
+/**
+ * `npm run bench:proxy [-- --write] [-- --rounds N] [-- --quick]`: the S3 proxy's overhead, measured in one run
+ * against one Ceph RGW, directly and through the proxy bundle (dist/s3-proxy.mjs, built when missing):
+ *
+ * - 1 KiB PutObject and GetObject: requests/s, p50 and p99 latency;
+ * - 1 MiB and 64 MiB objects: upload and download MB/s (MB = 10^6 bytes);
+ * - each at 1 and 16 requests in flight, each cell repeated `--rounds` times (default 5) with direct and proxy
+ *   alternating (the order flips every round) so machine noise hits both; the table shows medians over rounds.
+ *
+ * RGW: S3_ENDPOINT_URL/AWS_* from the environment, else scripts/ceph-rgw/up.sh (RGW_DIR); see lib/rgw-target.ts.
+ * `--write` (or BENCH_WRITE=1) also records the run in BENCHMARKS.md. BENCH_PROXY_BUNDLE benchmarks another build;
+ * BENCH_TIMEOUT_MS (default 1_200_000) bounds the whole run.
+ */
+import { randomBytes } from "node:crypto";
+import { resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { CreateBucketCommand, DeleteBucketCommand, type S3Client } from "@aws-sdk/client-s3";
+import { REPO_ROOT } from "../scripts/ceph-rgw/cluster.ts";
+import { ensureProxyBundle, startProxyProcess, type ProxyProcess } from "./lib/proxy-process.ts";
+import { goalsTable, machineFacts, resultsTable, writeBenchmarksFile, type GoalCheck, type ResultRow } from "./lib/report.ts";
+import { benchRgw } from "./lib/rgw-target.ts";
+import { median, percentile } from "./lib/stats.ts";
+import { benchClient, deleteObjects, getObjects, putObjects, type PhaseResult } from "./lib/workload.ts";
+
+const KIB = 1024;
+const MIB = 1024 * KIB;
+const CONCURRENCIES = [1, 16] as const;
+type Concurrency = (typeof CONCURRENCIES)[number];
+type Via = "direct" | "proxy";
+
+interface Cell {
+  readonly label: string;
+  readonly size: number;
+  /** Latency cells report requests/s and percentiles; throughput cells report MB/s. */
+  readonly kind: "latency" | "throughput";
+  /** Objects per round and direction, by concurrency. */
+  readonly count: Readonly<Record<Concurrency, number>>;
+}
+
+interface Options {
+  readonly rounds: number;
+  readonly write: boolean;
+  readonly quick: boolean;
+  readonly timeoutMs: number;
+}
+
+function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
+  const known = new Set(["--write", "--quick", "--rounds"]);
+  for (const [index, arg] of argv.entries()) {
+    if (arg.startsWith("--") && !known.has(arg)) throw new Error(`unknown option ${arg}: use --write, --quick or --rounds N`);
+    if (!arg.startsWith("--") && argv[index - 1] !== "--rounds") throw new Error(`unexpected argument '${arg}'`);
+  }
+  const quick = argv.includes("--quick");
+  const roundsIndex = argv.indexOf("--rounds");
+  const roundsText = roundsIndex >= 0 ? argv[roundsIndex + 1] : env.BENCH_ROUNDS;
+  const rounds = roundsText === undefined ? (quick ? 2 : 5) : Number(roundsText);
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50) throw new Error(`--rounds is '${roundsText}': expected 1..50`);
+  const timeoutMs = Number(env.BENCH_TIMEOUT_MS ?? 1_200_000);
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new Error(`BENCH_TIMEOUT_MS is '${env.BENCH_TIMEOUT_MS}': expected milliseconds > 0`);
+  return { rounds, write: argv.includes("--write") || env.BENCH_WRITE === "1", quick, timeoutMs };
+}
+
+function cells(quick: boolean): Cell[] {
+  const scale = quick ? 0.25 : 1;
+  const n = (value: number, min: number): number => Math.max(min, Math.round(value * scale));
+  return [
+    { label: "1 KiB", size: KIB, kind: "latency", count: { 1: n(300, 50), 16: n(1200, 160) } },
+    { label: "1 MiB", size: MIB, kind: "throughput", count: { 1: n(40, 10), 16: n(160, 32) } },
+    { label: "64 MiB", size: 64 * MIB, kind: "throughput", count: { 1: n(3, 2), 16: 16 } },
+  ];
+}
+
+interface Sample {
+  readonly put: PhaseResult;
+  readonly get: PhaseResult;
+}
+
+const log = (message: string): void => {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+};
+
+const mbPerSecond = (phase: PhaseResult): number => phase.bytes / 1e6 / (phase.wallMs / 1000);
+const requestsPerSecond = (phase: PhaseResult): number => phase.latenciesMs.length / (phase.wallMs / 1000);
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2), process.env);
+  const startedAt = performance.now();
+  const checkDeadline = (what: string): void => {
+    if (performance.now() - startedAt > options.timeoutMs) {
+      throw new Error(`benchmark exceeded BENCH_TIMEOUT_MS=${options.timeoutMs} before ${what}; nothing was written`);
+    }
+  };
+
+  const rgw = await benchRgw();
+  log(`RGW: Ceph ${rgw.cephVersion}, ${rgw.description}`);
+  let proxy: ProxyProcess | undefined;
+  const clients: S3Client[] = [];
+  let bucketClient: S3Client | undefined;
+  const bucket = `bench-${randomBytes(6).toString("hex")}`;
+  try {
+    const bundle = await ensureProxyBundle(
+      REPO_ROOT,
+      process.env.BENCH_PROXY_BUNDLE ? resolve(process.env.BENCH_PROXY_BUNDLE) : undefined,
+    );
+    bucketClient = benchClient(rgw, 4);
+    await bucketClient.send(new CreateBucketCommand({ Bucket: bucket }));
+    const clientKeys = { accessKeyId: `BENCH${randomBytes(8).toString("hex").toUpperCase()}`, secretAccessKey: randomBytes(30).toString("base64url") };
+    proxy = await startProxyProcess({
+      bundle,
+      upstream: rgw,
+      clientAccessKeyId: clientKeys.accessKeyId,
+      clientSecretAccessKey: clientKeys.secretAccessKey,
+      buckets: [bucket],
+    });
+    log(`proxy ${bundle} (pid ${proxy.pid}) ready at ${proxy.endpoint}`);
+
+    const maxSockets = Math.max(...CONCURRENCIES) * 2;
+    const client: Record<Via, S3Client> = {
+      direct: benchClient(rgw, maxSockets),
+      proxy: benchClient({ endpoint: proxy.endpoint, region: rgw.region, ...clientKeys }, maxSockets),
+    };
+    clients.push(client.direct, client.proxy);
+
+    const measure = async (via: Via, cell: Cell, concurrency: Concurrency, round: number): Promise<Sample> => {
+      const keys = Array.from({ length: cell.count[concurrency] }, (_, i) => `bench/${cell.size}/c${concurrency}/r${round}/${via}/${i}`);
+      const body = randomBytes(cell.size);
+      const put = await putObjects(client[via], bucket, keys, body, concurrency);
+      const get = await getObjects(client[via], bucket, keys, cell.size, concurrency);
+      await deleteObjects(client.direct, bucket, keys);
+      if (cell.size >= 64 * MIB) await rgw.collectGarbage();
+      return { put, get };
+    };
+
+    // Warm-up: connections, the proxy's JIT, RGW's caches. Not recorded.
+    for (const via of ["direct", "proxy"] as const) {
+      await measure(via, { label: "warm-up", size: KIB, kind: "latency", count: { 1: 50, 16: 200 } }, 16, 0);
+      await measure(via, { label: "warm-up", size: MIB, kind: "throughput", count: { 1: 8, 16: 32 } }, 16, 0);
+    }
+    log(`warm-up done; ${options.rounds} rounds per cell${options.quick ? " (--quick: fewer objects)" : ""}`);
+
+    const rows: ResultRow[] = [];
+    for (const cell of cells(options.quick)) {
+      for (const concurrency of CONCURRENCIES) {
+        const samples: Record<Via, Sample[]> = { direct: [], proxy: [] };
+        for (let round = 1; round <= options.rounds; round++) {
+          const order: readonly Via[] = round % 2 === 1 ? ["direct", "proxy"] : ["proxy", "direct"];
+          for (const via of order) {
+            checkDeadline(`${cell.label} c${concurrency} round ${round} ${via}`);
+            const sample = await measure(via, cell, concurrency, round);
+            samples[via].push(sample);
+            log(
+              `${cell.label.padStart(6)} c${String(concurrency).padEnd(2)} round ${round}/${options.rounds} ${via.padEnd(6)} ` +
+                (cell.kind === "latency"
+                  ? `PUT ${requestsPerSecond(sample.put).toFixed(0)}/s p50 ${percentile(sample.put.latenciesMs, 50).toFixed(2)} ms, ` +
+                    `GET ${requestsPerSecond(sample.get).toFixed(0)}/s p50 ${percentile(sample.get.latenciesMs, 50).toFixed(2)} ms`
+                  : `up ${mbPerSecond(sample.put).toFixed(1)} MB/s, down ${mbPerSecond(sample.get).toFixed(1)} MB/s`),
+            );
+          }
+        }
+        const row = (metric: string, kind: ResultRow["kind"], value: (sample: Sample) => number): ResultRow => ({
+          object: cell.label,
+          concurrency,
+          metric,
+          kind,
+          direct: median(samples.direct.map(value)),
+          proxy: median(samples.proxy.map(value)),
+        });
+        if (cell.kind === "latency") {
+          rows.push(
+            row("PUT requests/s", "throughput", (s) => requestsPerSecond(s.put)),
+            row("PUT p50 ms", "latency", (s) => percentile(s.put.latenciesMs, 50)),
+            row("PUT p99 ms", "latency", (s) => percentile(s.put.latenciesMs, 99)),
+            row("GET requests/s", "throughput", (s) => requestsPerSecond(s.get)),
+            row("GET p50 ms", "latency", (s) => percentile(s.get.latenciesMs, 50)),
+            row("GET p99 ms", "latency", (s) => percentile(s.get.latenciesMs, 99)),
+          );
+        } else {
+          rows.push(
+            row("upload MB/s", "throughput", (s) => mbPerSecond(s.put)),
+            row("download MB/s", "throughput", (s) => mbPerSecond(s.get)),
+          );
+        }
+      }
+    }
+
+    const find = (object: string, concurrency: number, metric: string): ResultRow => {
+      const found = rows.find((r) => r.object === object && r.concurrency === concurrency && r.metric === metric);
+      if (!found) throw new Error(`no result row ${object} c${concurrency} ${metric}`);
+      return found;
+    };
+    const goals: GoalCheck[] = [];
+    for (const concurrency of CONCURRENCIES) {
+      for (const metric of ["upload MB/s", "download MB/s"]) {
+        const r = find("64 MiB", concurrency, metric);
+        const ratio = r.proxy / r.direct;
+        goals.push({ goal: `64 MiB ${metric} at concurrency ${concurrency}: proxy >= 0.9 x direct`, measured: `${ratio.toFixed(3)} x`, met: ratio >= 0.9 });
+      }
+    }
+    for (const concurrency of CONCURRENCIES) {
+      for (const metric of ["PUT p50 ms", "GET p50 ms"]) {
+        const r = find("1 KiB", concurrency, metric);
+        const extra = r.proxy - r.direct;
+        goals.push({ goal: `1 KiB ${metric.replace(" ms", "")} at concurrency ${concurrency}: proxy <= direct + 1 ms`, measured: `${extra >= 0 ? "+" : ""}${extra.toFixed(3)} ms`, met: extra <= 1 });
+      }
+    }
+
+    const elapsedS = ((performance.now() - startedAt) / 1000).toFixed(0);
+    const facts = machineFacts(REPO_ROOT, rgw.cephVersion, rgw.description);
+    const run = [
+      `## Run ${facts.date}`,
+      "",
+      ...facts.lines,
+      `- ${options.rounds} rounds per cell${options.quick ? " (--quick)" : ""}, medians over rounds; the run took ${elapsedS} s`,
+      "",
+      resultsTable(rows),
+      "",
+      goalsTable(goals),
+    ].join("\n");
+    console.log(`\n${run}\n`);
+    if (options.write) {
+      const path = resolve(REPO_ROOT, "BENCHMARKS.md");
+      writeBenchmarksFile(path, BENCHMARKS_HEADER, run);
+      log(`recorded in ${path}`);
+    }
+  } catch (error) {
+    if (proxy) log(`proxy's last output:\n${proxy.recentOutput()}`);
+    throw error;
+  } finally {
+    for (const c of clients) c.destroy();
+    await proxy?.stop();
+    if (bucketClient) {
+      await bucketClient.send(new DeleteBucketCommand({ Bucket: bucket })).catch((error: unknown) => {
+        log(`could not delete bucket ${bucket}: ${error instanceof Error ? error.message : String(error)}`);
+      });
+      bucketClient.destroy();
+    }
+    await rgw.release();
+  }
+}
+
+const BENCHMARKS_HEADER = `# S3 proxy benchmark
+
+Generated by \`npm run bench:proxy -- --write\` (bench/proxy.bench.ts); newest run first, the last five kept.
+
+Method: one run measures the same single-node Ceph RGW (scripts/ceph-rgw/up.sh, memstore OSD) directly and
+through the proxy bundle \`dist/s3-proxy.mjs\` running as a child process (\`S3PROXY_LISTEN=127.0.0.1:0\`). The
+client is \`@aws-sdk/client-s3\` with default checksum settings, path-style, keep-alive, no retries, in the same
+process for both paths. Every cell runs several rounds; direct and proxy alternate and the order flips every round,
+so machine noise hits both. Values are medians over rounds; MB = 10^6 bytes; latency is one request as the client
+sees it. The client, RGW (mon, OSD, radosgw) and the proxy share the machine's cores, so absolute numbers are
+low and ratios are the point.
+
+Goals (from the issue): at least 0.9 x direct throughput on 64 MiB objects; at most 1 ms extra p50 latency on 1 KiB.`;
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exitCode = 1;
+});
