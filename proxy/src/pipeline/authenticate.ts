@@ -9,7 +9,10 @@ import type { Route } from "./route.ts";
 
 export interface Authenticated {
   readonly verified: VerifiedRequest;
-  /** A decoder for aws-chunked bodies (the streaming payload modes), or undefined for plain bodies. */
+  /**
+   * The decoder for aws-chunked bodies (the streaming payload kinds): it verifies chunk signatures and the
+   * trailing checksum and holds back the tail until the whole body verified. Undefined for plain bodies.
+   */
   readonly decoder: Transform | undefined;
 }
 

@@ -20,7 +20,7 @@ const NEVER_FORWARDED = new Set([
 function isClientOnlyQueryParameter(name: string): boolean {
   const lower = name.toLowerCase();
   return (
-    ["x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-expires", "x-amz-signedheaders", "x-amz-signature", "x-amz-security-token"].includes(lower) ||
+    ["x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-expires", "x-amz-signedheaders", "x-amz-signature", "x-amz-security-token", "x-amz-content-sha256"].includes(lower) ||
     lower === "x-amz-sdk-checksum-algorithm" ||
     lower.startsWith("x-amz-checksum-")
   );

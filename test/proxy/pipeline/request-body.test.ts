@@ -1,0 +1,84 @@
+import { createHash } from "node:crypto";
+import { crc32 } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { S3Error } from "../../../proxy/src/errors.ts";
+import { planChecksums } from "../../../proxy/src/pipeline/checksum-policy.ts";
+import { BodyVerifier } from "../../../proxy/src/pipeline/request-body.ts";
+
+function crc32b64(data: Buffer): string {
+  const out = Buffer.alloc(4);
+  out.writeUInt32BE(crc32(data) >>> 0);
+  return out.toString("base64");
+}
+
+/** Writes `chunks` one by one and records what the verifier let through before and after the end. */
+async function run(verifier: BodyVerifier, chunks: Buffer[]): Promise<{ beforeEnd: number; after: number; error: unknown }> {
+  let passed = 0;
+  verifier.on("data", (chunk: Buffer) => {
+    passed += chunk.length;
+  });
+  let error: unknown;
+  const ended = new Promise<void>((resolve) => {
+    verifier.on("end", resolve);
+    verifier.on("error", (e) => {
+      error = e;
+      resolve();
+    });
+  });
+  for (const chunk of chunks) {
+    verifier.write(chunk);
+    await new Promise((r) => setImmediate(r));
+  }
+  const beforeEnd = passed;
+  verifier.end();
+  await ended;
+  return { beforeEnd, after: passed, error };
+}
+
+const chunks = [Buffer.alloc(1000, 1), Buffer.alloc(1000, 2), Buffer.alloc(500, 3)];
+const body = Buffer.concat(chunks);
+
+describe("BodyVerifier", () => {
+  it("holds back the last chunk until the end, then reports the checksums", async () => {
+    const verifier = new BodyVerifier({ length: body.length, sha256Hex: undefined, checksums: planChecksums("PutObject", {}, undefined) });
+    const result = await run(verifier, chunks);
+    expect(result.beforeEnd).toBe(2000);
+    expect(result.after).toBe(2500);
+    expect(result.error).toBeUndefined();
+    expect(verifier.digests.get("CRC32")).toBe(crc32b64(body));
+  });
+
+  it("never releases the tail of a body whose checksum header does not match", async () => {
+    const checksums = planChecksums("PutObject", { "x-amz-checksum-crc32": crc32b64(Buffer.from("other")) }, undefined);
+    const result = await run(new BodyVerifier({ length: body.length, sha256Hex: undefined, checksums }), chunks);
+    expect(result.after).toBe(2000);
+    expect(result.error).toBeInstanceOf(S3Error);
+    expect((result.error as S3Error).code).toBe("BadDigest");
+  });
+
+  it("never releases the tail of a body whose signed SHA-256 does not match", async () => {
+    const sha256Hex = createHash("sha256").update("other").digest("hex");
+    const result = await run(new BodyVerifier({ length: body.length, sha256Hex, checksums: planChecksums("UploadPart", {}, undefined) }), chunks);
+    expect(result.after).toBe(2000);
+    expect((result.error as S3Error).code).toBe("XAmzContentSHA256Mismatch");
+  });
+
+  it("accepts a body whose signed SHA-256 matches", async () => {
+    const sha256Hex = createHash("sha256").update(body).digest("hex");
+    const result = await run(new BodyVerifier({ length: body.length, sha256Hex, checksums: planChecksums("UploadPart", {}, undefined) }), chunks);
+    expect(result.error).toBeUndefined();
+    expect(result.after).toBe(2500);
+  });
+
+  it("fails if fewer bytes arrive than declared", async () => {
+    const result = await run(new BodyVerifier({ length: 3000, sha256Hex: undefined, checksums: planChecksums("PutObject", {}, undefined) }), chunks);
+    expect((result.error as S3Error).code).toBe("IncompleteBody");
+    expect(result.after).toBe(2000);
+  });
+
+  it("computes every algorithm the SDK asked for", async () => {
+    const verifier = new BodyVerifier({ length: body.length, sha256Hex: undefined, checksums: planChecksums("PutObject", { "x-amz-sdk-checksum-algorithm": "SHA256" }, undefined) });
+    await run(verifier, chunks);
+    expect(verifier.digests.get("SHA256")).toBe(createHash("sha256").update(body).digest("base64"));
+  });
+});
