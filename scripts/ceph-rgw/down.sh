@@ -27,6 +27,10 @@ if [ "${RGW_LOCK_HELD:-0}" != 1 ]; then
   flock -w "${RGW_LOCK_WAIT_S:-600}" 9 || { echo "ceph-rgw down.sh FAILED: $D.lock still held after ${RGW_LOCK_WAIT_S:-600}s" >&2; exit 1; }
 fi
 [ -d "$D" ] || { log "no $D, nothing to do"; exit 0; }
+if [ ! -f "$D/.ceph-rgw-dir" ] && [ -n "$(ls -A "$D")" ]; then
+  echo "ceph-rgw down.sh FAILED: $D is not a cluster directory made by up.sh (no .ceph-rgw-dir marker); not touching it" >&2
+  exit 1
+fi
 
 if [ -n "${RGW_LEASE_PID:-}" ]; then
   rm -f "$D/leases/$RGW_LEASE_PID"

@@ -119,6 +119,9 @@ for p in "$RGW_PORT" "$MON_V2_PORT" "$MON_V1_PORT"; do
   fi
 done
 
+mkdir -p "$D"
+# down.sh deletes only directories that carry this marker
+echo "cluster directory of scripts/ceph-rgw/up.sh; remove with down.sh" >"$D/.ceph-rgw-dir"
 mkdir -p "$D"/{run,log,crash,keyring,mon,osd,rgw}
 exec > >(tee -a "$D/log/up.log") 2>&1
 FSID=$(cat /proc/sys/kernel/random/uuid)
