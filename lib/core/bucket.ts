@@ -20,13 +20,24 @@ export interface ObjectBucketClaimProps {
   readonly maxObjects?: string;
 }
 
+/**
+ * Where the Docker target reads an external bucket's keys from (Kubernetes reads them from a Secret instead).
+ * Neither source is ever committed:
+ * - `environment`: two environment variables, read when the app synthesizes (`cdktf deploy` synthesizes first).
+ * - `file`: a file with `AWS_ACCESS_KEY_ID=...` and `AWS_SECRET_ACCESS_KEY=...` lines, read by Terraform itself at
+ *   plan time, so the keys never appear in the synthesized configuration.
+ */
+export type ExternalCredentialsSource =
+  | { readonly kind: "environment"; readonly accessKeyIdEnv: string; readonly secretAccessKeyEnv: string }
+  | { readonly kind: "file"; readonly path: string };
+
 /** Props of a bucket that already exists outside the cluster's Rook (any S3 endpoint). */
 export interface ExternalBucketProps {
   /** S3 endpoint URL reachable from inside the backend pod, e.g. `https://s3.example.com`. */
   readonly endpoint: string;
   /** The existing bucket's name. */
   readonly bucketName: string;
-  /** Kubernetes Secret in the workspace namespace holding the keys. */
+  /** Kubernetes Secret in the workspace namespace holding the keys; empty on the Docker target (see dockerCredentials). */
   readonly credentialsSecretName: string;
   /** Key of the access key id in that Secret. @default "AWS_ACCESS_KEY_ID" */
   readonly accessKeyIdKey?: string;
@@ -34,6 +45,8 @@ export interface ExternalBucketProps {
   readonly secretAccessKeyKey?: string;
   /** What kind of store the endpoint is. @default "rgw" */
   readonly profile?: EndpointProfile;
+  /** Docker target: where the keys come from. @default - none (Kubernetes reads credentialsSecretName) */
+  readonly dockerCredentials?: ExternalCredentialsSource;
 }
 
 /** Props of a MinIO server run per workspace (Docker target). */
@@ -101,6 +114,7 @@ export class ExternalBucket extends Bucket {
   readonly credentialsSecretName: string;
   readonly accessKeyIdKey: string;
   readonly secretAccessKeyKey: string;
+  readonly dockerCredentials?: ExternalCredentialsSource;
 
   constructor(props: ExternalBucketProps) {
     super();
@@ -110,6 +124,7 @@ export class ExternalBucket extends Bucket {
     this.accessKeyIdKey = props.accessKeyIdKey ?? "AWS_ACCESS_KEY_ID";
     this.secretAccessKeyKey = props.secretAccessKeyKey ?? "AWS_SECRET_ACCESS_KEY";
     this.profile = props.profile ?? "rgw";
+    this.dockerCredentials = props.dockerCredentials;
     if (!/^https?:\/\/[^/\s]+\/?$/.test(this.endpoint)) {
       throw configError("storage.bucket.endpoint", this.endpoint, "use an http:// or https:// URL with a host and no path, e.g. https://s3.example.com");
     }

@@ -30,6 +30,10 @@ const resources = (cpu: string, memory: string, cpuLimit: string, memoryLimit: s
     })
     .prefault({});
 
+/** A POSIX environment variable name. */
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const envName = z.string().regex(ENV_NAME, { error: "name an environment variable: letters, digits and '_', not starting with a digit, e.g. ALICE_S3_ACCESS_KEY_ID" });
+
 const bucketName = z.string().regex(BUCKET_NAME, { error: "use an S3 bucket name: 3-63 lower-case letters, digits, '.' or '-'" });
 
 const objectBucketClaim = z.strictObject({
@@ -43,9 +47,15 @@ const externalBucket = z.strictObject({
   kind: z.literal("external"),
   endpoint: z.string().regex(/^https?:\/\/[^/\s]+\/?$/, { error: "use an http:// or https:// URL with a host and no path, e.g. https://s3.example.com" }),
   bucketName,
-  credentialsSecretName: z.string().regex(DNS_LABEL, { error: "name a Kubernetes Secret in the workspace namespace (lower-case, digits, '-')" }),
+  /** Kubernetes: the Secret holding the keys (required there; see plan.ts). */
+  credentialsSecretName: z.string().regex(DNS_LABEL, { error: "name a Kubernetes Secret in the workspace namespace (lower-case, digits, '-')" }).optional(),
   accessKeyIdKey: z.string().min(1).default("AWS_ACCESS_KEY_ID"),
   secretAccessKeyKey: z.string().min(1).default("AWS_SECRET_ACCESS_KEY"),
+  /** Docker: environment variables holding the keys when the app synthesizes (both, or credentialsFile). */
+  accessKeyIdEnv: envName.optional(),
+  secretAccessKeyEnv: envName.optional(),
+  /** Docker: a file with `AWS_ACCESS_KEY_ID=...` and `AWS_SECRET_ACCESS_KEY=...` lines, read by Terraform at plan time. */
+  credentialsFile: z.string().min(1, { error: "give the path of the keys file, e.g. ~/.config/convex/alice-s3.env" }).optional(),
   profile: z.enum(ENDPOINT_PROFILES as [string, ...string[]], { error: `use one of ${ENDPOINT_PROFILES.join(", ")}` }).default("rgw"),
 });
 

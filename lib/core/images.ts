@@ -16,6 +16,18 @@ export const CONVEX_DASHBOARD_IMAGE = "ghcr.io/get-convex/convex-dashboard";
 export const DEFAULT_CONVEX_RELEASE = "652b828b5129e6cdbcaa3c20efa8d116d09ff3bf";
 export const NODE_IMAGE = "node:22.11.0-alpine3.20";
 
+/**
+ * MinIO (the Docker target's per-workspace bucket). MinIO made its community edition source-only in October 2025
+ * (minio/minio#21647: "This project is a source only distribution now"): the security release
+ * RELEASE.2025-10-15T17-29-55Z and everything after it has no image, and in September 2026 the `minio/minio` and
+ * `minio/mc` repositories were deleted from Docker Hub. Quay still serves the archived community images from the
+ * same publisher. RELEASE.2025-09-07T16-13-09Z is the last multi-arch (amd64 + arm64) community image there; the
+ * only later tag, `...hotfix.7aa24e772`, is amd64-only (onyx-dot-app/onyx#14689, slothflowlabs/duckle#347,
+ * dandi/dandi-cli#1921). The image carries `curl` and `mc` besides `minio` (Dockerfile.release at that tag).
+ * It lacks the 2025-10-15 security fix: it serves one workspace on a private network, with no published port.
+ */
+export const MINIO_IMAGE = "quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z";
+
 /** A Convex release tag: the full 40-character lower-case commit SHA. */
 export const CONVEX_RELEASE_PATTERN = /^[0-9a-f]{40}$/;
 

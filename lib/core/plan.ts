@@ -1,5 +1,5 @@
 import { backendEnvironment, PROXY_PORT } from "./backend-env.ts";
-import { Bucket, type AnyBucket, type EndpointProfile } from "./bucket.ts";
+import { Bucket, type AnyBucket, type EndpointProfile, type ExternalCredentialsSource } from "./bucket.ts";
 import type { WorkspaceConfig } from "./config-schema.ts";
 import type { EnvEntry } from "./env.ts";
 import { ConfigError, showValue, type ConfigIssue } from "./errors.ts";
@@ -151,10 +151,55 @@ function resolveBucket(config: WorkspaceConfig, target: Target, issues: ConfigIs
     case "objectBucketClaim":
       return Bucket.objectBucketClaim(spec);
     case "external":
-      return Bucket.external({ ...spec, profile: spec.profile as EndpointProfile });
+      return externalBucket(spec, target, issues);
     case "minio":
       return Bucket.minio(spec);
   }
+}
+
+type ExternalBucketSpec = Extract<NonNullable<WorkspaceConfig["storage"]["bucket"]>, { kind: "external" }>;
+
+/** Characters that would break out of the Terraform string the keys file's path is written into. */
+const UNSAFE_PATH = /["\\\n]|\$\{|%\{/;
+
+/**
+ * An external bucket, with its keys from where the target reads them: a Kubernetes Secret, or on Docker two
+ * environment variables or a keys file. Settings of the other target are rejected rather than silently ignored.
+ */
+function externalBucket(spec: ExternalBucketSpec, target: Target, issues: ConfigIssue[]): AnyBucket {
+  const field = (name: string) => `storage.bucket.${name}`;
+  const profile = spec.profile as EndpointProfile;
+  const dockerKeys = "on Docker give the keys with accessKeyIdEnv and secretAccessKeyEnv (environment variable names) or credentialsFile";
+  if (target === "kubernetes") {
+    for (const name of ["accessKeyIdEnv", "secretAccessKeyEnv", "credentialsFile"] as const) {
+      if (spec[name] !== undefined) issues.push({ field: field(name), value: showValue(spec[name]), fix: "this is a Docker setting; on Kubernetes name the Secret with the keys in credentialsSecretName" });
+    }
+    if (spec.credentialsSecretName === undefined) {
+      issues.push({ field: field("credentialsSecretName"), value: showValue(undefined), fix: "name the Kubernetes Secret in the workspace namespace that holds the bucket's keys" });
+    }
+    return Bucket.external({ ...spec, credentialsSecretName: spec.credentialsSecretName ?? "", profile });
+  }
+  if (spec.credentialsSecretName !== undefined) {
+    issues.push({ field: field("credentialsSecretName"), value: showValue(spec.credentialsSecretName), fix: `this is a Kubernetes setting; ${dockerKeys}` });
+  }
+  const envGiven = spec.accessKeyIdEnv !== undefined || spec.secretAccessKeyEnv !== undefined;
+  let dockerCredentials: ExternalCredentialsSource | undefined;
+  if (spec.credentialsFile !== undefined && envGiven) {
+    issues.push({ field: field("credentialsFile"), value: showValue(spec.credentialsFile), fix: "give either credentialsFile or accessKeyIdEnv/secretAccessKeyEnv, not both" });
+  } else if (spec.credentialsFile !== undefined) {
+    if (UNSAFE_PATH.test(spec.credentialsFile)) {
+      issues.push({ field: field("credentialsFile"), value: showValue(spec.credentialsFile), fix: "use a path without '\"', '\\', '${', '%{' or line breaks" });
+    }
+    dockerCredentials = { kind: "file", path: spec.credentialsFile };
+  } else if (spec.accessKeyIdEnv !== undefined && spec.secretAccessKeyEnv !== undefined) {
+    dockerCredentials = { kind: "environment", accessKeyIdEnv: spec.accessKeyIdEnv, secretAccessKeyEnv: spec.secretAccessKeyEnv };
+  } else if (envGiven) {
+    const missing = spec.accessKeyIdEnv === undefined ? "accessKeyIdEnv" : "secretAccessKeyEnv";
+    issues.push({ field: field(missing), value: showValue(undefined), fix: "set both accessKeyIdEnv and secretAccessKeyEnv, or use credentialsFile" });
+  } else {
+    issues.push({ field: field("accessKeyIdEnv"), value: showValue(undefined), fix: `an external bucket needs its keys: ${dockerKeys}` });
+  }
+  return Bucket.external({ ...spec, credentialsSecretName: "", profile, dockerCredentials });
 }
 
 /** The proxy's URL as the backend reaches it: the Service DNS name on Kubernetes, the container name on Docker. */
