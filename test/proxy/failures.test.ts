@@ -1,0 +1,114 @@
+import net from "node:net";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { PROXY_CLIENT_CREDENTIALS, TEST_BUCKET, startProxyFixture, type ProxyFixture } from "../support/proxy-fixture.ts";
+import { signRequest, signedSend } from "../support/proxy-signer.ts";
+
+let fx: ProxyFixture;
+beforeEach(async () => {
+  fx = await startProxyFixture();
+});
+afterEach(async () => {
+  await fx.close();
+});
+
+/** Opens a raw connection to the proxy and writes the head of a signed PUT of `length` bytes (body not sent). */
+async function openRawPut(path: string, length: number): Promise<net.Socket> {
+  const signed = await signRequest({ endpoint: fx.proxy.url, method: "PUT", path, credentials: PROXY_CLIENT_CREDENTIALS, headers: { "content-length": String(length) } });
+  const socket = net.connect(fx.proxy.port, "127.0.0.1");
+  await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+  const head = [`PUT ${signed.path} HTTP/1.1`, ...Object.entries(signed.headers).map(([k, v]) => `${k}: ${v}`), "", ""].join("\r\n");
+  socket.write(head);
+  return socket;
+}
+
+function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const tick = (): void => {
+      if (check()) resolve();
+      else if (Date.now() - started > timeoutMs) reject(new Error("condition not met in time"));
+      else setTimeout(tick, 5);
+    };
+    tick();
+  });
+}
+
+describe("streaming", () => {
+  it("streams without buffering: the upstream receives bytes before the client sent the last one", async () => {
+    const size = 4 * 1024 * 1024;
+    const socket = await openRawPut(`/${TEST_BUCKET}/streamed`, size);
+    socket.write(Buffer.alloc(size / 2, 1));
+    await until(() => (fx.upstream.requests[0]?.bytes ?? 0) > 0);
+    expect(fx.upstream.requests[0]?.complete).toBe(false);
+    const response = new Promise<string>((resolve) => {
+      let text = "";
+      socket.on("data", (chunk: Buffer) => {
+        text += chunk.toString();
+        if (text.includes("\r\n\r\n")) resolve(text);
+      });
+    });
+    socket.write(Buffer.alloc(size / 2, 2));
+    expect((await response).split("\r\n")[0]).toBe("HTTP/1.1 200 OK");
+    socket.destroy();
+    expect(fx.upstream.objects.get(`/${TEST_BUCKET}/streamed`)?.length).toBe(size);
+  });
+});
+
+describe("client abort", () => {
+  it("a client that stops mid-body aborts the upstream request and nothing is stored", async () => {
+    const size = 4 * 1024 * 1024;
+    const socket = await openRawPut(`/${TEST_BUCKET}/aborted`, size);
+    socket.write(Buffer.alloc(size / 2, 1));
+    await until(() => (fx.upstream.requests[0]?.bytes ?? 0) > 0);
+    socket.destroy();
+    const up = await fx.upstream.waitFor((r) => r.method === "PUT");
+    expect(up.aborted).toBe(true);
+    expect(up.complete).toBe(false);
+    expect(fx.upstream.objects.has(`/${TEST_BUCKET}/aborted`)).toBe(false);
+    await until(() => fx.logs.some((l) => l.msg === "client aborted"));
+    expect(fx.logs.find((l) => l.msg === "client aborted")).toMatchObject({ operation: "PutObject", status: 499 });
+  });
+});
+
+describe("upstream failures", () => {
+  it("an unreachable upstream gives 503 ServiceUnavailable with Retry-After", async () => {
+    await fx.upstream.close();
+    const res = await signedSend({ endpoint: fx.proxy.url, method: "PUT", path: `/${TEST_BUCKET}/k`, body: Buffer.from("x"), credentials: PROXY_CLIENT_CREDENTIALS });
+    expect(res.status).toBe(503);
+    expect(res.headers["retry-after"]).toBe("1");
+    expect(res.body.toString()).toContain("<Code>ServiceUnavailable</Code>");
+    expect(res.body.toString()).toContain("ECONNREFUSED");
+  });
+
+  it("an upstream reset mid-upload gives 503 and nothing is stored", async () => {
+    fx.upstream.resetAfterBytes = 256 * 1024;
+    const body = Buffer.alloc(4 * 1024 * 1024, 7);
+    const res = await signedSend({ endpoint: fx.proxy.url, method: "PUT", path: `/${TEST_BUCKET}/reset`, body, credentials: PROXY_CLIENT_CREDENTIALS });
+    expect(res.status).toBe(503);
+    expect(res.headers["retry-after"]).toBe("1");
+    expect(res.body.toString()).toContain("<Code>ServiceUnavailable</Code>");
+    expect(fx.upstream.objects.has(`/${TEST_BUCKET}/reset`)).toBe(false);
+  });
+
+  it("an upstream reset mid-download cuts the client's response short instead of completing it", async () => {
+    fx.upstream.handler = (req, res) => {
+      if (req.method !== "GET") return false;
+      res.writeHead(200, { "content-length": 1_000_000 });
+      res.write(Buffer.alloc(1000));
+      setTimeout(() => res.socket?.destroy(), 20);
+      return true;
+    };
+    const signed = await signRequest({ endpoint: fx.proxy.url, method: "GET", path: `/${TEST_BUCKET}/big`, credentials: PROXY_CLIENT_CREDENTIALS });
+    const outcome = await new Promise<string>((resolve) => {
+      const socket = net.connect(fx.proxy.port, "127.0.0.1", () => {
+        socket.write([`GET ${signed.path} HTTP/1.1`, ...Object.entries(signed.headers).map(([k, v]) => `${k}: ${v}`), "", ""].join("\r\n"));
+      });
+      let received = 0;
+      socket.on("data", (chunk: Buffer) => {
+        received += chunk.length;
+      });
+      socket.on("close", () => resolve(received < 1_000_000 ? "cut short" : "complete"));
+    });
+    expect(outcome).toBe("cut short");
+  });
+});

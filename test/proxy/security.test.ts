@@ -1,0 +1,168 @@
+import { createHash } from "node:crypto";
+import { crc32 } from "node:zlib";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { UPSTREAM_CREDENTIALS } from "../support/fake-upstream.ts";
+import { PROXY_CLIENT_CREDENTIALS, TEST_BUCKET, startProxyFixture, type ProxyFixture } from "../support/proxy-fixture.ts";
+import { presignUrl, sendRaw, signedSend, streamingSignedRequest, unsignedTrailerRequest, type RawResponse } from "../support/proxy-signer.ts";
+
+function crc32b64(data: Buffer): string {
+  const out = Buffer.alloc(4);
+  out.writeUInt32BE(crc32(data) >>> 0);
+  return out.toString("base64");
+}
+
+const EMPTY = createHash("sha256").digest("hex");
+
+let fx: ProxyFixture;
+beforeEach(async () => {
+  fx = await startProxyFixture();
+});
+afterEach(async () => {
+  await fx.close();
+});
+
+function codeOf(res: RawResponse): string | undefined {
+  return /<Code>([^<]*)<\/Code>/.exec(res.body.toString())?.[1];
+}
+
+describe("client authentication", () => {
+  it("refuses an unknown access key with 403 InvalidAccessKeyId, before anything reaches the upstream", async () => {
+    const res = await signedSend({ endpoint: fx.proxy.url, method: "GET", path: `/${TEST_BUCKET}/k`, payloadHash: EMPTY, credentials: { accessKeyId: "SOMEONEELSE", secretAccessKey: "x" } });
+    expect(res.status).toBe(403);
+    expect(res.headers["content-type"]).toBe("application/xml");
+    expect(codeOf(res)).toBe("InvalidAccessKeyId");
+    expect(fx.upstream.requests).toHaveLength(0);
+  });
+
+  it("refuses a wrong secret with 403 SignatureDoesNotMatch", async () => {
+    const res = await signedSend({ endpoint: fx.proxy.url, method: "GET", path: `/${TEST_BUCKET}/k`, payloadHash: EMPTY, credentials: { ...PROXY_CLIENT_CREDENTIALS, secretAccessKey: "wrong" } });
+    expect(res.status).toBe(403);
+    expect(codeOf(res)).toBe("SignatureDoesNotMatch");
+    expect(fx.upstream.requests).toHaveLength(0);
+  });
+
+  it("refuses the upstream's own credentials (prevents using the proxy with leaked upstream keys)", async () => {
+    const res = await signedSend({ endpoint: fx.proxy.url, method: "GET", path: `/${TEST_BUCKET}/k`, payloadHash: EMPTY, credentials: UPSTREAM_CREDENTIALS });
+    expect(res.status).toBe(403);
+    expect(codeOf(res)).toBe("InvalidAccessKeyId");
+  });
+
+  it("refuses a request signed more than 15 minutes ago (prevents replay)", async () => {
+    const res = await signedSend({ endpoint: fx.proxy.url, method: "GET", path: `/${TEST_BUCKET}/k`, payloadHash: EMPTY, credentials: PROXY_CLIENT_CREDENTIALS, date: new Date(Date.now() - 16 * 60_000) });
+    expect(res.status).toBe(403);
+    expect(codeOf(res)).toBe("RequestTimeTooSkewed");
+  });
+
+  it("refuses an expired presigned URL (prevents replay of leaked links)", async () => {
+    const url = await presignUrl({ endpoint: fx.proxy.url, method: "GET", path: `/${TEST_BUCKET}/k`, credentials: PROXY_CLIENT_CREDENTIALS, expiresIn: 60, date: new Date(Date.now() - 120_000) });
+    const res = await fetch(url);
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain("<Code>AccessDenied</Code>");
+    expect(fx.upstream.requests).toHaveLength(0);
+  });
+
+  it("refuses anonymous requests", async () => {
+    const res = await sendRaw(fx.proxy.url, "GET", `/${TEST_BUCKET}/k`, {});
+    expect(res.status).toBe(403);
+    expect(codeOf(res)).toBe("AccessDenied");
+  });
+});
+
+describe("bucket allow-list", () => {
+  it("denies a bucket not in S3PROXY_BUCKETS (prevents reaching the upstream user's other buckets)", async () => {
+    const res = await signedSend({ endpoint: fx.proxy.url, method: "GET", path: "/someone-elses-bucket/k", payloadHash: EMPTY, credentials: PROXY_CLIENT_CREDENTIALS });
+    expect(res.status).toBe(403);
+    expect(codeOf(res)).toBe("AccessDenied");
+    expect(fx.upstream.requests).toHaveLength(0);
+  });
+
+  it("denies ListBuckets (prevents listing the upstream user's buckets)", async () => {
+    const res = await signedSend({ endpoint: fx.proxy.url, method: "GET", path: "/", payloadHash: EMPTY, credentials: PROXY_CLIENT_CREDENTIALS });
+    expect(res.status).toBe(403);
+    expect(codeOf(res)).toBe("AccessDenied");
+    expect(fx.upstream.requests).toHaveLength(0);
+  });
+});
+
+describe("a body that does not verify is never committed upstream", () => {
+  const body = Buffer.alloc(300_000, 5);
+
+  it("checksum header mismatch: 400 BadDigest, the upstream request is cut short", async () => {
+    const res = await signedSend({ endpoint: fx.proxy.url, method: "PUT", path: `/${TEST_BUCKET}/bad-crc`, body, headers: { "x-amz-checksum-crc32": crc32b64(Buffer.from("other")) }, credentials: PROXY_CLIENT_CREDENTIALS });
+    expect(res.status).toBe(400);
+    expect(codeOf(res)).toBe("BadDigest");
+    const up = await fx.upstream.waitFor((r) => r.method === "PUT");
+    expect(up.complete).toBe(false);
+    expect(up.bytes).toBeLessThan(body.length);
+    expect(fx.upstream.objects.has(`/${TEST_BUCKET}/bad-crc`)).toBe(false);
+  });
+
+  it("signed payload hash mismatch: 400 XAmzContentSHA256Mismatch, nothing committed", async () => {
+    const res = await signedSend({ endpoint: fx.proxy.url, method: "PUT", path: `/${TEST_BUCKET}/bad-sha`, body, payloadHash: createHash("sha256").update("other").digest("hex"), credentials: PROXY_CLIENT_CREDENTIALS });
+    expect(res.status).toBe(400);
+    expect(codeOf(res)).toBe("XAmzContentSHA256Mismatch");
+    expect(fx.upstream.objects.has(`/${TEST_BUCKET}/bad-sha`)).toBe(false);
+  });
+
+  it("an empty body with a wrong checksum sends no upstream request at all", async () => {
+    const res = await signedSend({ endpoint: fx.proxy.url, method: "PUT", path: `/${TEST_BUCKET}/bad-empty`, body: Buffer.alloc(0), headers: { "x-amz-checksum-crc32": crc32b64(Buffer.from("x")) }, credentials: PROXY_CLIENT_CREDENTIALS });
+    expect(res.status).toBe(400);
+    expect(codeOf(res)).toBe("BadDigest");
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fx.upstream.requests.filter((r) => r.complete)).toHaveLength(0);
+    expect(fx.upstream.objects.has(`/${TEST_BUCKET}/bad-empty`)).toBe(false);
+  });
+
+  it("a tampered signed aws-chunked chunk: 403 SignatureDoesNotMatch, nothing committed", async () => {
+    const req = await streamingSignedRequest({ endpoint: fx.proxy.url, path: `/${TEST_BUCKET}/tampered`, data: body, chunkSize: 65_536, credentials: PROXY_CLIENT_CREDENTIALS, tamper: { chunk: 4 } });
+    const res = await sendRaw(fx.proxy.url, "PUT", req.path, req.headers, req.body);
+    expect(res.status).toBe(403);
+    expect(codeOf(res)).toBe("SignatureDoesNotMatch");
+    expect(fx.upstream.requests.every((r) => !r.complete)).toBe(true);
+    expect(fx.upstream.objects.has(`/${TEST_BUCKET}/tampered`)).toBe(false);
+  });
+
+  it("a trailing checksum that does not match: 400 BadDigest, nothing committed", async () => {
+    const req = await unsignedTrailerRequest({ endpoint: fx.proxy.url, path: `/${TEST_BUCKET}/bad-trailer`, data: body, chunkSize: 65_536, trailerName: "x-amz-checksum-crc32", trailerValue: crc32b64(Buffer.from("other")), credentials: PROXY_CLIENT_CREDENTIALS });
+    const res = await sendRaw(fx.proxy.url, "PUT", req.path, req.headers, req.body);
+    expect(res.status).toBe(400);
+    expect(codeOf(res)).toBe("BadDigest");
+    expect(fx.upstream.requests.every((r) => !r.complete)).toBe(true);
+    expect(fx.upstream.objects.has(`/${TEST_BUCKET}/bad-trailer`)).toBe(false);
+  });
+});
+
+describe("upstream credentials never leave the proxy", () => {
+  it("appear in no response and no log line across success and error paths", async () => {
+    const responses: RawResponse[] = [];
+    const client = PROXY_CLIENT_CREDENTIALS;
+    responses.push(await signedSend({ endpoint: fx.proxy.url, method: "PUT", path: `/${TEST_BUCKET}/ok`, body: Buffer.from("ok"), credentials: client }));
+    responses.push(await signedSend({ endpoint: fx.proxy.url, method: "GET", path: `/${TEST_BUCKET}/missing`, payloadHash: EMPTY, credentials: client }));
+    responses.push(await signedSend({ endpoint: fx.proxy.url, method: "GET", path: `/${TEST_BUCKET}/k`, payloadHash: EMPTY, credentials: { ...client, secretAccessKey: "wrong" } }));
+    responses.push(await signedSend({ endpoint: fx.proxy.url, method: "GET", path: "/other/k", payloadHash: EMPTY, credentials: client }));
+    responses.push(await signedSend({ endpoint: fx.proxy.url, method: "PUT", path: `/${TEST_BUCKET}/bad`, body: Buffer.from("x"), headers: { "x-amz-checksum-crc32": "AAAAAA==" }, credentials: client }));
+    // The upstream rejects the proxy's signature and echoes its key id, as AWS does in SignatureDoesNotMatch.
+    fx.upstream.handler = (_req, res) => {
+      const xml = `<Error><Code>SignatureDoesNotMatch</Code><Message></Message><AWSAccessKeyId>${UPSTREAM_CREDENTIALS.accessKeyId}</AWSAccessKeyId><StringToSign>x</StringToSign></Error>`;
+      res.writeHead(403, { "content-type": "application/xml" });
+      res.end(xml);
+      return true;
+    };
+    responses.push(await signedSend({ endpoint: fx.proxy.url, method: "GET", path: `/${TEST_BUCKET}/k`, payloadHash: EMPTY, credentials: client }));
+    // HEAD carries no error document, so the status is all there is to go on.
+    responses.push(await signedSend({ endpoint: fx.proxy.url, method: "HEAD", path: `/${TEST_BUCKET}/k`, payloadHash: EMPTY, credentials: client }));
+    await fx.upstream.close();
+    responses.push(await signedSend({ endpoint: fx.proxy.url, method: "PUT", path: `/${TEST_BUCKET}/down`, body: Buffer.from("x"), credentials: client }));
+    responses.push(await sendRaw(fx.proxy.url, "GET", "/readyz", {}));
+    responses.push(await sendRaw(fx.proxy.url, "GET", "/metrics", {}));
+
+    expect(responses.map((r) => r.status)).toEqual([200, 404, 403, 403, 400, 500, 403, 503, 503, 200]);
+    const everything = [
+      ...responses.map((r) => JSON.stringify(r.headers) + r.body.toString()),
+      ...fx.logs.map((entry) => JSON.stringify(entry)),
+    ].join("\n");
+    expect(everything).not.toContain(UPSTREAM_CREDENTIALS.accessKeyId);
+    expect(everything).not.toContain(UPSTREAM_CREDENTIALS.secretAccessKey);
+    expect(everything).not.toContain(PROXY_CLIENT_CREDENTIALS.secretAccessKey);
+  });
+});
