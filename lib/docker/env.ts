@@ -29,5 +29,6 @@ export function dockerEnv(env: readonly EnvEntry[], sources: DockerRefSources): 
 
 /** Escapes Terraform's template sequences `${` and `%{` in a literal string. */
 export function escapeTemplate(value: string): string {
-  return value.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+  // A replacement function: in a replacement string "$$" would mean a single "$".
+  return value.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
 }
