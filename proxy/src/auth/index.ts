@@ -3,6 +3,8 @@ export { canonicalHeaders, normalizeHeaderValue } from "./canonical-headers.ts";
 export { canonicalQuery } from "./canonical-query.ts";
 export { canonicalRequest, sha256Hex, stringToSign, type CanonicalRequestParts } from "./canonical-request.ts";
 export { canonicalUriCandidates } from "./canonical-uri.ts";
+export { chunkSignature, trailerSignature, type ChunkSigningContext } from "./chunk-signature.ts";
+export { ChunkedDecoder, createChunkedDecoder, type ChunkedDecoderOptions, type TrailerChecksum } from "./chunked-decoder.ts";
 export { parseQuery, type QueryParam } from "./query-params.ts";
 export type { RequestHead } from "./request-head.ts";
 export { deriveSigningKey, signatureHex } from "./signing-key.ts";
