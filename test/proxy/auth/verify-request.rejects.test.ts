@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { canonicalHeaders } from "../../../proxy/src/auth/canonical-headers.ts";
+import { canonicalRequest, stringToSign } from "../../../proxy/src/auth/canonical-request.ts";
+import { EMPTY_SHA256 } from "../../../proxy/src/auth/constants.ts";
 import type { RequestHead } from "../../../proxy/src/auth/request-head.ts";
+import { deriveSigningKey, signatureHex } from "../../../proxy/src/auth/signing-key.ts";
 import type { VerifyOptions } from "../../../proxy/src/auth/types.ts";
 import { verifyRequest } from "../../../proxy/src/auth/verify-request.ts";
 import { S3Error, type S3ErrorCode } from "../../../proxy/src/errors.ts";
@@ -41,6 +45,43 @@ describe("verifyRequest: baseline", () => {
   it("accepts a request 14 minutes in the past and 14 minutes in the future", async () => {
     expect(verifyRequest(await signed({ signingDate: new Date(NOW.getTime() - 14 * MINUTE) }), options).auth).toBe("header");
     expect(verifyRequest(await signed({ signingDate: new Date(NOW.getTime() + 14 * MINUTE) }), options).auth).toBe("header");
+  });
+});
+
+describe("verifyRequest: less common but valid forms", () => {
+  it("accepts header auth dated by the Date header alone (no x-amz-date)", () => {
+    const head = {
+      method: "GET",
+      path: "/bucket/key",
+      query: "",
+      headers: { host: "proxy.test", date: "Mon, 23 Nov 2026 03:00:00 GMT", "x-amz-content-sha256": EMPTY_SHA256 } as Record<string, string>,
+    };
+    const scope = "20261123/us-east-1/s3/aws4_request";
+    const canonical = canonicalRequest({
+      method: "GET",
+      canonicalUri: "/bucket/key",
+      canonicalQuery: "",
+      canonicalHeaders: canonicalHeaders(head.headers, ["date", "host", "x-amz-content-sha256"]),
+      signedHeaders: "date;host;x-amz-content-sha256",
+      payloadHash: EMPTY_SHA256,
+    });
+    const key = deriveSigningKey(CLIENT_CREDENTIALS.secretAccessKey, "20261123", "us-east-1", "s3");
+    const signature = signatureHex(key, stringToSign("20261123T030000Z", scope, canonical));
+    head.headers["authorization"] = `AWS4-HMAC-SHA256 Credential=${CLIENT_CREDENTIALS.accessKeyId}/${scope}, SignedHeaders=date;host;x-amz-content-sha256, Signature=${signature}`;
+    const verified = verifyRequest(head, options);
+    expect(verified.amzDate).toBe("20261123T030000Z");
+  });
+
+  it("accepts a presigned PUT bound to a body SHA-256 (payload kind sha256)", async () => {
+    const hex = "b".repeat(64);
+    const head = await presigned({ method: "PUT", headers: { "x-amz-content-sha256": hex } });
+    expect(verifyRequest(head, options).payload).toEqual({ kind: "sha256", hex });
+  });
+
+  it("accepts a scope in any well-formed region when none is configured", async () => {
+    for (const region of ["us-east-1", "auto", "garage", "ceph_zonegroup.1"]) {
+      expect(verifyRequest(await signed({ region }), options).scope.region).toBe(region);
+    }
   });
 });
 

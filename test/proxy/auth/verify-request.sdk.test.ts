@@ -60,6 +60,18 @@ describe("verifyRequest accepts requests signed by the real AWS SDK v3 (header a
     });
   }
 
+  it("40 random keys drawn from ASCII punctuation, spaces, unicode and slashes", async () => {
+    const alphabet = [..."abcXYZ019 -_.~!*'()$&+,;=:@/?#[]%^`{}|<>\"\\", "ü", "ß", "日", "😀", "\u00a0", "é"];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const c = client();
+    for (let i = 0; i < 40; i++) {
+      const key = Array.from({ length: 1 + Math.floor(next() * 24) }, () => alphabet[Math.floor(next() * alphabet.length)]).join("");
+      const { head } = await capture(() => c.send(new HeadObjectCommand({ Bucket: "bucket", Key: key })).catch(() => undefined));
+      expect(() => verifyRequest(head, options()), JSON.stringify(key)).not.toThrow();
+    }
+  });
+
   it("PutObject with a Buffer body signs the body's SHA-256 (payload kind sha256)", async () => {
     const body = Buffer.from("hello, proxy\n".repeat(10));
     const { head } = await capture(() => client().send(new PutObjectCommand({ Bucket: "bucket", Key: "dir/a b.txt", Body: body })));

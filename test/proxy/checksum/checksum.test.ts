@@ -95,3 +95,31 @@ describe("combineCompositeChecksum", () => {
     expect(() => combineCompositeChecksum("SHA1", ["AAAAAA=="])).toThrow(expect.objectContaining({ code: "InvalidDigest" }));
   });
 });
+
+describe("crc32c slicing-by-8 against a bytewise reference", () => {
+  function bytewise(data: Uint8Array): number {
+    let c = 0xffffffff;
+    for (const byte of data) {
+      c ^= byte;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
+    }
+    return ~c >>> 0;
+  }
+
+  it("agrees for every length from 0 to 64 and at every split point", () => {
+    const data = Buffer.from(Array.from({ length: 64 }, (_, i) => (i * 167 + 13) & 0xff));
+    for (let n = 0; n <= data.length; n++) {
+      const prefix = data.subarray(0, n);
+      expect(crc32c(prefix), `length ${n}`).toBe(bytewise(prefix));
+      expect(crc32c(data.subarray(n), crc32c(prefix)), `split ${n}`).toBe(bytewise(data));
+    }
+  });
+
+  it("agrees on unaligned views into a larger buffer", () => {
+    const backing = Buffer.from(Array.from({ length: 1000 }, (_, i) => (i * 7) & 0xff));
+    for (const offset of [1, 3, 5, 7]) {
+      const view = backing.subarray(offset, offset + 517);
+      expect(crc32c(view)).toBe(bytewise(view));
+    }
+  });
+});

@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { formatAmzDate, parseAmzDate, parseHttpDate } from "../../../proxy/src/auth/amz-date.ts";
+import { parseChunkHeader } from "../../../proxy/src/auth/chunk-header.ts";
+import { parseCredential, scopeOf } from "../../../proxy/src/auth/credential-scope.ts";
+import { parseAuthorization } from "../../../proxy/src/auth/parse-authorization.ts";
+import { parseSignedHeaders } from "../../../proxy/src/auth/signed-headers.ts";
+import { signatureEquals } from "../../../proxy/src/auth/signature-equals.ts";
+
+const SIG = "a".repeat(64);
+
+describe("parseAuthorization", () => {
+  it("reads the three components with and without spaces after the commas, in any order", () => {
+    for (const value of [
+      `AWS4-HMAC-SHA256 Credential=AK/20130524/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=${SIG}`,
+      `AWS4-HMAC-SHA256 Credential=AK/20130524/us-east-1/s3/aws4_request,SignedHeaders=host;x-amz-date,Signature=${SIG}`,
+      `AWS4-HMAC-SHA256 Signature=${SIG}, SignedHeaders=host;x-amz-date, Credential=AK/20130524/us-east-1/s3/aws4_request`,
+    ]) {
+      expect(parseAuthorization(value)).toEqual({ credential: "AK/20130524/us-east-1/s3/aws4_request", signedHeaders: "host;x-amz-date", signature: SIG });
+    }
+  });
+
+  it("refuses other schemes with InvalidRequest", () => {
+    expect(() => parseAuthorization("AWS AK:sig")).toThrow(expect.objectContaining({ code: "InvalidRequest" }));
+    expect(() => parseAuthorization("AWS4-ECDSA-P256-SHA256 Credential=x")).toThrow(expect.objectContaining({ code: "InvalidRequest" }));
+    expect(() => parseAuthorization("Bearer token")).toThrow(expect.objectContaining({ code: "InvalidRequest" }));
+  });
+});
+
+describe("parseCredential", () => {
+  it("splits a credential into its parts", () => {
+    const credential = parseCredential("AKID/20130524/us-east-1/s3/aws4_request");
+    expect(credential).toEqual({ accessKeyId: "AKID", date: "20130524", region: "us-east-1", service: "s3", terminator: "aws4_request" });
+    expect(scopeOf(credential!)).toBe("20130524/us-east-1/s3/aws4_request");
+  });
+
+  it("rejects wrong part counts, empty parts, bad dates and odd regions", () => {
+    for (const value of ["AKID/20130524/us-east-1/s3", "/20130524/us-east-1/s3/aws4_request", "AKID/2013-05-24/us-east-1/s3/aws4_request", "AKID/20130524/us east/s3/aws4_request", "AKID/20130524/us-east-1/s3/aws4_request/x"]) {
+      expect(parseCredential(value), value).toBeUndefined();
+    }
+  });
+});
+
+describe("amz dates", () => {
+  it("round-trips a timestamp", () => {
+    const date = parseAmzDate("20130524T000000Z");
+    expect(date?.toISOString()).toBe("2013-05-24T00:00:00.000Z");
+    expect(formatAmzDate(date!)).toBe("20130524T000000Z");
+  });
+
+  it("rejects out-of-range fields and other formats", () => {
+    for (const value of ["20131324T000000Z", "20130230T000000Z", "20130524T250000Z", "2013-05-24T00:00:00Z", "20130524T000000", "20130524"]) {
+      expect(parseAmzDate(value), value).toBeUndefined();
+    }
+  });
+
+  it("reads RFC 7231 Date headers only in GMT", () => {
+    expect(parseHttpDate("Fri, 24 May 2013 00:00:00 GMT")?.toISOString()).toBe("2013-05-24T00:00:00.000Z");
+    expect(parseHttpDate("2013-05-24T00:00:00+02:00")).toBeUndefined();
+    expect(parseHttpDate("not a date GMT")).toBeUndefined();
+  });
+});
+
+describe("parseSignedHeaders", () => {
+  it("accepts a ;-separated list of lower-case names", () => {
+    expect(parseSignedHeaders("host;x-amz-content-sha256;x-amz-date")).toEqual(["host", "x-amz-content-sha256", "x-amz-date"]);
+  });
+
+  it("rejects empty lists, empty names and upper case", () => {
+    for (const value of ["", "host;;x-amz-date", "Host;x-amz-date", "host;x amz"]) expect(parseSignedHeaders(value), value).toBeUndefined();
+  });
+});
+
+describe("parseChunkHeader", () => {
+  it("reads hex sizes and the chunk signature", () => {
+    expect(parseChunkHeader(`10000;chunk-signature=${SIG}`, true)).toEqual({ size: 65536, signature: SIG });
+    expect(parseChunkHeader("0", false)).toEqual({ size: 0, signature: undefined });
+    expect(parseChunkHeader("aB", false)).toEqual({ size: 171, signature: undefined });
+  });
+
+  it("ignores extensions of unsigned chunks", () => {
+    expect(parseChunkHeader("4;foo=bar", false)).toEqual({ size: 4, signature: undefined });
+  });
+
+  it("rejects bad sizes, and signed chunks without exactly one well-formed signature", () => {
+    for (const [line, signed] of [["", false], ["-1", false], ["0x10", false], ["1".repeat(17), false], ["10", true], [`10;chunk-signature=${SIG.toUpperCase()}`, true], [`10;chunk-signature=${SIG};x=1`, true], ["10;chunk-signature=abc", true]] as const) {
+      expect(() => parseChunkHeader(line, signed), line).toThrow(expect.objectContaining({ code: "InvalidRequest" }));
+    }
+  });
+});
+
+describe("signatureEquals", () => {
+  it("is true only for identical strings", () => {
+    expect(signatureEquals(SIG, SIG)).toBe(true);
+    expect(signatureEquals(SIG, `${SIG.slice(0, 63)}b`)).toBe(false);
+    expect(signatureEquals(SIG, SIG.slice(1))).toBe(false);
+    expect(signatureEquals(SIG, "")).toBe(false);
+  });
+});
