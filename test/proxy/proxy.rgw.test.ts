@@ -135,6 +135,23 @@ describeWithRgw("the S3 proxy in front of Ceph RGW", (rgw) => {
     expect(await objectExists(adminS3Client(rgw), bucket.current.name, "list/a")).toBe(false);
   });
 
+  it("passes DeleteObjects, ListParts and AbortMultipartUpload through", async () => {
+    const { AbortMultipartUploadCommand, DeleteObjectsCommand, ListMultipartUploadsCommand } = await import("@aws-sdk/client-s3");
+    for (const key of ["multi/a", "multi/b"]) await client.send(new PutObjectCommand({ Bucket: bucket.current.name, Key: key, Body: Buffer.from(key) }));
+    const deleted = await client.send(new DeleteObjectsCommand({ Bucket: bucket.current.name, Delete: { Objects: [{ Key: "multi/a" }, { Key: "multi/b" }] } }));
+    expect(deleted.Deleted?.map((d) => d.Key).sort()).toEqual(["multi/a", "multi/b"]);
+    expect(await objectExists(adminS3Client(rgw), bucket.current.name, "multi/a")).toBe(false);
+
+    const created = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket.current.name, Key: "abort-me", ChecksumAlgorithm: "CRC32" }));
+    expect(created.ChecksumAlgorithm).toBe("CRC32");
+    await client.send(new UploadPartCommand({ Bucket: bucket.current.name, Key: "abort-me", UploadId: created.UploadId, PartNumber: 1, Body: Buffer.from("part") }));
+    const parts = await client.send(new ListPartsCommand({ Bucket: bucket.current.name, Key: "abort-me", UploadId: created.UploadId }));
+    expect(parts.Parts?.map((p) => [p.PartNumber, p.Size])).toEqual([[1, 4]]);
+    await client.send(new AbortMultipartUploadCommand({ Bucket: bucket.current.name, Key: "abort-me", UploadId: created.UploadId }));
+    const uploads = await adminS3Client(rgw).send(new ListMultipartUploadsCommand({ Bucket: bucket.current.name, Prefix: "abort-me" }));
+    expect(uploads.Uploads ?? []).toEqual([]);
+  });
+
   it("gives RGW's empty <Message> a helpful one: NoSuchKey", async () => {
     const res = await signedSend({ endpoint: proxy.url, method: "GET", path: `/${bucket.current.name}/missing`, credentials: PROXY_CLIENT_CREDENTIALS });
     expect(res.status).toBe(404);

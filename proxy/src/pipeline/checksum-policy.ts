@@ -4,6 +4,7 @@
  * and the algorithm whose value arrives in an aws-chunked trailer. Header parsing is ../checksum's.
  */
 import { parseChecksumHeaders, type ChecksumAlgorithm } from "../checksum/index.ts";
+import { S3Error } from "../errors.ts";
 import type { S3Operation } from "./route.ts";
 
 export interface ChecksumPlan {
@@ -29,6 +30,12 @@ export function planChecksums(
   trailer: ChecksumAlgorithm | undefined,
 ): ChecksumPlan {
   const parsed = parseChecksumHeaders(headers);
+  if ((operation === "CreateMultipartUpload" || operation === "CompleteMultipartUpload") && parsed.type === "FULL_OBJECT") {
+    throw new S3Error(
+      "NotImplemented",
+      "x-amz-checksum-type: FULL_OBJECT is not supported by this proxy: it keeps no per-upload state (part sizes) to combine full-object checksums; use COMPOSITE (the default).",
+    );
+  }
   const expected = new Map<ChecksumAlgorithm, string>();
   if (parsed.value !== undefined) expected.set(parsed.value.algorithm, parsed.value.base64);
   const compute = new Set<ChecksumAlgorithm>(expected.keys());

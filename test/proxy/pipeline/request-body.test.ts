@@ -82,3 +82,16 @@ describe("BodyVerifier", () => {
     expect(verifier.digests.get("SHA256")).toBe(createHash("sha256").update(body).digest("base64"));
   });
 });
+
+describe("planChecksums", () => {
+  it("computes CRC32 for uploads that asked for nothing, and echoes nothing for other operations", () => {
+    expect(planChecksums("PutObject", {}, undefined)).toMatchObject({ compute: ["CRC32"], respond: true });
+    expect(planChecksums("DeleteObjects", {}, undefined)).toMatchObject({ compute: [], respond: false });
+  });
+
+  it("fails if a multipart upload asks for FULL_OBJECT checksums, which need per-upload state", () => {
+    expect(() => planChecksums("CreateMultipartUpload", { "x-amz-checksum-algorithm": "CRC32", "x-amz-checksum-type": "FULL_OBJECT" }, undefined)).toThrow(
+      /x-amz-checksum-type: FULL_OBJECT is not supported by this proxy/,
+    );
+  });
+});
