@@ -11,10 +11,13 @@ export const SCOPE_TERMINATOR = "aws4_request";
 /** The service every request to the proxy must be signed for. */
 export const SERVICE = "s3";
 
-/** `x-amz-content-sha256` values that are not a hex digest. */
+/** `x-amz-content-sha256`: the body is not covered by the signature. */
 export const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
+/** `x-amz-content-sha256`: aws-chunked body, every chunk signed. */
 export const STREAMING_SIGNED = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD";
+/** `x-amz-content-sha256`: aws-chunked body, every chunk signed, then a signed checksum trailer. */
 export const STREAMING_SIGNED_TRAILER = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER";
+/** `x-amz-content-sha256`: aws-chunked body, unsigned chunks, then a checksum trailer. */
 export const STREAMING_UNSIGNED_TRAILER = "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
 
 /** Hex SHA-256 of the empty string. */

@@ -129,6 +129,13 @@ describe("verifyRequest accepts requests signed by the real AWS SDK v3 (header a
     expect(verified.scope.region).toBe("eu-central-1");
   });
 
+  it("PutObject with a stream body and WHEN_REQUIRED checksums sends UNSIGNED-PAYLOAD (payload kind unsigned)", async () => {
+    const data = Buffer.alloc(100, "x");
+    const c = sdkClient(server.endpoint, { requestChecksumCalculation: "WHEN_REQUIRED" });
+    const { head } = await capture(() => c.send(new PutObjectCommand({ Bucket: "bucket", Key: "k", Body: Readable.from([data]), ContentLength: data.length })));
+    expect(verifyRequest(head, options()).payload).toEqual({ kind: "unsigned" });
+  });
+
   it("PutObject with a stream body sends STREAMING-UNSIGNED-PAYLOAD-TRAILER (payload kind streaming-unsigned-trailer)", async () => {
     const data = Buffer.from("x".repeat(100));
     const { head } = await capture(() =>
