@@ -5,7 +5,8 @@
  * - 1 KiB PutObject and GetObject: requests/s, p50 and p99 latency;
  * - 1 MiB and 64 MiB objects: upload and download MB/s (MB = 10^6 bytes);
  * - each at 1 and 16 requests in flight, each cell repeated `--rounds` times (default 5) with direct and proxy
- *   alternating (the order flips every round) so machine noise hits both; the table shows medians over rounds.
+ *   alternating (the order flips every round) so machine noise hits both; the table shows medians over rounds
+ *   and the median (and range) of the per-round proxy/direct comparisons.
  *
  * RGW: S3_ENDPOINT_URL/AWS_* from the environment, else scripts/ceph-rgw/up.sh (RGW_DIR); see lib/rgw-target.ts.
  * `--write` (or BENCH_WRITE=1) also records the run in BENCHMARKS.md. BENCH_PROXY_BUNDLE benchmarks another build;
@@ -17,7 +18,17 @@ import { performance } from "node:perf_hooks";
 import { CreateBucketCommand, DeleteBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 import { REPO_ROOT } from "../scripts/ceph-rgw/cluster.ts";
 import { ensureProxyBundle, startProxyProcess, type ProxyProcess } from "./lib/proxy-process.ts";
-import { goalsTable, machineFacts, resultsTable, writeBenchmarksFile, type GoalCheck, type ResultRow } from "./lib/report.ts";
+import {
+  goalsTable,
+  loadAverage,
+  machineFacts,
+  medianDelta,
+  medianRatio,
+  resultsTable,
+  writeBenchmarksFile,
+  type GoalCheck,
+  type ResultRow,
+} from "./lib/report.ts";
 import { benchRgw } from "./lib/rgw-target.ts";
 import { median, percentile } from "./lib/stats.ts";
 import { benchClient, deleteObjects, getObjects, putObjects, type PhaseResult } from "./lib/workload.ts";
@@ -85,6 +96,7 @@ const requestsPerSecond = (phase: PhaseResult): number => phase.latenciesMs.leng
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), process.env);
   const startedAt = performance.now();
+  const loadAtStart = loadAverage();
   const checkDeadline = (what: string): void => {
     if (performance.now() - startedAt > options.timeoutMs) {
       throw new Error(`benchmark exceeded BENCH_TIMEOUT_MS=${options.timeoutMs} before ${what}; nothing was written`);
@@ -157,14 +169,20 @@ async function main(): Promise<void> {
             );
           }
         }
-        const row = (metric: string, kind: ResultRow["kind"], value: (sample: Sample) => number): ResultRow => ({
-          object: cell.label,
-          concurrency,
-          metric,
-          kind,
-          direct: median(samples.direct.map(value)),
-          proxy: median(samples.proxy.map(value)),
-        });
+        const row = (metric: string, kind: ResultRow["kind"], value: (sample: Sample) => number): ResultRow => {
+          const direct = samples.direct.map(value);
+          const proxied = samples.proxy.map(value);
+          return {
+            object: cell.label,
+            concurrency,
+            metric,
+            kind,
+            direct: median(direct),
+            proxy: median(proxied),
+            ratios: proxied.map((p, i) => p / direct[i]),
+            deltas: proxied.map((p, i) => p - direct[i]),
+          };
+        };
         if (cell.kind === "latency") {
           rows.push(
             row("PUT requests/s", "throughput", (s) => requestsPerSecond(s.put)),
@@ -191,26 +209,24 @@ async function main(): Promise<void> {
     const goals: GoalCheck[] = [];
     for (const concurrency of CONCURRENCIES) {
       for (const metric of ["upload MB/s", "download MB/s"]) {
-        const r = find("64 MiB", concurrency, metric);
-        const ratio = r.proxy / r.direct;
+        const ratio = medianRatio(find("64 MiB", concurrency, metric));
         goals.push({ goal: `64 MiB ${metric} at concurrency ${concurrency}: proxy >= 0.9 x direct`, measured: `${ratio.toFixed(3)} x`, met: ratio >= 0.9 });
       }
     }
     for (const concurrency of CONCURRENCIES) {
       for (const metric of ["PUT p50 ms", "GET p50 ms"]) {
-        const r = find("1 KiB", concurrency, metric);
-        const extra = r.proxy - r.direct;
+        const extra = medianDelta(find("1 KiB", concurrency, metric));
         goals.push({ goal: `1 KiB ${metric.replace(" ms", "")} at concurrency ${concurrency}: proxy <= direct + 1 ms`, measured: `${extra >= 0 ? "+" : ""}${extra.toFixed(3)} ms`, met: extra <= 1 });
       }
     }
 
     const elapsedS = ((performance.now() - startedAt) / 1000).toFixed(0);
-    const facts = machineFacts(REPO_ROOT, rgw.cephVersion, rgw.description);
+    const facts = machineFacts(REPO_ROOT, rgw.cephVersion, rgw.description, loadAtStart);
     const run = [
       `## Run ${facts.date}`,
       "",
       ...facts.lines,
-      `- ${options.rounds} rounds per cell${options.quick ? " (--quick)" : ""}, medians over rounds; the run took ${elapsedS} s`,
+      `- ${options.rounds} rounds per cell${options.quick ? " (--quick)" : ""}; Direct and Proxy are medians over rounds, Proxy / direct and Proxy - direct are medians of the per-round (back-to-back) comparisons; the run took ${elapsedS} s`,
       "",
       resultsTable(rows),
       "",
@@ -246,8 +262,9 @@ Method: one run measures the same single-node Ceph RGW (scripts/ceph-rgw/up.sh, 
 through the proxy bundle \`dist/s3-proxy.mjs\` running as a child process (\`S3PROXY_LISTEN=127.0.0.1:0\`). The
 client is \`@aws-sdk/client-s3\` with default checksum settings, path-style, keep-alive, no retries, in the same
 process for both paths. Every cell runs several rounds; direct and proxy alternate and the order flips every round,
-so machine noise hits both. Values are medians over rounds; MB = 10^6 bytes; latency is one request as the client
-sees it. The client, RGW (mon, OSD, radosgw) and the proxy share the machine's cores, so absolute numbers are
+so machine noise hits both. Direct and Proxy are medians over rounds; the ratio and difference columns are medians
+of the per-round comparisons (each round measures direct and proxy back to back), with the range over rounds next
+to them. MB = 10^6 bytes; latency is one request as the client sees it. The client, RGW (mon, OSD, radosgw) and the proxy share the machine's cores, so absolute numbers are
 low and ratios are the point.
 
 Goals (from the issue): at least 0.9 x direct throughput on 64 MiB objects; at most 1 ms extra p50 latency on 1 KiB.`;

@@ -1,18 +1,34 @@
 /** Markdown output of the proxy benchmark: the results table, the goal check, machine facts, BENCHMARKS.md. */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { availableParallelism, cpus, release, totalmem } from "node:os";
-import { formatNumber } from "./stats.ts";
+import { availableParallelism, cpus, loadavg, release, totalmem } from "node:os";
+import { formatNumber, median } from "./stats.ts";
 
-/** One measured quantity, as the median over rounds, direct and through the proxy. */
+/** One measured quantity over several rounds, direct and through the proxy. */
 export interface ResultRow {
   readonly object: string;
   readonly concurrency: number;
   readonly metric: string;
+  /** Median over rounds. */
   readonly direct: number;
+  /** Median over rounds. */
   readonly proxy: number;
+  /** proxy / direct of each round (the two measurements of a round ran back to back). */
+  readonly ratios: readonly number[];
+  /** proxy - direct of each round. */
+  readonly deltas: readonly number[];
   /** Latencies get a "proxy - direct" column; throughputs only the ratio matters. */
   readonly kind: "throughput" | "latency";
+}
+
+/** Median of the per-round proxy / direct ratios. */
+export function medianRatio(row: ResultRow): number {
+  return median(row.ratios);
+}
+
+/** Median of the per-round proxy - direct differences. */
+export function medianDelta(row: ResultRow): number {
+  return median(row.deltas);
 }
 
 export interface GoalCheck {
@@ -23,14 +39,15 @@ export interface GoalCheck {
 
 export function resultsTable(rows: readonly ResultRow[]): string {
   const lines = [
-    "| Object | Concurrency | Metric | Direct | Proxy | Proxy / direct | Proxy - direct |",
-    "|---|---:|---|---:|---:|---:|---:|",
+    "| Object | Concurrency | Metric | Direct | Proxy | Proxy / direct | (rounds: min - max) | Proxy - direct |",
+    "|---|---:|---|---:|---:|---:|---:|---:|",
   ];
   for (const row of rows) {
-    const ratio = row.direct === 0 ? "n/a" : (row.proxy / row.direct).toFixed(3);
-    const delta = row.kind === "latency" ? `${row.proxy - row.direct >= 0 ? "+" : ""}${(row.proxy - row.direct).toFixed(3)}` : "";
+    const ratio = medianRatio(row).toFixed(3);
+    const range = `${Math.min(...row.ratios).toFixed(2)} - ${Math.max(...row.ratios).toFixed(2)}`;
+    const delta = row.kind === "latency" ? `${medianDelta(row) >= 0 ? "+" : ""}${medianDelta(row).toFixed(3)}` : "";
     lines.push(
-      `| ${row.object} | ${row.concurrency} | ${row.metric} | ${formatNumber(row.direct)} | ${formatNumber(row.proxy)} | ${ratio} | ${delta} |`,
+      `| ${row.object} | ${row.concurrency} | ${row.metric} | ${formatNumber(row.direct)} | ${formatNumber(row.proxy)} | ${ratio} | ${range} | ${delta} |`,
     );
   }
   return lines.join("\n");
@@ -66,14 +83,19 @@ export interface MachineFacts {
   readonly lines: readonly string[];
 }
 
-export function machineFacts(repoRoot: string, cephVersion: string, rgwDescription: string): MachineFacts {
+/** 1-minute load average, e.g. "0.52". */
+export function loadAverage(): string {
+  return loadavg()[0].toFixed(2);
+}
+
+export function machineFacts(repoRoot: string, cephVersion: string, rgwDescription: string, loadAtStart: string): MachineFacts {
   const date = new Date().toISOString().replace(/\.\d+Z$/, "Z");
   return {
     date,
     lines: [
       `- Date: ${date}; repository commit ${gitCommit(repoRoot)}`,
       `- CPU: ${availableParallelism()} cores (nproc), ${cpus()[0]?.model ?? "unknown model"}`,
-      `- Memory: ${(totalmem() / 1024 ** 3).toFixed(1)} GiB`,
+      `- Memory: ${(totalmem() / 1024 ** 3).toFixed(1)} GiB; 1-minute load average ${loadAtStart} at the start, ${loadAverage()} at the end`,
       `- OS: ${osName()}, kernel ${release()}`,
       `- Node ${process.version}`,
       `- Ceph ${cephVersion} RGW (beast), memstore OSD, everything on 127.0.0.1: ${rgwDescription}`,
