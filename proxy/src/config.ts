@@ -13,6 +13,7 @@ export const PROXY_DEFAULTS = {
   maxClockSkewMs: 900_000,
   maxXmlBodyBytes: 4 * 1024 * 1024,
   upstreamIdleTimeoutMs: 120_000,
+  clientIdleTimeoutMs: 120_000,
   readinessTimeoutMs: 2_000,
 } as const;
 
@@ -107,6 +108,7 @@ export function loadProxyOptions(env: NodeJS.ProcessEnv): ProxyOptions {
     maxClockSkewMs: PROXY_DEFAULTS.maxClockSkewMs,
     maxXmlBodyBytes: PROXY_DEFAULTS.maxXmlBodyBytes,
     upstreamIdleTimeoutMs: PROXY_DEFAULTS.upstreamIdleTimeoutMs,
+    clientIdleTimeoutMs: PROXY_DEFAULTS.clientIdleTimeoutMs,
     readinessTimeoutMs: PROXY_DEFAULTS.readinessTimeoutMs,
   };
 }

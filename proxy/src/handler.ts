@@ -120,6 +120,9 @@ export async function handleS3Request(
     let composite: CompositeChecksum | undefined;
     let bodyDone: Promise<void>;
     if (XML_BODY_OPERATIONS.includes(route.operation)) {
+      if (length > ctx.options.maxXmlBodyBytes) {
+        throw new S3Error("MaxMessageLengthExceeded", `The XML document is larger than ${ctx.options.maxXmlBodyBytes} bytes.`);
+      }
       const xml = await readAll(pipelineToBuffer(stages, ctx.options.maxXmlBodyBytes));
       let body = xml;
       if (route.operation === "CompleteMultipartUpload") {

@@ -45,6 +45,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       res.destroy();
     });
   });
+  server.setTimeout(options.clientIdleTimeoutMs);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.listen.port, options.listen.host, () => {

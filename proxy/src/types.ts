@@ -45,6 +45,11 @@ export interface ProxyOptions {
    * answered with 503, in milliseconds. @default 120_000 (2 minutes)
    */
   readonly upstreamIdleTimeoutMs: number;
+  /**
+   * Idle time after which a client connection that sends or receives nothing is closed (aborting its upstream
+   * request), in milliseconds. @default 120_000 (2 minutes)
+   */
+  readonly clientIdleTimeoutMs: number;
   /** How long `/readyz` waits for the upstream to answer, in milliseconds. @default 2_000 */
   readonly readinessTimeoutMs: number;
   /** Where log lines go. @default - one JSON object per line on stdout */

@@ -112,3 +112,27 @@ describe("upstream failures", () => {
     expect(outcome).toBe("cut short");
   });
 });
+
+describe("timeouts", () => {
+  it("a client that stalls mid-body is cut off after clientIdleTimeoutMs and the upstream request is aborted", async () => {
+    await fx.close();
+    fx = await startProxyFixture({}, { clientIdleTimeoutMs: 300 });
+    const socket = await openRawPut(`/${TEST_BUCKET}/stalled`, 1024 * 1024);
+    socket.write(Buffer.alloc(256 * 1024, 1));
+    const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+    socket.on("error", () => undefined);
+    await closed;
+    const up = await fx.upstream.waitFor((r) => r.method === "PUT");
+    expect(up.aborted).toBe(true);
+    expect(fx.upstream.objects.has(`/${TEST_BUCKET}/stalled`)).toBe(false);
+  });
+
+  it("an upstream that never answers gives 503 after upstreamIdleTimeoutMs", async () => {
+    await fx.close();
+    fx = await startProxyFixture({}, { upstreamIdleTimeoutMs: 300 });
+    fx.upstream.handler = () => true;
+    const res = await signedSend({ endpoint: fx.proxy.url, method: "GET", path: `/${TEST_BUCKET}/hangs`, credentials: PROXY_CLIENT_CREDENTIALS });
+    expect(res.status).toBe(503);
+    expect(res.body.toString()).toContain("The upstream object store did not answer (ETIMEDOUT).");
+  });
+});

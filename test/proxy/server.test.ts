@@ -244,3 +244,27 @@ describe("aws-chunked uploads", () => {
     expect(fx.upstream.requests[0]?.headers["x-amz-trailer"]).toBeUndefined();
   });
 });
+
+describe("XML bodies", () => {
+  it("DeleteObjects: forwards the body with a Content-MD5 the upstream can check", async () => {
+    const xml = Buffer.from("<Delete><Object><Key>a</Key></Object></Delete>");
+    fx.upstream.handler = (req, res) => {
+      res.writeHead(200, { "content-type": "application/xml" });
+      res.end("<DeleteResult><Deleted><Key>a</Key></Deleted></DeleteResult>");
+      return req.method === "POST";
+    };
+    const res = await send("POST", `/${TEST_BUCKET}`, { query: { delete: "" }, body: xml, headers: { "x-amz-checksum-crc32": crc32b64(xml), "x-amz-sdk-checksum-algorithm": "CRC32" } });
+    expect(res.status).toBe(200);
+    expect(fx.upstream.requests[0]?.headers["content-md5"]).toBe(createHash("md5").update(xml).digest("base64"));
+    expect(fx.upstream.requests[0]?.headers["x-amz-checksum-crc32"]).toBeUndefined();
+  });
+
+  it("fails with MaxMessageLengthExceeded if an XML body is larger than maxXmlBodyBytes", async () => {
+    await fx.close();
+    fx = await startProxyFixture({}, { maxXmlBodyBytes: 1024 });
+    const res = await send("POST", `/${TEST_BUCKET}/k`, { query: { uploadId: "u" }, body: Buffer.alloc(2048, 0x20) });
+    expect(res.status).toBe(400);
+    expect(res.body.toString()).toContain("<Code>MaxMessageLengthExceeded</Code>");
+    expect(fx.upstream.requests).toHaveLength(0);
+  });
+});
