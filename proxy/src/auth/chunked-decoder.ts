@@ -117,7 +117,7 @@ export class ChunkedDecoder extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    if (this.state === "failed") return callback();
+    if (this.state === "failed") return callback(framing("the body already failed verification."));
     try {
       this.consume(chunk);
       callback();
@@ -128,7 +128,8 @@ export class ChunkedDecoder extends Transform {
   }
 
   override _flush(callback: TransformCallback): void {
-    if (this.state === "failed") return callback();
+    // Never end normally once verification failed, whatever the caller does with the stream afterwards.
+    if (this.state === "failed") return callback(framing("the body already failed verification."));
     // A body may stop right after the final chunk's size line when no trailer follows (the JS SDK does so
     // without a checksum); with a trailer announced, the body ending there means the trailer is missing.
     if (this.state === "trailer" && this.lineBytes === 0 && this.trailers.size === 0 && (this.trailer === undefined || this.blankSeen)) {

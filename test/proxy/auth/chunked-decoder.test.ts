@@ -320,3 +320,25 @@ describe("createChunkedDecoder: unsigned payload with checksum trailer", () => {
     expect(seen.reduce((a, b) => a + b, 0)).toBe(CHUNKS.reduce((n, c) => n + c.length, 0));
   });
 });
+
+describe("createChunkedDecoder: after a failure", () => {
+  it("never ends normally, even if the caller keeps writing and ends it", async () => {
+    const { verified, body } = signedUpload(CHUNKS);
+    const tampered = Buffer.from(body);
+    tampered[tampered.indexOf(Buffer.from("xxxx"))] = "!".charCodeAt(0);
+    const decoder = createChunkedDecoder(verified);
+    const errors: unknown[] = [];
+    let ended = false;
+    decoder.on("error", (error) => errors.push(error));
+    decoder.on("end", () => {
+      ended = true;
+    });
+    decoder.resume();
+    decoder.write(tampered);
+    decoder.write(Buffer.from("more"));
+    decoder.end();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(ended).toBe(false);
+    expect(errors[0]).toMatchObject({ code: "SignatureDoesNotMatch" });
+  });
+});
