@@ -99,6 +99,9 @@ fi
 PKGS=(ceph-mon ceph-osd radosgw ceph-common)
 missing=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+# this script's own tools (absent from minimal images)
+command -v ss >/dev/null || missing+=(iproute2)
+command -v curl >/dev/null || missing+=(curl)
 if [ ${#missing[@]} -gt 0 ]; then
   [ "${RGW_SKIP_INSTALL:-0}" != 1 ] || die "packages missing (${missing[*]}) and RGW_SKIP_INSTALL=1"
   [ "$(id -u)" = 0 ] || die "packages missing (${missing[*]}); installing them needs root"
