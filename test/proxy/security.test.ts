@@ -82,6 +82,26 @@ describe("bucket allow-list", () => {
     expect(codeOf(res)).toBe("AccessDenied");
     expect(fx.upstream.requests).toHaveLength(0);
   });
+
+  it("denies copying from a bucket not in S3PROXY_BUCKETS into an allowed one (prevents exfiltration by CopyObject)", async () => {
+    for (const source of ["/someone-elses-bucket/secret", "someone-elses-bucket/secret?versionId=1", "%2Fsomeone-elses-bucket%2Fsecret"]) {
+      const res = await signedSend({ endpoint: fx.proxy.url, method: "PUT", path: `/${TEST_BUCKET}/copy`, headers: { "x-amz-copy-source": source }, body: Buffer.alloc(0), credentials: PROXY_CLIENT_CREDENTIALS });
+      expect(res.status).toBe(403);
+      expect(res.body.toString()).toContain("Copying from bucket &apos;someone-elses-bucket&apos; is not allowed through this proxy.");
+    }
+    expect(fx.upstream.requests).toHaveLength(0);
+  });
+
+  it("allows copying within the allowed buckets", async () => {
+    fx.upstream.handler = (req, res) => {
+      res.writeHead(200, { "content-type": "application/xml" });
+      res.end("<CopyObjectResult><ETag>e</ETag></CopyObjectResult>");
+      return req.method === "PUT";
+    };
+    const res = await signedSend({ endpoint: fx.proxy.url, method: "PUT", path: `/${TEST_BUCKET}/copy`, headers: { "x-amz-copy-source": `/${TEST_BUCKET}/original` }, body: Buffer.alloc(0), credentials: PROXY_CLIENT_CREDENTIALS });
+    expect(res.status).toBe(200);
+    expect(fx.upstream.requests[0]?.headers["x-amz-copy-source"]).toBe(`/${TEST_BUCKET}/original`);
+  });
 });
 
 describe("a body that does not verify is never committed upstream", () => {
