@@ -22,7 +22,7 @@ import { startProxy, type RunningProxy } from "../../proxy/src/index.ts";
 import type { LogEntry } from "../../proxy/src/types.ts";
 import { CONVEX_PART_SIZE, runConvexS3Sequence } from "../support/convex-s3-sequence.ts";
 import { PROXY_CLIENT_CREDENTIALS, testProxyOptions } from "../support/proxy-fixture.ts";
-import { sendRaw, signRequest, signedSend, streamingSignedRequest } from "../support/proxy-signer.ts";
+import { sendRaw, signRequest, signedSend, streamingSignedRequest, unsignedTrailerRequest } from "../support/proxy-signer.ts";
 import {
   adminS3Client,
   createTestBucket,
@@ -220,6 +220,58 @@ describeWithRgw("the S3 proxy in front of Ceph RGW", (rgw) => {
     expect(parts.Parts ?? []).toEqual([]);
     const good = await client.send(new UploadPartCommand({ Bucket: bucket.current.name, Key: "bad-part", UploadId: created.UploadId, PartNumber: 1, Body: part, ChecksumAlgorithm: "CRC32" }));
     expect(good.ChecksumCRC32).toBe(crc32b64(part));
+  });
+
+  it("an aws-chunked upload whose trailing CRC32 does not match gets BadDigest and leaves no object", async () => {
+    const data = randomBytes(1024 * 1024);
+    const req = await unsignedTrailerRequest({
+      endpoint: proxy.url,
+      path: `/${bucket.current.name}/bad-trailer`,
+      data,
+      chunkSize: 64 * 1024,
+      trailerName: "x-amz-checksum-crc32",
+      trailerValue: crc32b64(Buffer.from("not it")),
+      credentials: PROXY_CLIENT_CREDENTIALS,
+    });
+    const res = await sendRaw(proxy.url, "PUT", req.path, req.headers, req.body);
+    expect(res.status).toBe(400);
+    expect(codeOf(res.body)).toBe("BadDigest");
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await objectExists(adminS3Client(rgw), bucket.current.name, "bad-trailer")).toBe(false);
+  });
+
+  it("accepts a presigned PUT from the JS presigner, which embeds the CRC32 of an empty body (ignored, as RGW does)", async () => {
+    const url = await getSignedUrl(client, new PutObjectCommand({ Bucket: bucket.current.name, Key: "presigned-js" }), { expiresIn: 60 });
+    expect(url).toContain("x-amz-checksum-crc32=");
+    const res = await fetch(url, { method: "PUT", body: Buffer.from("presigned by the JS SDK") });
+    expect(res.status).toBe(200);
+    const direct = await adminS3Client(rgw).send(new GetObjectCommand({ Bucket: bucket.current.name, Key: "presigned-js" }));
+    expect(await direct.Body!.transformToString()).toBe("presigned by the JS SDK");
+  });
+
+  it("S3PROXY_SSE=passthrough lets RGW refuse SSE, and explains rgw_crypt_require_ssl in the empty <Message>", async () => {
+    const passthrough = await startProxy({
+      ...testProxyOptions(rgw.endpoint, { S3PROXY_BUCKETS: bucket.current.name, S3PROXY_SSE: "passthrough" }, []),
+      upstreamCredentials: { accessKeyId: rgw.accessKeyId, secretAccessKey: rgw.secretAccessKey },
+    });
+    try {
+      const res = await signedSend({
+        endpoint: passthrough.url,
+        method: "POST",
+        path: `/${bucket.current.name}/sse-passthrough`,
+        query: { uploads: "" },
+        headers: { "x-amz-server-side-encryption": "AES256" },
+        credentials: PROXY_CLIENT_CREDENTIALS,
+      });
+      expect(res.status).toBe(400);
+      // Pacific and Reef: InvalidRequest (rgw_crypt_require_ssl); Tentacle: InvalidArgument (no SSE-S3 backend).
+      const code = codeOf(res.body);
+      expect(["InvalidRequest", "InvalidArgument"]).toContain(code);
+      expect(res.body.toString()).toContain(code === "InvalidRequest" ? "rgw_crypt_require_ssl" : "rgw_crypt_sse_s3_backend");
+      expect(res.body.toString()).toContain("S3PROXY_SSE=strip");
+    } finally {
+      await passthrough.close(100);
+    }
   });
 
   it("a client that stops mid-body leaves no object", async () => {
