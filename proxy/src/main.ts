@@ -22,15 +22,6 @@ async function main(): Promise<void> {
     return;
   }
   const proxy = await startProxy({ ...options, log });
-  log({
-    level: "info",
-    msg: "listening",
-    port: proxy.port,
-    url: proxy.url,
-    upstream: options.upstreamUrl.origin,
-    buckets: options.buckets.join(","),
-    sse: options.sse,
-  });
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
@@ -43,6 +34,15 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+  log({
+    level: "info",
+    msg: "listening",
+    port: proxy.port,
+    url: proxy.url,
+    upstream: options.upstreamUrl.origin,
+    buckets: options.buckets.join(","),
+    sse: options.sse,
+  });
 }
 
 main().catch((error: unknown) => {

@@ -44,6 +44,12 @@ describe("dist/s3-proxy.mjs", () => {
     expect(proxy.lines.join("\n")).not.toContain("upstream-secret");
   });
 
+  it("closes gracefully on SIGINT too", async () => {
+    const proxy = await startProxyProcess(ENV);
+    expect(await proxy.stop("SIGINT")).toBe(0);
+    expect(proxy.lines.some((line) => line.includes('"msg":"shutting down"') && line.includes('"signal":"SIGINT"'))).toBe(true);
+  });
+
   it("fails if the configuration is invalid, listing every problem and exiting 2", () => {
     const result = spawnSync(process.execPath, [BUNDLE_PATH], { env: { PATH: process.env.PATH ?? "", S3PROXY_SSE: "bogus" }, encoding: "utf8" });
     expect(result.status).toBe(2);

@@ -24,8 +24,8 @@ export interface ProxyProcess {
   readonly lines: string[];
   /** The process's resident set size from /proc/<pid>/status, in bytes. */
   rssBytes(): number;
-  /** SIGTERM, then the exit code. */
-  stop(): Promise<number | null>;
+  /** Sends `signal` (SIGTERM by default) and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 export async function startProxyProcess(env: Record<string, string>): Promise<ProxyProcess> {
@@ -65,11 +65,11 @@ export async function startProxyProcess(env: Record<string, string>): Promise<Pr
       if (kib === undefined) throw new Error(`no VmRSS in /proc/${child.pid}/status`);
       return Number(kib) * 1024;
     },
-    stop() {
+    stop(signal = "SIGTERM") {
       return new Promise((resolve) => {
         if (child.exitCode !== null) return resolve(child.exitCode);
         child.once("exit", (code) => resolve(code));
-        child.kill("SIGTERM");
+        child.kill(signal);
       });
     },
   };
