@@ -3,9 +3,10 @@
  * mode with an external bucket on the test RGW and the real proxy bundle; then the container's command runs here
  * exactly as Docker would run it (`node /opt/s3-proxy/s3-proxy.mjs`, the uploaded file at that path under a temporary
  * root), with the environment the stack renders. Substitutions, and only these: Terraform references are replaced by
- * the values Terraform would give them (the keys), and S3PROXY_LISTEN binds 127.0.0.1:0 instead of 0.0.0.0:8333.
+ * the values Terraform would give them (the keys), and S3PROXY_LISTEN binds 127.0.0.1:0 instead of 0.0.0.0:8333 (the
+ * healthcheck command is pointed at that port in turn).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -86,6 +87,12 @@ describeWithRgw("workspace-docker proxied mode: the proxy container's command ag
     expect(proxyBundle()).toContain("${");
     expect(proxyContainer.command).toEqual(["node", "/opt/s3-proxy/s3-proxy.mjs"]);
     const url = await runProxyContainer(proxyContainer);
+
+    // The container's healthcheck command, pointed at this run's port: ready once RGW answers.
+    const [, program, ...args] = proxyContainer.healthcheck?.test ?? [];
+    const port = new URL(url).port;
+    const health = spawnSync(program as string, args.map((a) => a.replace("127.0.0.1:8333", `127.0.0.1:${port}`)), { encoding: "utf8", timeout: 20_000 });
+    expect(health.status, health.stderr).toBe(0);
 
     // The backend signs with the keys its rendered environment names, and reaches the proxy on its port.
     const backend = Object.fromEntries(Object.entries(envMap(dockerContainer(json, BACKEND))).map(([k, v]) => [k, resolveReference(v)]));
