@@ -16,7 +16,9 @@ export const MINIO_DATA_PATH = "/data";
  * of its drive as a bucket (ListBuckets lists the drive's directories, HeadBucket is a stat of the directory:
  * cmd/peer-s3-server.go, listBucketsLocal and getBucketInfoLocal), takes a bucket without stored metadata as one
  * with default settings (cmd/bucket-metadata.go, loadBucketMetadataParse), and formats a fresh drive without
- * requiring it to be empty (cmd/xl-storage.go, newXLStorage); all read at the pinned tag, not run. So the bucket is created as a directory before the server starts,
+ * requiring it to be empty (cmd/xl-storage.go, newXLStorage); all read at the pinned tag, not run. Langfuse's
+ * official docker-compose.yml creates its bucket the same way on the same image (`mkdir -p /data/langfuse && minio
+ * server ...`, with entrypoint `sh`), so the image has the shell and mkdir this needs. So the bucket is created as a directory before the server starts,
  * idempotently, with no second binary and no credentials: the server then runs as PID 1 through `exec`.
  * `minio server` with no arguments serves MINIO_VOLUMES (cmd/server-main.go, serverCmdArgs).
  */
