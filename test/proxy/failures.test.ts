@@ -136,3 +136,29 @@ describe("timeouts", () => {
     expect(res.body.toString()).toContain("The upstream object store did not answer (ETIMEDOUT).");
   });
 });
+
+describe("graceful close", () => {
+  it("lets an in-flight upload finish, then stops", async () => {
+    const size = 1024 * 1024;
+    const socket = await openRawPut(`/${TEST_BUCKET}/during-close`, size);
+    socket.write(Buffer.alloc(size / 2, 1));
+    await until(() => (fx.upstream.requests[0]?.bytes ?? 0) > 0);
+    let closed = false;
+    const closing = fx.proxy.close(5_000).then(() => {
+      closed = true;
+    });
+    const response = new Promise<string>((resolve) => {
+      let text = "";
+      socket.on("data", (chunk: Buffer) => {
+        text += chunk.toString();
+        if (text.includes("\r\n\r\n")) resolve(text);
+      });
+    });
+    expect(closed).toBe(false);
+    socket.write(Buffer.alloc(size / 2, 2));
+    expect((await response).split("\r\n")[0]).toBe("HTTP/1.1 200 OK");
+    socket.destroy();
+    await closing;
+    expect(fx.upstream.objects.get(`/${TEST_BUCKET}/during-close`)?.length).toBe(size);
+  });
+});
