@@ -3,14 +3,15 @@ import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
 import { LocalBackend, TerraformOutput, TerraformStack, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import { resolve } from "node:path";
-import { configError, InvariantError } from "../lib/core/errors.ts";
+import { ConfigError, configError, InvariantError, showValue, type ConfigIssue } from "../lib/core/errors.ts";
 import { MINIO_IMAGE } from "../lib/core/images.ts";
 import { workspaceLabels } from "../lib/core/labels.ts";
 import type { Component } from "../lib/core/names.ts";
-import type { WorkspacePlan } from "../lib/core/plan.ts";
+import { LOCAL_URLS, type WorkspacePlan } from "../lib/core/plan.ts";
+import type { WorkspaceUrls } from "../lib/core/urls.ts";
 import { AdminKey } from "../lib/docker/admin-key.ts";
-import { BACKEND_API_PORT, ConvexBackend } from "../lib/docker/convex-backend.ts";
-import { ConvexDashboard } from "../lib/docker/convex-dashboard.ts";
+import { BACKEND_API_PORT, BACKEND_SITE_PORT, ConvexBackend } from "../lib/docker/convex-backend.ts";
+import { ConvexDashboard, DASHBOARD_PORT } from "../lib/docker/convex-dashboard.ts";
 import { dockerEnv, type DockerRefSources } from "../lib/docker/env.ts";
 import { externalBucketKeys } from "../lib/docker/external-credentials.ts";
 import { GeneratedKeyPair, InstanceSecret } from "../lib/docker/generated-secret.ts";
@@ -31,11 +32,11 @@ export interface WorkspaceDockerStackProps {
    * @default "terraform.workspace-docker.<workspace>.tfstate" in the current directory
    */
   readonly stateFile?: string;
-  /** Host port of the API. Change urls.cloudOrigin in the YAML file to match. @default 3210 */
+  /** Host port of the API; with another port, urls.cloudOrigin must be set to match. @default 3210 */
   readonly apiHostPort?: number;
-  /** Host port of HTTP actions. Change urls.siteOrigin to match. @default 3211 */
+  /** Host port of HTTP actions; with another port, urls.siteOrigin must be set to match. @default 3211 */
   readonly siteHostPort?: number;
-  /** Host port of the dashboard. Change urls.dashboardUrl to match. @default 6791 */
+  /** Host port of the dashboard; with another port, urls.dashboardUrl must be set to match. @default 6791 */
   readonly dashboardHostPort?: number;
   /** Host address the three ports are published on. @default "127.0.0.1" - this machine only */
   readonly hostIp?: string;
@@ -72,6 +73,7 @@ export class WorkspaceDockerStack extends TerraformStack {
     if (plan.ingress !== undefined) {
       throw configError("ingress", plan.ingress.apiHost, "Ingress is a Kubernetes setting; on Docker remove it and set urls.cloudOrigin, urls.siteOrigin and urls.dashboardUrl to what your reverse proxy serves");
     }
+    checkLocalUrls(plan, props);
     new LocalBackend(this, { path: resolve(props.stateFile ?? `terraform.${id}.${plan.workspace}.tfstate`) });
     const labels = (component: Component) => workspaceLabels(plan.labels, component);
 
@@ -185,6 +187,24 @@ export class WorkspaceDockerStack extends TerraformStack {
       description: `The backend's health endpoint (GET /version on ${BACKEND_API_PORT}), through the published port`,
     });
   }
+}
+
+/**
+ * The default URLs (LOCAL_URLS) name the default ports on 127.0.0.1. With another published port, a default URL would
+ * send the browser and the CLI to the wrong port: the configuration must name the URL.
+ */
+function checkLocalUrls(plan: WorkspacePlan, props: WorkspaceDockerStackProps): void {
+  const checks: [keyof WorkspaceUrls, number | undefined, number][] = [
+    ["cloudOrigin", props.apiHostPort, BACKEND_API_PORT],
+    ["siteOrigin", props.siteHostPort, BACKEND_SITE_PORT],
+    ["dashboardUrl", props.dashboardHostPort, DASHBOARD_PORT],
+  ];
+  const issues: ConfigIssue[] = [];
+  for (const [url, port, defaultPort] of checks) {
+    if (port === undefined || port === defaultPort || plan.urls[url] !== LOCAL_URLS[url]) continue;
+    issues.push({ field: `urls.${url}`, value: showValue(plan.urls[url]), fix: `the port is published on ${port}: set urls.${url}, e.g. http://127.0.0.1:${port}` });
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
 }
 
 /** The URL the core put into the backend's environment must be the container this stack creates. */

@@ -283,7 +283,8 @@ describe("workspace-docker invariants", () => {
   });
 
   it("publishes on the configured host ports and address", () => {
-    const json = synthDocker({}, {}, { apiHostPort: 13210, siteHostPort: 13211, dashboardHostPort: 16791, hostIp: "0.0.0.0" });
+    const urls = { cloudOrigin: "http://127.0.0.1:13210", siteOrigin: "http://127.0.0.1:13211", dashboardUrl: "http://127.0.0.1:16791" };
+    const json = synthDocker({ urls }, {}, { apiHostPort: 13210, siteHostPort: 13211, dashboardHostPort: 16791, hostIp: "0.0.0.0" });
     expect(dockerContainer(json, BACKEND).ports).toEqual([
       { internal: 3210, external: 13210, ip: "0.0.0.0" },
       { internal: 3211, external: 13211, ip: "0.0.0.0" },
@@ -308,7 +309,16 @@ describe("workspace-docker invariants", () => {
     );
   });
 
+  it("fails if a port moves but its URL is still the default, naming each URL", () => {
+    expect(() => synthDocker({}, {}, { apiHostPort: 13210, dashboardHostPort: 16791 })).toThrow(
+      new ConfigError([
+        { field: "urls.cloudOrigin", value: '"http://127.0.0.1:3210"', fix: "the port is published on 13210: set urls.cloudOrigin, e.g. http://127.0.0.1:13210" },
+        { field: "urls.dashboardUrl", value: '"http://127.0.0.1:6791"', fix: "the port is published on 16791: set urls.dashboardUrl, e.g. http://127.0.0.1:16791" },
+      ]),
+    );
+  });
+
   it("fails if a published port is out of range", () => {
-    expect(() => synthDocker({}, {}, { apiHostPort: 70000 })).toThrow("apiHostPort: got 70000; use a TCP port from 1 to 65535");
+    expect(() => synthDocker({ urls: { cloudOrigin: "http://127.0.0.1:7000" } }, {}, { apiHostPort: 70000 })).toThrow("apiHostPort: got 70000; use a TCP port from 1 to 65535");
   });
 });
