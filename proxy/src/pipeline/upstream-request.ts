@@ -47,7 +47,7 @@ export function forwardedHeaders(
 
 /** One shared connection pool per proxy. */
 export function createUpstreamAgent(options: ProxyOptions): http.Agent {
-  const agentOptions = { keepAlive: true, maxSockets: 256 };
+  const agentOptions = { keepAlive: true, maxSockets: 256, noDelay: true };
   return options.upstreamUrl.protocol === "https:" ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
 }
 
