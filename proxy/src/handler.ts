@@ -16,7 +16,7 @@ import { planChecksums } from "./pipeline/checksum-policy.ts";
 import { addCompositeToResult, rewriteCompleteRequest, type CompositeChecksum } from "./pipeline/complete-multipart.ts";
 import { BodyVerifier, upstreamBodyLength } from "./pipeline/request-body.ts";
 import { sendClientError, sendS3Error, successHeaders } from "./pipeline/response.ts";
-import { parseRoute, type Route } from "./pipeline/route.ts";
+import { parseRoute } from "./pipeline/route.ts";
 import { EMPTY_SHA256, UNSIGNED_PAYLOAD } from "./pipeline/sign-upstream.ts";
 import { applySsePolicy } from "./pipeline/sse-policy.ts";
 import { translateUpstreamError, upstreamUnavailable } from "./pipeline/upstream-errors.ts";
@@ -252,5 +252,3 @@ async function readAll(source: Readable): Promise<Buffer> {
   for await (const chunk of source) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }
-
-export type { Route };

@@ -1,15 +1,16 @@
 /**
  * Stage 6: the request body on its way up. Works out the exact upstream Content-Length, and verifies the body
- * while it streams: payload SHA-256, the client's `x-amz-checksum-<alg>` header, the byte count. The verifier
+ * while it streams: payload SHA-256, the client's `x-amz-checksum-<alg>` header, the byte count (an aws-chunked
+ * trailer's checksum is verified by the decoder before it, ../auth/chunked-decoder.ts). The verifier
  * always holds back the most recent chunk and releases it only after every check passed at the end of the body,
  * so the upstream never receives all Content-Length bytes of a body that does not match: a failed check destroys
  * the upstream request short of its length, and the upstream never commits it.
  */
-import { Transform, type TransformCallback } from "node:stream";
-import { S3Error } from "../errors.ts";
 import { createHash, type Hash } from "node:crypto";
+import { Transform, type TransformCallback } from "node:stream";
 import type { VerifiedRequest } from "../auth/index.ts";
 import { checksumHeaderName, createChecksum, type Checksum, type ChecksumAlgorithm } from "../checksum/index.ts";
+import { S3Error } from "../errors.ts";
 import type { ChecksumPlan } from "./checksum-policy.ts";
 
 /**
@@ -39,11 +40,6 @@ export interface BodyVerifierOptions {
   /** Hex SHA-256 the client signed (payload mode sha256), or undefined. */
   readonly sha256Hex: string | undefined;
   readonly checksums: ChecksumPlan;
-  /**
-   * The trailing checksum value (base64) once the chunk decoder has read the trailer, for
-   * `checksums.trailer`. Called at the end of the body, after the decoder finished.
-   */
-  readonly trailerValue?: () => string | undefined;
 }
 
 /**
@@ -103,14 +99,6 @@ export class BodyVerifier extends Transform {
       const actual = digests.get(algorithm);
       if (actual !== expected) {
         throw new S3Error("BadDigest", `The ${checksumHeaderName(algorithm)} you specified did not match the calculated checksum.`);
-      }
-    }
-    const trailer = this.options.checksums.trailer;
-    if (trailer !== undefined && this.options.trailerValue !== undefined) {
-      const value = this.options.trailerValue();
-      if (value === undefined) throw new S3Error("InvalidRequest", `The announced ${checksumHeaderName(trailer)} trailer is missing.`);
-      if (value.trim() !== digests.get(trailer)) {
-        throw new S3Error("BadDigest", `The ${checksumHeaderName(trailer)} trailer did not match the calculated checksum.`);
       }
     }
     this.digests = digests;
