@@ -88,7 +88,7 @@ export async function handleS3Request(
     operation = route.operation;
     bucket = route.bucket;
     const { verified, decoder } = authenticate(route, headers, ctx.options, new Date());
-    authorizeBucket(route, ctx.options.buckets, headers["x-amz-copy-source"]);
+    authorizeBucket(route, ctx.options.buckets, headers);
     const sse = applySsePolicy(headers, ctx.options.sse);
     const payload = verified.payload;
     const plan = planChecksums(route.operation, headers, "trailer" in payload ? payload.trailer : undefined);

@@ -92,6 +92,22 @@ describe("bucket allow-list", () => {
     expect(fx.upstream.requests).toHaveLength(0);
   });
 
+  it.each([
+    ["CreateBucket", "PUT", `/${TEST_BUCKET}`, {}, {}, "CreateBucket is not allowed through this proxy."],
+    ["DeleteBucket", "DELETE", `/${TEST_BUCKET}`, {}, {}, "DeleteBucket is not allowed through this proxy."],
+    ["PutBucketPolicy", "PUT", `/${TEST_BUCKET}`, { policy: "" }, {}, "Changing bucket configuration is not allowed through this proxy."],
+    ["PutBucketAcl", "PUT", `/${TEST_BUCKET}`, { acl: "" }, {}, "Changing bucket configuration is not allowed through this proxy."],
+    ["PutObjectAcl", "PUT", `/${TEST_BUCKET}/k`, { acl: "" }, {}, "Setting ACLs is not allowed through this proxy."],
+    ["PutObject with a canned ACL", "PUT", `/${TEST_BUCKET}/k`, {}, { "x-amz-acl": "public-read" }, "Setting ACLs (x-amz-acl) is not allowed through this proxy."],
+    ["CreateMultipartUpload with a grant", "POST", `/${TEST_BUCKET}/k`, { uploads: "" }, { "x-amz-grant-read": "uri=http://acs.amazonaws.com/groups/global/AllUsers" }, "Setting ACLs (x-amz-grant-read) is not allowed through this proxy."],
+  ])("denies %s (prevents deleting the bucket or making data public)", async (_name, method, path, query, headers, message) => {
+    const res = await signedSend({ endpoint: fx.proxy.url, method, path, query, headers, body: Buffer.alloc(0), credentials: PROXY_CLIENT_CREDENTIALS });
+    expect(res.status).toBe(403);
+    expect(codeOf(res)).toBe("AccessDenied");
+    expect(res.body.toString()).toContain(`<Message>${message}</Message>`);
+    expect(fx.upstream.requests).toHaveLength(0);
+  });
+
   it("allows copying within the allowed buckets", async () => {
     fx.upstream.handler = (req, res) => {
       res.writeHead(200, { "content-type": "application/xml" });

@@ -1,17 +1,42 @@
 /**
- * Stage 3: which buckets a client may reach. Only the configured buckets, as the target and as the source of a
- * copy (`x-amz-copy-source`); ListBuckets (`/`) would reveal the upstream user's other buckets, so it is denied too.
+ * Stage 3: what a client may do. Only the configured buckets are reachable, as the target and as the source of a
+ * copy (`x-amz-copy-source`); ListBuckets (`/`) would reveal the upstream user's other buckets, so it is denied.
+ * Clients work with objects: creating or deleting buckets, changing bucket configuration (policy, ACL, CORS,
+ * lifecycle, ...) and setting ACLs (which could make data public) are denied, whatever the upstream user may do.
  */
 import { S3Error } from "../errors.ts";
 import type { Route } from "./route.ts";
 
-export function authorizeBucket(route: Route, buckets: readonly string[], copySource: string | undefined): void {
+/** Headers that set ACLs: `x-amz-acl` (canned ACLs such as public-read) and the `x-amz-grant-*` family. */
+function setsAcl(name: string): boolean {
+  return name === "x-amz-acl" || name.startsWith("x-amz-grant-");
+}
+
+export function authorizeBucket(
+  route: Route,
+  buckets: readonly string[],
+  headers: { readonly [name: string]: string | undefined },
+): void {
   if (route.bucket === undefined) {
     throw new S3Error("AccessDenied", "Listing buckets is not allowed through this proxy.");
   }
   if (!buckets.includes(route.bucket)) {
     throw new S3Error("AccessDenied", `Access to bucket '${route.bucket}' is not allowed through this proxy.`);
   }
+  if (route.operation === "CreateBucket" || route.operation === "DeleteBucket") {
+    throw new S3Error("AccessDenied", `${route.operation} is not allowed through this proxy.`);
+  }
+  if (route.operation === "BucketSubresource" && route.method !== "GET") {
+    throw new S3Error("AccessDenied", "Changing bucket configuration is not allowed through this proxy.");
+  }
+  if (route.query.some(([name]) => name === "acl") && route.method !== "GET") {
+    throw new S3Error("AccessDenied", "Setting ACLs is not allowed through this proxy.");
+  }
+  const aclHeader = Object.keys(headers).find((name) => setsAcl(name) && headers[name] !== undefined);
+  if (aclHeader !== undefined) {
+    throw new S3Error("AccessDenied", `Setting ACLs (${aclHeader}) is not allowed through this proxy.`);
+  }
+  const copySource = headers["x-amz-copy-source"];
   if (copySource !== undefined) {
     const source = copySourceBucket(copySource);
     if (source === undefined || !buckets.includes(source)) {
