@@ -186,6 +186,8 @@ export async function handleS3Request(
       sse: sse.echo,
       checksums: plan.respond ? verifier.digests : undefined,
       checksumAlgorithm: plan.multipartAlgorithm,
+      checksumType:
+        route.operation === "PutObject" ? ("FULL_OBJECT" as const) : plan.multipartAlgorithm !== undefined ? ("COMPOSITE" as const) : undefined,
     };
     if (route.operation === "CompleteMultipartUpload") {
       const document = (await readAll(limited(upRes, MAX_UPSTREAM_DOCUMENT_BYTES))).toString("utf8");

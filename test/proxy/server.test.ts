@@ -27,6 +27,7 @@ describe("PutObject and GetObject", () => {
     const put = await send("PUT", `/${TEST_BUCKET}/dir/a%20b.txt`, { body, headers: { "content-type": "text/plain", "x-amz-meta-owner": "convex" } });
     expect(put.status).toBe(200);
     expect(put.headers["x-amz-checksum-crc32"]).toBe(crc32b64(body));
+    expect(put.headers["x-amz-checksum-type"]).toBe("FULL_OBJECT");
     const up = fx.upstream.requests[0];
     expect(up?.signatureOk).toBe(true);
     expect(up?.url).toBe(`/${TEST_BUCKET}/dir/a%20b.txt`);
@@ -165,6 +166,7 @@ describe("multipart uploads", () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers["x-amz-checksum-algorithm"]).toBe("CRC32");
+    expect(res.headers["x-amz-checksum-type"]).toBe("COMPOSITE");
     expect(res.headers["x-amz-server-side-encryption"]).toBe("AES256");
     expect(res.body.toString()).toContain("<UploadId>u-1</UploadId>");
     const up = fx.upstream.requests[0];
@@ -178,6 +180,7 @@ describe("multipart uploads", () => {
     const res = await send("PUT", `/${TEST_BUCKET}/mp`, { query: { partNumber: "1", uploadId: "u-1" }, body: part, headers: { "x-amz-checksum-crc32": crc32b64(part), "x-amz-sdk-checksum-algorithm": "CRC32" } });
     expect(res.status).toBe(200);
     expect(res.headers["x-amz-checksum-crc32"]).toBe(crc32b64(part));
+    expect(res.headers["x-amz-checksum-type"]).toBeUndefined();
   });
 
   it("CompleteMultipartUpload: drops part checksums upstream and returns the composite", async () => {

@@ -17,6 +17,8 @@ export interface ResponseDecoration {
   readonly checksums: ReadonlyMap<ChecksumAlgorithm, string> | undefined;
   /** Algorithm to echo in `x-amz-checksum-algorithm` (CreateMultipartUpload). */
   readonly checksumAlgorithm: ChecksumAlgorithm | undefined;
+  /** Value for `x-amz-checksum-type`: FULL_OBJECT on PutObject, COMPOSITE on CreateMultipartUpload, as AWS sends. */
+  readonly checksumType: "FULL_OBJECT" | "COMPOSITE" | undefined;
 }
 
 /** The headers the client gets for a successful upstream response. `dropLength` when the body is rewritten. */
@@ -33,11 +35,8 @@ export function successHeaders(
   }
   if (decoration.sse !== undefined) headers["x-amz-server-side-encryption"] = decoration.sse;
   for (const [algorithm, value] of decoration.checksums ?? []) headers[checksumHeaderName(algorithm)] = value;
-  if (decoration.checksums !== undefined && decoration.checksums.size > 0) headers["x-amz-checksum-type"] = "FULL_OBJECT";
-  if (decoration.checksumAlgorithm !== undefined) {
-    headers["x-amz-checksum-algorithm"] = decoration.checksumAlgorithm;
-    headers["x-amz-checksum-type"] = "COMPOSITE";
-  }
+  if (decoration.checksumAlgorithm !== undefined) headers["x-amz-checksum-algorithm"] = decoration.checksumAlgorithm;
+  if (decoration.checksumType !== undefined) headers["x-amz-checksum-type"] = decoration.checksumType;
   return headers;
 }
 
