@@ -124,6 +124,22 @@ describeWithRgw("the S3 proxy in front of Ceph RGW", (rgw) => {
     expect(Buffer.from(await direct.Body!.transformToByteArray()).equals(data)).toBe(true);
   });
 
+  it("aws-chunked STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER succeeds with its signed CRC32 trailer", async () => {
+    const data = randomBytes(700_000);
+    const req = await streamingSignedRequest({
+      endpoint: proxy.url,
+      path: `/${bucket.current.name}/chunked/signed-trailer`,
+      data,
+      chunkSize: 64 * 1024,
+      credentials: PROXY_CLIENT_CREDENTIALS,
+      trailer: { name: "x-amz-checksum-crc32", value: crc32b64(data) },
+    });
+    const res = await sendRaw(proxy.url, "PUT", req.path, req.headers, req.body);
+    expect(res.status).toBe(200);
+    const direct = await adminS3Client(rgw).send(new GetObjectCommand({ Bucket: bucket.current.name, Key: "chunked/signed-trailer" }));
+    expect(Buffer.from(await direct.Body!.transformToByteArray()).equals(data)).toBe(true);
+  });
+
   it("passes ListObjectsV2, DeleteObject and a presigned GET through", async () => {
     await client.send(new PutObjectCommand({ Bucket: bucket.current.name, Key: "list/a", Body: Buffer.from("a") }));
     const { ListObjectsV2Command, DeleteObjectCommand } = await import("@aws-sdk/client-s3");

@@ -228,6 +228,22 @@ describe("aws-chunked uploads", () => {
     expect(up?.headers["x-amz-decoded-content-length"]).toBeUndefined();
   });
 
+  it("STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER: verifies chunk and trailer signatures and the trailing checksum", async () => {
+    const data = Buffer.alloc(150_000, 4);
+    const req = await streamingSignedRequest({
+      endpoint: fx.proxy.url,
+      path: `/${TEST_BUCKET}/chunked-signed-trailer`,
+      data,
+      chunkSize: 65_536,
+      credentials: PROXY_CLIENT_CREDENTIALS,
+      trailer: { name: "x-amz-checksum-crc32", value: crc32b64(data) },
+    });
+    const res = await sendRaw(fx.proxy.url, "PUT", req.path, req.headers, req.body);
+    expect(res.status).toBe(200);
+    expect(res.headers["x-amz-checksum-crc32"]).toBe(crc32b64(data));
+    expect(fx.upstream.objects.get(`/${TEST_BUCKET}/chunked-signed-trailer`)).toEqual(data);
+  });
+
   it("STREAMING-UNSIGNED-PAYLOAD-TRAILER: decodes and verifies the trailing checksum", async () => {
     const data = Buffer.alloc(100_000, 3);
     const req = await unsignedTrailerRequest({

@@ -166,7 +166,9 @@ export interface StreamingSignedBody {
 /**
  * A complete STREAMING-AWS4-HMAC-SHA256-PAYLOAD request: headers signed with @smithy/signature-v4, then the body
  * encoded as aws-chunked with each chunk's signature chained from the seed signature. `tamper` flips a byte of
- * the encoded data of chunk `tamper.chunk` after signing (to test that a bad chunk is never committed).
+ * the encoded data of chunk `tamper.chunk` after signing (to test that a bad chunk is never committed). With
+ * `trailer`, the request is STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER: the final chunk is followed by the trailer
+ * and its `x-amz-trailer-signature` (chained from the final chunk's signature).
  */
 export async function streamingSignedRequest(input: {
   readonly endpoint: string;
@@ -178,6 +180,7 @@ export async function streamingSignedRequest(input: {
   readonly date?: Date;
   readonly headers?: Record<string, string>;
   readonly tamper?: { readonly chunk: number };
+  readonly trailer?: { readonly name: string; readonly value: string };
 }): Promise<StreamingSignedBody> {
   const region = input.region ?? "us-east-1";
   const date = input.date ?? new Date();
@@ -187,12 +190,13 @@ export async function streamingSignedRequest(input: {
   }
   chunks.push(Buffer.alloc(0));
   const headerOf = (size: number): number => `${size.toString(16)};chunk-signature=${"0".repeat(64)}\r\n`.length + size + 2;
-  const encodedLength = chunks.reduce((sum, chunk) => sum + headerOf(chunk.length), 0);
+  const trailerLines = input.trailer === undefined ? "" : `${input.trailer.name}:${input.trailer.value}\r\nx-amz-trailer-signature:${"0".repeat(64)}\r\n`;
+  const encodedLength = chunks.reduce((sum, chunk) => sum + headerOf(chunk.length), 0) + trailerLines.length;
   const signed = await signRequest({
     endpoint: input.endpoint,
     method: "PUT",
     path: input.path,
-    payloadHash: "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+    payloadHash: input.trailer === undefined ? "STREAMING-AWS4-HMAC-SHA256-PAYLOAD" : "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
     credentials: input.credentials,
     region,
     date,
@@ -200,6 +204,7 @@ export async function streamingSignedRequest(input: {
       "content-encoding": "aws-chunked",
       "x-amz-decoded-content-length": String(input.data.length),
       "content-length": String(encodedLength),
+      ...(input.trailer === undefined ? {} : { "x-amz-trailer": input.trailer.name }),
       ...input.headers,
     },
   });
@@ -216,7 +221,15 @@ export async function streamingSignedRequest(input: {
     previous = signature;
     const data = Buffer.from(chunk);
     if (input.tamper?.chunk === index && data.length > 0) data[0] = (data[0] ?? 0) ^ 0xff;
-    encoded.push(Buffer.from(`${chunk.length.toString(16)};chunk-signature=${signature}\r\n`), data, Buffer.from("\r\n"));
+    const last = index === chunks.length - 1;
+    encoded.push(Buffer.from(`${chunk.length.toString(16)};chunk-signature=${signature}\r\n`), data);
+    if (last && input.trailer !== undefined) {
+      const canonical = `${input.trailer.name}:${input.trailer.value}\n`;
+      const toSign = ["AWS4-HMAC-SHA256-TRAILER", stamp, scope, signature, sha256Hex(canonical)].join("\n");
+      const trailerSignature = createHmac("sha256", key).update(toSign).digest("hex");
+      encoded.push(Buffer.from(`${input.trailer.name}:${input.trailer.value}\r\nx-amz-trailer-signature:${trailerSignature}\r\n`));
+    }
+    encoded.push(Buffer.from("\r\n"));
   });
   return { headers: signed.headers, path: signed.path, body: Buffer.concat(encoded) };
 }
