@@ -90,6 +90,21 @@ describe("upstream failures", () => {
     expect(fx.upstream.objects.has(`/${TEST_BUCKET}/reset`)).toBe(false);
   });
 
+  it("an upstream that answers an upload with an error before reading its body: the error reaches the client, with a message", async () => {
+    fx.upstream.earlyHandler = (req, res) => {
+      if (req.method !== "PUT") return false;
+      const xml = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchUpload</Code><Message></Message></Error>';
+      res.writeHead(404, { "content-type": "application/xml", "content-length": Buffer.byteLength(xml) });
+      res.end(xml);
+      return true;
+    };
+    const body = Buffer.alloc(8 * 1024 * 1024, 3);
+    const res = await signedSend({ endpoint: fx.proxy.url, method: "PUT", path: `/${TEST_BUCKET}/k`, query: { partNumber: "1", uploadId: "gone" }, body, credentials: PROXY_CLIENT_CREDENTIALS });
+    expect(res.status).toBe(404);
+    expect(res.body.toString()).toContain("<Code>NoSuchUpload</Code><Message>The specified multipart upload does not exist.");
+    expect(fx.upstream.objects.size).toBe(0);
+  });
+
   it("an upstream reset mid-download cuts the client's response short instead of completing it", async () => {
     fx.upstream.handler = (req, res) => {
       if (req.method !== "GET") return false;

@@ -39,6 +39,8 @@ export interface FakeUpstream {
   readonly objects: Map<string, Buffer>;
   /** Destroy the connection once this many body bytes of the next PUT arrived. */
   resetAfterBytes: number | undefined;
+  /** Answers a request as soon as its head arrived (before its body) when it returns true. */
+  earlyHandler: ((req: http.IncomingMessage, res: http.ServerResponse) => boolean) | undefined;
   /** Answers a request instead of the default behaviour when it returns true. */
   handler: ((req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => boolean) | undefined;
   /** Resolves when a request has been recorded that matches `predicate` (and its body ended or was cut). */
@@ -72,6 +74,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     requests,
     objects,
     resetAfterBytes: undefined,
+    earlyHandler: undefined,
     handler: undefined,
     waitFor(predicate) {
       const done = requests.find((r) => (r.complete || r.aborted) && predicate(r));
@@ -103,6 +106,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     const record: UpstreamRecord = { method: req.method ?? "GET", url, headers: req.headers, bytes: 0, complete: false, aborted: false, signatureOk, firstByteAt: undefined };
     requests.push(record);
     const chunks: Buffer[] = [];
+    const answeredEarly = fake.earlyHandler?.(req, res) === true;
     const resetAfter = req.method === "PUT" ? fake.resetAfterBytes : undefined;
     req.on("data", (chunk: Buffer) => {
       record.firstByteAt ??= Date.now();
@@ -125,7 +129,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       record.complete = true;
       const body = Buffer.concat(chunks);
       settle(record);
-      if (fake.handler?.(req, res, body) === true) return;
+      if (answeredEarly || fake.handler?.(req, res, body) === true) return;
       if (!signatureOk) return rgwError(res, 403, "SignatureDoesNotMatch");
       const path = decodeURIComponent(q === -1 ? url : url.slice(0, q));
       if (!path.slice(1).includes("/") && (req.method === "HEAD" || req.method === "GET")) {
