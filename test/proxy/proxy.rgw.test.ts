@@ -174,6 +174,19 @@ describeWithRgw("the S3 proxy in front of Ceph RGW", (rgw) => {
     expect(res.body.toString()).toContain("<Code>NoSuchKey</Code><Message>The specified key does not exist.</Message>");
   });
 
+  it("an UploadPart to an upload that does not exist gets RGW's NoSuchUpload, with a message", async () => {
+    const res = await signedSend({
+      endpoint: proxy.url,
+      method: "PUT",
+      path: `/${bucket.current.name}/no-upload`,
+      query: { partNumber: "1", uploadId: "2~doesnotexist" },
+      body: randomBytes(CONVEX_PART_SIZE),
+      credentials: PROXY_CLIENT_CREDENTIALS,
+    });
+    expect(res.status).toBe(404);
+    expect(res.body.toString()).toContain("<Code>NoSuchUpload</Code><Message>The specified multipart upload does not exist.");
+  });
+
   it("refuses a bad signature with 403 SignatureDoesNotMatch", async () => {
     const res = await signedSend({ endpoint: proxy.url, method: "GET", path: `/${bucket.current.name}/x`, credentials: { ...PROXY_CLIENT_CREDENTIALS, secretAccessKey: "wrong" } });
     expect(res.status).toBe(403);
