@@ -76,6 +76,13 @@ describe("loadProxyOptions", () => {
     expect(problems[0]).toContain("S3PROXY_UPSTREAM_URL");
   });
 
+  it("fails if the region or an access key id has spaces or slashes", () => {
+    expect(problemsOf({ ...VALID, S3PROXY_UPSTREAM_REGION: "us east", S3PROXY_ACCESS_KEY_ID: "a/b" })).toEqual([
+      "S3PROXY_UPSTREAM_REGION is 'us east': a region has no spaces or slashes, e.g. us-east-1",
+      "S3PROXY_ACCESS_KEY_ID is 'a/b': an access key id has no spaces or slashes",
+    ]);
+  });
+
   it("fails if a bucket name is invalid or reserved", () => {
     expect(problemsOf({ ...VALID, S3PROXY_BUCKETS: "Convex,healthz,,ok-bucket" })).toEqual([
       "S3PROXY_BUCKETS names 'Convex': a bucket name has 3 to 63 lower-case letters, digits, dots or hyphens and starts and ends with a letter or digit",
