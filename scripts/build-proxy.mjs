@@ -2,7 +2,7 @@
 // that needs nothing but Node: the Kubernetes and Docker constructs mount it from a ConfigMap into a stock
 // node:20-alpine image and run `node /opt/s3-proxy/s3-proxy.mjs`. Fails if the bundle exceeds 256 KiB.
 import { build } from "esbuild";
-import { statSync } from "node:fs";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
@@ -24,6 +24,7 @@ async function bundle(banner) {
     minify: true,
     legalComments: "none",
     metafile: true,
+    write: false,
     logLevel: "warning",
     banner: banner ? { js: banner } : undefined,
   });
@@ -38,9 +39,16 @@ if (cjsInputs.length > 0) {
   result = await bundle(CREATE_REQUIRE_BANNER);
 }
 
-const size = statSync(outfile).size;
+const output = result.outputFiles[0];
+if (output === undefined) throw new Error("esbuild produced no output for proxy/src/main.ts");
+const size = output.contents.byteLength;
 console.log(`dist/s3-proxy.mjs: ${size} bytes (${(size / 1024).toFixed(1)} KiB of ${MAX_BYTES / 1024} KiB allowed)`);
 if (size > MAX_BYTES) {
   console.error(`dist/s3-proxy.mjs is ${size} bytes, over the ${MAX_BYTES}-byte limit: drop a dependency or trim the proxy.`);
   process.exit(1);
 }
+// Write then rename, so a process starting the bundle never reads a half-written file (tests build it in parallel).
+mkdirSync(path.dirname(outfile), { recursive: true });
+const temporary = `${outfile}.${process.pid}.tmp`;
+writeFileSync(temporary, output.contents);
+renameSync(temporary, outfile);
