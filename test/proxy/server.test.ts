@@ -61,6 +61,16 @@ describe("PutObject and GetObject", () => {
     expect(forwarded.filter((h) => h.startsWith("x-amz-checksum") || h === "x-amz-sdk-checksum-algorithm")).toEqual([]);
   });
 
+  it.each([
+    ["CRC32C", "x-amz-checksum-crc32c", "4waSgw=="],
+    ["SHA1", "x-amz-checksum-sha1", createHash("sha1").update("123456789").digest("base64")],
+    ["SHA256", "x-amz-checksum-sha256", createHash("sha256").update("123456789").digest("base64")],
+  ])("returns the %s the SDK asked for (check value of '123456789')", async (algorithm, header, expected) => {
+    const res = await send("PUT", `/${TEST_BUCKET}/alg-${algorithm}`, { body: Buffer.from("123456789"), headers: { "x-amz-sdk-checksum-algorithm": algorithm } });
+    expect(res.status).toBe(200);
+    expect(res.headers[header]).toBe(expected);
+  });
+
   it("answers a ranged GET with 206 and the upstream's Content-Range", async () => {
     fx.upstream.objects.set(`/${TEST_BUCKET}/ranged`, Buffer.from("0123456789"));
     const get = await send("GET", `/${TEST_BUCKET}/ranged`, { headers: { range: "bytes=2-5" }, payloadHash: createHash("sha256").digest("hex") });
