@@ -66,6 +66,7 @@ export class ConvexBackend extends Construct {
   readonly dataVolume: PersistentVolumeClaimV1;
   /** In-cluster URL of the API. */
   readonly serviceUrl: string;
+  private readonly props: ConvexBackendProps;
 
   constructor(scope: Construct, id: string, props: ConvexBackendProps) {
     super(scope, id);
@@ -87,44 +88,8 @@ export class ConvexBackend extends Construct {
       },
     });
 
-    this.deployment = new DeploymentV1(this, "Resource", {
-      count: props.computeCount,
-      metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
-      waitForRollout: props.waitForRollout ?? true,
-      spec: {
-        replicas: "1",
-        strategy: { type: "Recreate" },
-        selector: { matchLabels: props.selectorLabels },
-        template: {
-          metadata: { labels: props.labels },
-          spec: {
-            terminationGracePeriodSeconds: props.stopGracePeriodSeconds,
-            securityContext: { seccompProfile: { type: "RuntimeDefault" } },
-            container: [
-              {
-                name: "backend",
-                image: props.image,
-                port: [
-                  { name: "api", containerPort: BACKEND_API_PORT },
-                  { name: "site", containerPort: BACKEND_SITE_PORT },
-                ],
-                env: kubernetesEnv(props.env, props.refSources),
-                volumeMount: [{ name: "data", mountPath: DATA_MOUNT_PATH }],
-                // First boot initializes the database and storage before the listener binds: allow 10 minutes.
-                startupProbe: httpProbe("/version", BACKEND_API_PORT, 5, 120),
-                readinessProbe: httpProbe("/version", BACKEND_API_PORT, 10, 3),
-                livenessProbe: httpProbe("/version", BACKEND_API_PORT, 20, 6),
-                lifecycle: { preStop: [{ exec: { command: SIGINT_PRESTOP } }] },
-                resources: { requests: { ...props.resources.requests }, limits: { ...props.resources.limits } },
-                // The image's binaries are mode 744 and owned by root: it must run as root, without escalation.
-                securityContext: { allowPrivilegeEscalation: false },
-              },
-            ],
-            volume: [{ name: "data", persistentVolumeClaim: { claimName: this.dataVolume.metadata.name } }],
-          },
-        },
-      },
-    });
+    this.props = props;
+    this.deployment = this.createDeployment("Resource", props.env, props.refSources, props.computeCount);
 
     this.service = new ServiceV1(this, "Service", {
       metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
@@ -138,5 +103,56 @@ export class ConvexBackend extends Construct {
       },
     });
     this.serviceUrl = `http://${props.name}.${props.namespace}.svc:${BACKEND_API_PORT}`;
+  }
+
+  /**
+   * Another Deployment of this backend on the same data volume and behind the same Service, with its own environment
+   * and count. Coder templates add one per storage mode and give each a count that is 1 for the workspace's mode
+   * only, so at most one runs (the volume is ReadWriteOnce and SQLite has a single writer).
+   */
+  addDeployment(id: string, options: { readonly env: readonly EnvEntry[]; readonly refSources: RefSources; readonly computeCount?: number }): DeploymentV1 {
+    return this.createDeployment(id, options.env, options.refSources, options.computeCount);
+  }
+
+  private createDeployment(id: string, env: readonly EnvEntry[], refSources: RefSources, count: number | undefined): DeploymentV1 {
+    const props = this.props;
+  return new DeploymentV1(this, id, {
+    count,
+    metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
+    waitForRollout: props.waitForRollout ?? true,
+    spec: {
+      replicas: "1",
+      strategy: { type: "Recreate" },
+      selector: { matchLabels: props.selectorLabels },
+      template: {
+        metadata: { labels: props.labels },
+        spec: {
+          terminationGracePeriodSeconds: props.stopGracePeriodSeconds,
+          securityContext: { seccompProfile: { type: "RuntimeDefault" } },
+          container: [
+            {
+              name: "backend",
+              image: props.image,
+              port: [
+                { name: "api", containerPort: BACKEND_API_PORT },
+                { name: "site", containerPort: BACKEND_SITE_PORT },
+              ],
+              env: kubernetesEnv(env, refSources),
+              volumeMount: [{ name: "data", mountPath: DATA_MOUNT_PATH }],
+              // First boot initializes the database and storage before the listener binds: allow 10 minutes.
+              startupProbe: httpProbe("/version", BACKEND_API_PORT, 5, 120),
+              readinessProbe: httpProbe("/version", BACKEND_API_PORT, 10, 3),
+              livenessProbe: httpProbe("/version", BACKEND_API_PORT, 20, 6),
+              lifecycle: { preStop: [{ exec: { command: SIGINT_PRESTOP } }] },
+              resources: { requests: { ...props.resources.requests }, limits: { ...props.resources.limits } },
+              // The image's binaries are mode 744 and owned by root: it must run as root, without escalation.
+              securityContext: { allowPrivilegeEscalation: false },
+            },
+          ],
+          volume: [{ name: "data", persistentVolumeClaim: { claimName: this.dataVolume.metadata.name } }],
+        },
+      },
+    },
+  });
   }
 }

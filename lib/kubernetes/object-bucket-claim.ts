@@ -13,6 +13,8 @@ export interface ObjectBucketClaimProps {
   readonly bucketNamePrefix: string;
   /** How long Terraform waits for the claim to be Bound. @default "10m" */
   readonly bindTimeout?: string;
+  /** Terraform `count`, e.g. 1 only when a Coder workspace picked a bucket-backed storage mode. @default - always created */
+  readonly count?: number;
 }
 
 /**
@@ -31,6 +33,7 @@ export class ObjectBucketClaim extends Construct {
     if (props.bucket.maxSize !== undefined) additionalConfig.maxSize = props.bucket.maxSize;
     if (props.bucket.maxObjects !== undefined) additionalConfig.maxObjects = props.bucket.maxObjects;
     this.resource = new Manifest(this, "Resource", {
+      count: props.count,
       manifest: {
         apiVersion: "objectbucket.io/v1alpha1",
         kind: "ObjectBucketClaim",

@@ -30,6 +30,11 @@ export interface S3ProxyProps {
   readonly waitForRollout?: boolean;
   /** Terraform `count`, e.g. Coder's start_count. @default - always created */
   readonly computeCount?: number;
+  /**
+   * Terraform `count` of the ConfigMap and Service, e.g. 1 only when a Coder workspace picked `proxied` storage
+   * (the Deployment then takes `computeCount`, which must be 0 when this is). @default - always created
+   */
+  readonly presenceCount?: number;
 }
 
 /**
@@ -44,8 +49,10 @@ export class S3Proxy extends Construct {
 
   constructor(scope: Construct, id: string, props: S3ProxyProps) {
     super(scope, id);
+    const bundleName = `${props.name}-bundle`.slice(0, 63);
     this.bundleConfigMap = new ConfigMapV1(this, "Bundle", {
-      metadata: { name: `${props.name}-bundle`.slice(0, 63), namespace: props.namespace, labels: props.labels },
+      count: props.presenceCount,
+      metadata: { name: bundleName, namespace: props.namespace, labels: props.labels },
       data: { [PROXY_BUNDLE_FILE]: props.bundle },
     });
     // A new bundle rolls the pods (ConfigMap changes do not restart them by themselves).
@@ -76,12 +83,14 @@ export class S3Proxy extends Construct {
                 securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
               },
             ],
-            volume: [{ name: "bundle", configMap: { name: this.bundleConfigMap.metadata.name } }],
+            // A counted ConfigMap cannot be referenced without an index: name it directly then.
+            volume: [{ name: "bundle", configMap: { name: props.presenceCount === undefined ? this.bundleConfigMap.metadata.name : bundleName } }],
           },
         },
       },
     });
     this.service = new ServiceV1(this, "Service", {
+      count: props.presenceCount,
       metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
       spec: { type: "ClusterIP", selector: props.selectorLabels, port: [{ name: "s3", port: PROXY_PORT, targetPort: String(PROXY_PORT) }] },
     });
