@@ -1,0 +1,47 @@
+/** INSTANCE_NAME of every template backend: each workspace has its own backend, secret and bucket. */
+export const INSTANCE_NAME = "convex";
+/** Where the workspace container finds the admin key (a volume only the workspace pod mounts). */
+export const ADMIN_KEY_DIR = "/run/convex-admin";
+export const ADMIN_KEY_FILE = "admin-key";
+
+export interface EnvLocalInput {
+  /** URL the CLI in the workspace reaches the backend at (CONVEX_SELF_HOSTED_URL). */
+  readonly selfHostedUrl: string;
+  /** Browser URL of the API (VITE_CONVEX_URL). */
+  readonly cloudUrl: string;
+  /** Browser URL of HTTP actions (VITE_CONVEX_SITE_URL). */
+  readonly siteUrl: string;
+}
+
+/**
+ * The coder_script that writes `~/.env.local` and the project's `.env.local` for `npx convex dev`. It waits for the
+ * admin key file, then sets CONVEX_SELF_HOSTED_URL, CONVEX_SELF_HOSTED_ADMIN_KEY, VITE_CONVEX_URL and
+ * VITE_CONVEX_SITE_URL, keeping every other line of an existing file. The key is never echoed. Terraform
+ * interpolates only the URLs; the shell uses `$name` (never `${` or `%{`, which Terraform would read).
+ */
+export function envLocalScript(input: EnvLocalInput): string {
+  return [
+    "#!/bin/sh",
+    "set -eu",
+    `key_file=${ADMIN_KEY_DIR}/${ADMIN_KEY_FILE}`,
+    "i=0",
+    'while [ ! -s "$key_file" ] && [ "$i" -lt 120 ]; do i=$((i + 1)); sleep 1; done',
+    'if [ ! -s "$key_file" ]; then echo "no admin key at $key_file (the admin-key init container failed?)" >&2; exit 1; fi',
+    'key=$(tr -d "\\r\\n" < "$key_file")',
+    'project="$HOME/app"',
+    'mkdir -p "$project"',
+    'for file in "$HOME/.env.local" "$project/.env.local"; do',
+    '  touch "$file" && chmod 600 "$file"',
+    '  grep -v -e "^CONVEX_SELF_HOSTED_URL=" -e "^CONVEX_SELF_HOSTED_ADMIN_KEY=" -e "^VITE_CONVEX_URL=" -e "^VITE_CONVEX_SITE_URL=" "$file" > "$file.tmp" || true',
+    "  {",
+    `    echo "CONVEX_SELF_HOSTED_URL=${input.selfHostedUrl}"`,
+    '    echo "CONVEX_SELF_HOSTED_ADMIN_KEY=$key"',
+    `    echo "VITE_CONVEX_URL=${input.cloudUrl}"`,
+    `    echo "VITE_CONVEX_SITE_URL=${input.siteUrl}"`,
+    '  } >> "$file.tmp"',
+    '  mv "$file.tmp" "$file"',
+    "done",
+    'echo "Convex: wrote $project/.env.local (and ~/.env.local); run npx convex dev in $project"',
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,307 @@
+import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1/index.js";
+import { PersistentVolumeClaimV1 } from "@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1/index.js";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider/index.js";
+import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
+import { TerraformStack, TerraformVariable } from "cdktf";
+import type { Construct } from "constructs";
+import { CoderAgent } from "../lib/coder/agent.ts";
+import { CoderApp } from "../lib/coder/app.ts";
+import { CoderMetadata } from "../lib/coder/metadata.ts";
+import { CoderProvider } from "../lib/coder/provider.ts";
+import { CoderScript } from "../lib/coder/script.ts";
+import { PROXY_PORT, backendEnvironment } from "../lib/core/backend-env.ts";
+import { Bucket } from "../lib/core/bucket.ts";
+import { parseWorkspaceConfig } from "../lib/core/config.ts";
+import type { EnvEntry } from "../lib/core/env.ts";
+import { NODE_IMAGE, convexImages } from "../lib/core/images.ts";
+import { proxyEnvironment } from "../lib/core/proxy-env.ts";
+import { Storage, type AnyStorage, type StorageModeName } from "../lib/core/storage.ts";
+import { BACKEND_API_PORT, BACKEND_SITE_PORT, ConvexBackend } from "../lib/kubernetes/convex-backend.ts";
+import { ConvexDashboard, DASHBOARD_PORT } from "../lib/kubernetes/convex-dashboard.ts";
+import type { RefSources } from "../lib/kubernetes/env.ts";
+import { INSTANCE_SECRET_KEY, InstanceSecret, PROXY_ACCESS_KEY_ID_KEY, PROXY_SECRET_ACCESS_KEY_KEY, ProxyCredentials } from "../lib/kubernetes/generated-secret.ts";
+import { ObjectBucketClaim } from "../lib/kubernetes/object-bucket-claim.ts";
+import { S3Proxy } from "../lib/kubernetes/s3-proxy.ts";
+import { proxyBundle } from "../lib/proxy-bundle.ts";
+import { AGENT_NAME, APP_SLUGS, coderInputs, coderLabels, coderSelectorLabels, modeComputeCount, modeCount, type CoderInputs } from "./template-shared.ts";
+import { envLocalScript, ADMIN_KEY_DIR, ADMIN_KEY_FILE, INSTANCE_NAME } from "./template-env-local.ts";
+
+/** The template's stack id (also its folder under build/templates). */
+export const KUBERNETES_TEMPLATE_ID = "kubernetes";
+
+/** The workspace container's user (codercom/enterprise-base images run as `coder`, uid 1000). */
+const WORKSPACE_UID = "1000";
+
+/**
+ * The storage object each mode is described by in the core. The bucket is the workspace's Rook ObjectBucketClaim;
+ * its StorageClass is an admin variable, set on the claim itself (the core only needs the bucket's kind and profile).
+ */
+export function kubernetesTemplateStorage(mode: StorageModeName): AnyStorage {
+  switch (mode) {
+    case "local":
+      return Storage.local();
+    case "s3":
+      return Storage.s3(Bucket.objectBucketClaim());
+    case "proxied":
+      return Storage.proxied(Bucket.objectBucketClaim());
+  }
+}
+
+/**
+ * A Coder template: one Convex backend per workspace on Kubernetes, with the storage mode picked per workspace by
+ * the `storage_mode` parameter. Each mode has its own backend Deployment carrying exactly the environment the
+ * deploy stack would give it (from `backendEnvironment`); its count is 1 only for the picked mode and only while
+ * the workspace runs. Data (the backend volume, the home volume, the bucket claim, the secrets) has no start_count
+ * and survives a stop; it goes when the workspace is deleted.
+ */
+export class KubernetesTemplateStack extends TerraformStack {
+  readonly inputs: CoderInputs;
+  readonly agent: CoderAgent;
+  readonly backend: ConvexBackend;
+  /** The backend Deployment of each storage mode. */
+  readonly backendDeployments: Record<StorageModeName, DeploymentV1>;
+  readonly workspaceDeployment: DeploymentV1;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    // Coder keeps the state as terraform.tfstate in its working directory: no backend block at all.
+    this.addOverride("terraform.backend", undefined);
+    const defaults = parseWorkspaceConfig({ workspace: { name: "template" } });
+    const images = convexImages(defaults.convex.release);
+    const region = defaults.storage.region;
+
+    new CoderProvider(this, "coder");
+    // In-cluster credentials of the Coder provisioner (its service account), as in Coder's Kubernetes example.
+    new KubernetesProvider(this, "kubernetes", {});
+    new RandomProvider(this, "random", {});
+
+    const namespace = new TerraformVariable(this, "namespace", {
+      type: "string",
+      description: "Namespace the workspaces are created in (it must exist; Coder's service account needs the RBAC in the README there).",
+    }).stringValue;
+    const bucketClass = new TerraformVariable(this, "bucket_storage_class", {
+      type: "string",
+      default: "rook-ceph-bucket",
+      description: "StorageClass of the ObjectBucketClaims (provisioner rook-ceph.ceph.rook.io/bucket).",
+    }).stringValue;
+    const workspaceImage = new TerraformVariable(this, "workspace_image", {
+      type: "string",
+      default: "codercom/enterprise-node:ubuntu",
+      description: "Image of the developer's workspace container (needs sh, curl and Node for `npx convex dev`).",
+    }).stringValue;
+    const dataSize = new TerraformVariable(this, "data_volume_size", { type: "string", default: defaults.convex.dataVolume.size, description: "Size of each backend's data volume." }).stringValue;
+    const homeSize = new TerraformVariable(this, "home_volume_size", { type: "string", default: "10Gi", description: "Size of each workspace's home volume." }).stringValue;
+
+    const inputs = coderInputs(this);
+    this.inputs = inputs;
+    const ws = inputs.workspace;
+    const name = (component: string) => `convex-${ws.id}-${component}`;
+    const labels = (component: string) => coderLabels(inputs, component);
+
+    // Data: no start_count. Named from the workspace id, so a rename keeps them.
+    const instanceSecret = new InstanceSecret(this, "InstanceSecret", { name: name("instance-secret"), namespace, labels: labels("backend") });
+    const proxyCredentials = new ProxyCredentials(this, "ProxyCredentials", { name: name("proxy-credentials"), namespace, labels: labels("s3-proxy") });
+    const claim = new ObjectBucketClaim(this, "Bucket", {
+      name: name("bucket"),
+      namespace,
+      labels: labels("bucket"),
+      bucket: Bucket.objectBucketClaim({ storageClassName: bucketClass }),
+      bucketNamePrefix: "convex",
+      count: modeCount(inputs, ["s3", "proxied"]),
+    });
+    const refs: RefSources = {
+      instanceSecret: { secret: instanceSecret.name, key: INSTANCE_SECRET_KEY },
+      ...claim.refSources(),
+      proxyAccessKeyId: { secret: proxyCredentials.name, key: PROXY_ACCESS_KEY_ID_KEY },
+      proxySecretAccessKey: { secret: proxyCredentials.name, key: PROXY_SECRET_ACCESS_KEY_KEY },
+    };
+
+    const proxyName = name("s3-proxy");
+    const proxyEndpoint = `http://${proxyName}.${namespace}.svc:${PROXY_PORT}`;
+    const proxied = Storage.proxied(Bucket.objectBucketClaim());
+    new S3Proxy(this, "S3Proxy", {
+      name: proxyName,
+      namespace,
+      labels: labels("s3-proxy"),
+      selectorLabels: coderSelectorLabels(inputs, "s3-proxy"),
+      image: NODE_IMAGE,
+      bundle: proxyBundle(),
+      env: proxyEnvironment({ storage: proxied, region }),
+      refSources: refs,
+      waitForRollout: false,
+      presenceCount: modeCount(inputs, ["proxied"]),
+      computeCount: modeComputeCount(inputs, ["proxied"]),
+    });
+
+    const backendName = name("backend");
+    const envOf = (mode: StorageModeName): EnvEntry[] =>
+      backendEnvironment({
+        instanceName: INSTANCE_NAME,
+        cloudOrigin: inputs.urls.api,
+        siteOrigin: inputs.urls.site,
+        storage: kubernetesTemplateStorage(mode),
+        region,
+        proxyEndpoint,
+      });
+    // The `local` backend is the construct's primary Deployment; the other modes are siblings on the same volume.
+    this.backend = new ConvexBackend(this, "Backend", {
+      name: backendName,
+      dataVolumeName: name("data"),
+      namespace,
+      labels: labels("backend"),
+      selectorLabels: coderSelectorLabels(inputs, "backend"),
+      image: images.backend,
+      env: envOf("local"),
+      refSources: refs,
+      resources: defaults.convex.backendResources,
+      dataVolumeSize: dataSize,
+      dataVolumeStorageClassName: defaults.convex.dataVolume.storageClassName,
+      stopGracePeriodSeconds: defaults.convex.stopGracePeriodSeconds,
+      protectDataVolume: false,
+      waitForRollout: false,
+      computeCount: modeComputeCount(inputs, ["local"]),
+    });
+    this.backendDeployments = {
+      local: this.backend.deployment,
+      s3: this.backend.addDeployment("S3", { env: envOf("s3"), refSources: refs, computeCount: modeComputeCount(inputs, ["s3"]) }),
+      proxied: this.backend.addDeployment("Proxied", { env: envOf("proxied"), refSources: refs, computeCount: modeComputeCount(inputs, ["proxied"]) }),
+    };
+
+    const dashboardName = name("dashboard");
+    new ConvexDashboard(this, "Dashboard", {
+      name: dashboardName,
+      namespace,
+      labels: labels("dashboard"),
+      selectorLabels: coderSelectorLabels(inputs, "dashboard"),
+      image: images.dashboard,
+      deploymentUrl: inputs.urls.api,
+      resources: defaults.convex.dashboardResources,
+      waitForRollout: false,
+      computeCount: inputs.startLocal.asNumber,
+    });
+
+    // The developer's workspace: the Coder agent, a home volume that survives stop, and the pod that runs the agent.
+    this.agent = new CoderAgent(this, "Agent", {
+      name: AGENT_NAME,
+      os: "linux",
+      arch: "amd64",
+      env: {
+        CONVEX_SELF_HOSTED_URL: `http://${backendName}.${namespace}.svc:${BACKEND_API_PORT}`,
+        CONVEX_STORAGE_MODE: inputs.modeLocal.asString,
+      },
+      metadata: [
+        { key: "0_storage_mode", displayName: "Convex storage", script: `echo ${inputs.modeLocal.asString}`, interval: 3600 },
+        { key: "1_convex_backend", displayName: "Convex backend", script: `curl -fsS -m 2 http://${backendName}.${namespace}.svc:${BACKEND_API_PORT}/version >/dev/null && echo up || echo down`, interval: 30, timeout: 3 },
+      ],
+    });
+    new CoderScript(this, "EnvLocal", {
+      agentId: this.agent.id,
+      displayName: "Convex .env.local",
+      icon: "/icon/database.svg",
+      runOnStart: true,
+      startBlocksLogin: false,
+      timeout: 300,
+      script: envLocalScript({
+        selfHostedUrl: `http://${backendName}.${namespace}.svc:${BACKEND_API_PORT}`,
+        cloudUrl: inputs.urls.api,
+        siteUrl: inputs.urls.site,
+      }),
+    });
+
+    const app = (id: string, slug: string, displayName: string, url: string, health: string, icon: string, order: number) =>
+      new CoderApp(this, id, {
+        agentId: this.agent.id,
+        slug,
+        displayName,
+        url,
+        icon,
+        share: "owner",
+        subdomain: true,
+        order,
+        healthcheck: { url: health, interval: 10, threshold: 30 },
+      });
+    app("ApiApp", APP_SLUGS.api, "Convex API", `http://${backendName}.${namespace}.svc:${BACKEND_API_PORT}`, `http://${backendName}.${namespace}.svc:${BACKEND_API_PORT}/version`, "/icon/database.svg", 2);
+    app("SiteApp", APP_SLUGS.site, "Convex HTTP actions", `http://${backendName}.${namespace}.svc:${BACKEND_SITE_PORT}`, `http://${backendName}.${namespace}.svc:${BACKEND_API_PORT}/version`, "/icon/widgets.svg", 3);
+    app("DashboardApp", APP_SLUGS.dashboard, "Convex dashboard", `http://${dashboardName}.${namespace}.svc:${DASHBOARD_PORT}`, `http://${dashboardName}.${namespace}.svc:${DASHBOARD_PORT}/`, "/icon/dashboard.svg", 1);
+
+    const home = new PersistentVolumeClaimV1(this, "Home", {
+      metadata: { name: `coder-${ws.id}-home`, namespace, labels: labels("home") },
+      spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: homeSize } } },
+      waitUntilBound: false,
+      lifecycle: { ignoreChanges: ["spec[0].storage_class_name", "spec[0].access_modes"] },
+    });
+
+    const optionalRef = (variable: string, source: "secret" | "configMap", objectName: string, key: string) =>
+      source === "secret"
+        ? { name: variable, valueFrom: { secretKeyRef: { name: objectName, key, optional: true } } }
+        : { name: variable, valueFrom: { configMapKeyRef: { name: objectName, key, optional: true } } };
+    this.workspaceDeployment = new DeploymentV1(this, "Workspace", {
+      count: inputs.startLocal.asNumber,
+      metadata: { name: `coder-${ws.id}`, namespace, labels: labels("workspace") },
+      waitForRollout: false,
+      spec: {
+        replicas: "1",
+        strategy: { type: "Recreate" },
+        selector: { matchLabels: coderSelectorLabels(inputs, "workspace") },
+        template: {
+          metadata: { labels: labels("workspace") },
+          spec: {
+            securityContext: { runAsUser: WORKSPACE_UID, fsGroup: WORKSPACE_UID },
+            // The backend image's own generate_key (root only: its binaries are mode 744) derives an admin key from
+            // the workspace's instance secret into a volume that only this pod has. Nothing reaches Terraform.
+            initContainer: [
+              {
+                name: "admin-key",
+                image: images.backend,
+                command: ["/bin/sh", "-c", `umask 022 && ./generate_key "$INSTANCE_NAME" "$INSTANCE_SECRET" > ${ADMIN_KEY_DIR}/${ADMIN_KEY_FILE}.tmp && mv ${ADMIN_KEY_DIR}/${ADMIN_KEY_FILE}.tmp ${ADMIN_KEY_DIR}/${ADMIN_KEY_FILE}`],
+                env: [
+                  { name: "INSTANCE_NAME", value: INSTANCE_NAME },
+                  { name: "INSTANCE_SECRET", valueFrom: { secretKeyRef: { name: instanceSecret.name, key: INSTANCE_SECRET_KEY } } },
+                ],
+                securityContext: { runAsUser: "0", allowPrivilegeEscalation: false },
+                volumeMount: [{ name: "admin-key", mountPath: ADMIN_KEY_DIR }],
+              },
+            ],
+            container: [
+              {
+                name: "dev",
+                image: workspaceImage,
+                command: ["sh", "-c", this.agent.initScript],
+                env: [
+                  { name: "CODER_AGENT_TOKEN", value: this.agent.token },
+                  // The bucket's S3 settings for the developer's own tools; absent in `local` mode (no claim).
+                  { name: "AWS_REGION", value: region },
+                  optionalRef("BUCKET_NAME", "configMap", claim.name, "BUCKET_NAME"),
+                  optionalRef("BUCKET_HOST", "configMap", claim.name, "BUCKET_HOST"),
+                  optionalRef("BUCKET_PORT", "configMap", claim.name, "BUCKET_PORT"),
+                  optionalRef("AWS_ACCESS_KEY_ID", "secret", claim.name, "AWS_ACCESS_KEY_ID"),
+                  optionalRef("AWS_SECRET_ACCESS_KEY", "secret", claim.name, "AWS_SECRET_ACCESS_KEY"),
+                  { name: "AWS_ENDPOINT_URL_S3", value: `\${local.storage_mode == "local" ? "" : "http://$(BUCKET_HOST):$(BUCKET_PORT)"}` },
+                ],
+                resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "2", memory: "4Gi" } },
+                volumeMount: [
+                  { name: "home", mountPath: "/home/coder" },
+                  { name: "admin-key", mountPath: ADMIN_KEY_DIR, readOnly: true },
+                ],
+              },
+            ],
+            volume: [
+              { name: "home", persistentVolumeClaim: { claimName: home.metadata.name } },
+              { name: "admin-key", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
+            ],
+          },
+        },
+      },
+    });
+
+    new CoderMetadata(this, "WorkspaceInfo", {
+      count: inputs.startLocal.asNumber,
+      resourceId: this.agent.id,
+      items: [
+        { key: "storage mode", value: inputs.modeLocal.asString },
+        { key: "convex release", value: defaults.convex.release },
+        { key: "namespace", value: namespace },
+      ],
+    });
+  }
+}
