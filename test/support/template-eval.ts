@@ -1,0 +1,121 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** A built template's Terraform JSON, as far as the evaluator reads it. */
+export interface TemplateJson {
+  variable?: Record<string, { default?: unknown }>;
+  locals?: Record<string, unknown>;
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+  data?: Record<string, Record<string, Record<string, unknown>>>;
+  [key: string]: unknown;
+}
+
+/** What Coder would hand a workspace build: the parameter value, the transition and the workspace's identity. */
+export interface CoderBuildInput {
+  readonly storageMode: string;
+  /** 1 for a start, 0 for a stop or delete. */
+  readonly startCount: 0 | 1;
+  readonly workspaceId?: string;
+  readonly workspaceName?: string;
+  readonly ownerName?: string;
+  readonly accessUrl?: string;
+  /** Values for the template's variables (required ones have no default). */
+  readonly vars?: Record<string, string>;
+}
+
+/** What Terraform makes of the template for one build, evaluated by the terraform binary itself. */
+export interface EvaluatedBuild {
+  /** Addresses (`type.name`) of every resource with count > 0 or no count. */
+  readonly resources: string[];
+  /** Environment of each backend Deployment that exists, by address. */
+  readonly backendEnv: Record<string, { name: string; value?: string; value_from?: unknown }[]>;
+  /** The evaluated locals (app URLs among them). */
+  readonly locals: Record<string, unknown>;
+}
+
+/** The coder data-source attributes the template reads, and the variables that stand in for them. */
+const CODER_REFS: Record<string, string> = {
+  "data.coder_parameter.storage_mode.value": "var.h_storage_mode",
+  "data.coder_workspace.me.start_count": "var.h_start_count",
+  "data.coder_workspace.me.id": "var.h_workspace_id",
+  "data.coder_workspace.me.name": "var.h_workspace_name",
+  "data.coder_workspace.me.access_url": "var.h_access_url",
+  "data.coder_workspace_owner.me.name": "var.h_owner_name",
+  "data.coder_workspace_owner.me.id": "var.h_owner_id",
+};
+
+const TERRAFORM_TIMEOUT_MS = 60_000;
+
+/**
+ * Evaluates a template's per-mode selection with the real terraform binary, without any provider: the template's
+ * variables, its locals and every resource's `count` expression are copied verbatim into a provider-free
+ * configuration, with the Coder data sources replaced by variables; `terraform apply` then computes the counts and
+ * the environment of the backend Deployments that exist, exactly as Terraform would in a Coder build.
+ */
+export function evaluateBuild(template: TemplateJson, input: CoderBuildInput): EvaluatedBuild {
+  const counts: Record<string, unknown> = {};
+  const backends: Record<string, unknown> = {};
+  for (const [type, byName] of Object.entries(template.resource)) {
+    for (const [name, body] of Object.entries(byName)) {
+      const address = `${type}.${name}`;
+      counts[address] = body.count ?? 1;
+      const containers = (body.spec as { template?: { spec?: { container?: { name: string; env?: unknown }[] } } } | undefined)?.template?.spec?.container;
+      if (type === "kubernetes_deployment_v1" && containers?.[0]?.name === "backend") backends[address] = containers[0].env ?? [];
+      if (type === "docker_container" && (body as { labels?: unknown }).labels !== undefined && name.startsWith("Backend")) backends[address] = body.env ?? [];
+    }
+  }
+  const output: Record<string, { value: string }> = {
+    resources: { value: "${[for k, c in local.h_counts : k if c > 0]}" },
+    locals: { value: `\${jsonencode({${Object.keys(template.locals ?? {}).map((k) => `${k} = local.${k}`).join(", ")}})}` },
+  };
+  Object.keys(backends).forEach((address, i) => {
+    output[`backend_${i}`] = { value: `\${local.h_counts["${address}"] > 0 ? jsonencode({address = "${address}", env = local.h_backend_env_${i}}) : null}` };
+  });
+  const harness = {
+    variable: {
+      ...Object.fromEntries(Object.entries(template.variable ?? {}).map(([k, v]) => [k, { type: "string", ...(v.default !== undefined ? { default: v.default } : {}) }])),
+      ...Object.fromEntries(Object.values(CODER_REFS).map((v) => [v.slice(4), { type: "string" }])),
+    },
+    locals: {
+      ...template.locals,
+      h_counts: counts,
+      ...Object.fromEntries(Object.values(backends).map((env, i) => [`h_backend_env_${i}`, env])),
+    },
+    output,
+  };
+  let text = JSON.stringify(harness);
+  for (const [from, to] of Object.entries(CODER_REFS)) text = text.split(from).join(to);
+  const leftover = /\$\{[^}]*\b(data\.coder_[a-z_]+\.[a-z_]+\.[a-z_]+)/.exec(text);
+  if (leftover) throw new Error(`the harness does not stand in for ${leftover[1]}`);
+
+  const dir = mkdtempSync(join(tmpdir(), "template-eval-"));
+  try {
+    writeFileSync(join(dir, "main.tf.json"), text);
+    const vars: Record<string, string> = {
+      h_storage_mode: input.storageMode,
+      h_start_count: String(input.startCount),
+      h_workspace_id: input.workspaceId ?? "6f1c1a2e-8a7b-4f0e-9d3c-2b1a0f9e8d7c",
+      h_workspace_name: input.workspaceName ?? "Dev",
+      h_owner_name: input.ownerName ?? "Alice",
+      h_owner_id: "0b6c3c1e-1111-4222-8333-944455556666",
+      h_access_url: input.accessUrl ?? "https://coder.example.com",
+      ...input.vars,
+    };
+    const run = (args: string[]) =>
+      execFileSync("terraform", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: TERRAFORM_TIMEOUT_MS, env: { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" } });
+    run(["init", "-input=false", "-no-color"]);
+    run(["apply", "-auto-approve", "-input=false", "-lock=false", "-no-color", ...Object.entries(vars).flatMap(([k, v]) => ["-var", `${k}=${v}`])]);
+    const out = JSON.parse(run(["output", "-json", "-no-color"])) as Record<string, { value: unknown }>;
+    const backendEnv: EvaluatedBuild["backendEnv"] = {};
+    for (const [key, o] of Object.entries(out)) {
+      if (!key.startsWith("backend_") || o.value === null || o.value === undefined) continue;
+      const parsed = JSON.parse(o.value as string) as { address: string; env: EvaluatedBuild["backendEnv"][string] };
+      backendEnv[parsed.address] = parsed.env;
+    }
+    return { resources: (out.resources?.value as string[]).slice().sort(), backendEnv, locals: JSON.parse(out.locals?.value as string) as Record<string, unknown> };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,266 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AGENT_NAME_PATTERN } from "../../lib/coder/agent.ts";
+import { APP_SLUG_PATTERN } from "../../lib/coder/app.ts";
+import { backendEnvironment } from "../../lib/core/backend-env.ts";
+import { STORAGE_MODES, type StorageModeName } from "../../lib/core/storage.ts";
+import { TEMPLATE_ARCHIVE_LIMIT, buildTemplates, type BuiltTemplate } from "../../scripts/build-templates.ts";
+import { INSTANCE_NAME } from "../../stacks/template-env-local.ts";
+import { kubernetesTemplateStorage } from "../../stacks/template-kubernetes.ts";
+import { evaluateBuild, type EvaluatedBuild, type TemplateJson } from "../support/template-eval.ts";
+
+type Resource = Record<string, unknown>;
+interface Container {
+  name: string;
+  command?: string[];
+  env?: { name: string; value?: string; value_from?: unknown }[];
+  volume_mount?: { name: string; mount_path: string }[];
+}
+interface PodSpec {
+  container: Container[];
+  init_container?: Container[];
+  volume?: { name: string }[];
+}
+
+const VARS = { namespace: "coder-ws", wildcard_access_url: "*.apps.example.com" };
+/** Compute: anything that runs (Deployments) or that Coder shows while running. */
+const COMPUTE_TYPES = new Set(["kubernetes_deployment_v1", "coder_metadata"]);
+/** Data: survives a stop. */
+const DATA = ["kubernetes_persistent_volume_claim_v1", "kubernetes_secret_v1", "kubernetes_manifest", "random_id", "random_password"];
+
+let out: string;
+let built: BuiltTemplate;
+let json: TemplateJson & { terraform: Record<string, unknown>; output?: Record<string, unknown> };
+let text: string;
+
+beforeAll(() => {
+  out = mkdtempSync(join(tmpdir(), "templates-"));
+  const all = buildTemplates(out);
+  const k = all.find((t) => t.id === "kubernetes");
+  if (k === undefined) throw new Error("the build wrote no kubernetes template");
+  built = k;
+  text = readFileSync(join(built.dir, "main.tf.json"), "utf8");
+  json = JSON.parse(text) as typeof json;
+});
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+const resources = (type: string): Record<string, Resource> => json.resource[type] ?? {};
+const podSpec = (r: Resource): PodSpec => (r.spec as { template: { spec: PodSpec } }).template.spec;
+const backendDeployments = (): [string, Resource][] => Object.entries(resources("kubernetes_deployment_v1")).filter(([, r]) => podSpec(r).container[0]?.name === "backend");
+
+describe("kubernetes template: the built folder", () => {
+  it("holds main.tf.json and README.md and packs to less than 1 MiB (measured with tar)", () => {
+    const listing = execFileSync("tar", ["-cf", "-", "-C", built.dir, "."]);
+    expect(listing.length).toBe(built.archiveBytes);
+    expect(built.archiveBytes).toBeLessThan(TEMPLATE_ARCHIVE_LIMIT);
+    const names = execFileSync("tar", ["-tf", "-"], { input: listing, encoding: "utf8" }).split("\n").filter((n) => n !== "" && n !== "./").sort();
+    expect(names).toEqual(["./README.md", "./main.tf.json"]);
+  });
+
+  it("has README front matter like Coder's examples and the admin instructions", () => {
+    const readme = readFileSync(join(built.dir, "README.md"), "utf8");
+    const match = /^---\n([\s\S]*?)\n---\n/.exec(readme);
+    expect(match).not.toBeNull();
+    const front = parseYaml(match?.[1] ?? "") as Record<string, unknown>;
+    expect(front).toMatchObject({ display_name: expect.any(String), name: expect.any(String), description: expect.any(String), icon: "/icon/k8s.png" });
+    expect(front.tags).toEqual(expect.arrayContaining(["kubernetes"]));
+    for (const needle of ["coder templates push", "extraRules", "objectbucket.io", "objectbucketclaims", "wildcard_access_url", ".env.local"]) expect(readme).toContain(needle);
+  });
+
+  it("carries no Terraform backend (Coder keeps terraform.tfstate in its working directory)", () => {
+    expect(json.terraform).not.toHaveProperty("backend");
+    expect(text).not.toContain(".tfstate");
+  });
+
+  it("passes `terraform providers`, which parses the whole configuration offline", () => {
+    const result = execFileSync("terraform", ["providers", "-no-color"], { cwd: built.dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 30_000 });
+    expect(result).toContain("provider[registry.terraform.io/coder/coder] ~> 2.17");
+    expect(result).toContain("provider[registry.terraform.io/hashicorp/kubernetes]");
+  });
+});
+
+describe("kubernetes template: Coder wiring", () => {
+  it("names the agent `main`, which matches Coder's agent-name rule", () => {
+    expect(Object.keys(resources("coder_agent"))).toEqual(["main"]);
+    expect("main").toMatch(AGENT_NAME_PATTERN);
+  });
+
+  it("runs the agent's init script with its token in the workspace container", () => {
+    const ws = resources("kubernetes_deployment_v1").Workspace;
+    expect(ws?.count).toBe("${local.start_count}");
+    const dev = podSpec(ws as Resource).container[0] as Container;
+    expect(dev.command).toEqual(["sh", "-c", "${coder_agent.main.init_script}"]);
+    expect(dev.env).toContainEqual({ name: "CODER_AGENT_TOKEN", value: "${coder_agent.main.token}" });
+  });
+
+  it("declares storage_mode with local, s3 and proxied, immutable, each with a description", () => {
+    const p = json.data?.coder_parameter?.storage_mode as { name: string; mutable: boolean; default: string; option: { value: string; description: string }[] };
+    expect(p.name).toBe("storage_mode");
+    expect(p.mutable).toBe(false);
+    expect(p.default).toBe("local");
+    expect(p.option.map((o) => o.value)).toEqual(["local", "s3", "proxied"]);
+    for (const o of p.option) expect(o.description.length).toBeGreaterThan(20);
+  });
+
+  it("has subdomain apps for the API, the site and the dashboard, owner-only, with healthchecks and valid slugs", () => {
+    const apps = Object.values(resources("coder_app"));
+    expect(apps.map((a) => a.slug).sort()).toEqual(["convex-api", "convex-dashboard", "convex-site"]);
+    for (const a of apps) {
+      expect(a.slug).toMatch(APP_SLUG_PATTERN);
+      expect(a).toMatchObject({ agent_id: "${coder_agent.main.id}", share: "owner", subdomain: true, healthcheck: [{ url: expect.stringMatching(/^http:\/\//), interval: expect.any(Number), threshold: expect.any(Number) }] });
+    }
+  });
+
+  it("puts start_count on every compute resource and no count at all on data", () => {
+    for (const [type, byName] of Object.entries(json.resource)) {
+      for (const [name, r] of Object.entries(byName)) {
+        if (COMPUTE_TYPES.has(type)) expect(String(r.count), `${type}.${name}`).toMatch(/local\.start_count/);
+        if (DATA.includes(type) && type !== "kubernetes_manifest") expect(r, `${type}.${name}`).not.toHaveProperty("count");
+      }
+    }
+    // The bucket claim exists for the modes that use it, and never follows start_count.
+    const claim = Object.values(resources("kubernetes_manifest"))[0];
+    expect(claim?.count).toBe('${((local.storage_mode == "s3") || (local.storage_mode == "proxied")) ? 1 : 0}');
+    expect(Object.values(resources("kubernetes_persistent_volume_claim_v1")).map((r) => (r.metadata as { name: string }).name).sort()).toEqual([
+      "coder-${data.coder_workspace.me.id}-home",
+      "convex-${data.coder_workspace.me.id}-data",
+    ]);
+  });
+
+  it("selects the backend per mode with count expressions over local.storage_mode", () => {
+    const counts = Object.fromEntries(backendDeployments().map(([, r]) => [r.count, true]));
+    expect(Object.keys(counts).sort()).toEqual(STORAGE_MODES.map((m) => `\${(local.storage_mode == "${m}") ? local.start_count : 0}`).sort());
+    expect(json.locals).toMatchObject({ storage_mode: "${data.coder_parameter.storage_mode.value}", start_count: "${data.coder_workspace.me.start_count}" });
+  });
+
+  it("puts Coder's label set on every Kubernetes object", () => {
+    for (const [type, byName] of Object.entries(json.resource)) {
+      if (!type.startsWith("kubernetes_")) continue;
+      for (const [name, r] of Object.entries(byName)) {
+        const metadata = (type === "kubernetes_manifest" ? (r.manifest as { metadata: unknown }).metadata : r.metadata) as { labels: Record<string, string> };
+        expect(metadata.labels, `${type}.${name}`).toMatchObject({
+          "com.coder.resource": "true",
+          "com.coder.workspace.id": "${data.coder_workspace.me.id}",
+          "com.coder.workspace.name": "${data.coder_workspace.me.name}",
+          "com.coder.user.id": "${data.coder_workspace_owner.me.id}",
+          "com.coder.user.username": "${data.coder_workspace_owner.me.name}",
+        });
+      }
+    }
+  });
+
+  it("keeps the admin key out of Terraform: no outputs, no label or env value, only the init container's file", () => {
+    expect(json.output ?? {}).toEqual({});
+    expect(text).not.toMatch(/ADMIN_KEY"\s*:\s*"/);
+    const spec = podSpec(resources("kubernetes_deployment_v1").Workspace as Resource);
+    const init = spec.init_container?.[0] as Container;
+    expect(init.command?.[2]).toMatch(/\.\/generate_key "\$INSTANCE_NAME" "\$INSTANCE_SECRET" > \/run\/convex-admin\/admin-key/);
+    expect(init.env?.find((e) => e.name === "INSTANCE_SECRET")?.value_from).toBeDefined();
+    // Only the workspace pod mounts the key's volume.
+    for (const [name, r] of Object.entries(resources("kubernetes_deployment_v1"))) {
+      const mounts = podSpec(r).container.flatMap((c) => c.volume_mount ?? []).map((m) => m.name);
+      expect(mounts.includes("admin-key"), name).toBe(name === "Workspace");
+    }
+    const script = Object.values(resources("coder_script"))[0]?.script as string;
+    expect(script).toContain("CONVEX_SELF_HOSTED_ADMIN_KEY=$key");
+    expect(script).toContain("VITE_CONVEX_URL=${local.convex_api_url}");
+    expect(script).not.toMatch(/echo "\$key"|set -x/);
+  });
+});
+
+/** What each mode must yield besides the resources every build has. */
+const EXPECTED_MODE_RESOURCES: Record<StorageModeName, { running: string[]; data: string[] }> = {
+  local: { running: ["kubernetes_deployment_v1.Backend"], data: [] },
+  s3: { running: ["kubernetes_deployment_v1.Backend_S3"], data: ["kubernetes_manifest.Bucket"] },
+  proxied: {
+    running: ["kubernetes_deployment_v1.Backend_Proxied", "kubernetes_deployment_v1.S3Proxy"],
+    data: ["kubernetes_manifest.Bucket", "kubernetes_config_map_v1.S3Proxy_Bundle", "kubernetes_service_v1.S3Proxy_Service"],
+  },
+};
+const ALWAYS = [
+  "coder_agent.main", "coder_app.ApiApp", "coder_app.DashboardApp", "coder_app.SiteApp", "coder_script.EnvLocal",
+  "kubernetes_persistent_volume_claim_v1.Backend_Data", "kubernetes_persistent_volume_claim_v1.Home",
+  "kubernetes_secret_v1.InstanceSecret", "kubernetes_secret_v1.ProxyCredentials",
+  "kubernetes_service_v1.Backend_Service", "kubernetes_service_v1.Dashboard_Service",
+  "random_id.InstanceSecret_Value", "random_password.ProxyCredentials_AccessKeyId", "random_password.ProxyCredentials_SecretAccessKey",
+];
+const RUNNING = ["coder_metadata.WorkspaceInfo", "kubernetes_deployment_v1.Dashboard", "kubernetes_deployment_v1.Workspace"];
+
+/** Drops CDKTF's hash suffix: `Backend_S3_25BACAE9` -> `Backend_S3`. */
+const stripHash = (address: string) => address.replace(/_[0-9A-F]{8}$/, "");
+
+/** The core's environment for a mode, rendered the way the Kubernetes provider JSON spells it, with the harness's values. */
+function expectedEnv(mode: StorageModeName, b: EvaluatedBuild): unknown[] {
+  const id = "6f1c1a2e-8a7b-4f0e-9d3c-2b1a0f9e8d7c";
+  const secretOf: Record<string, { secret?: string; configMap?: string; key: string }> = {
+    instanceSecret: { secret: `convex-${id}-instance-secret`, key: "INSTANCE_SECRET" },
+    bucketName: { configMap: `convex-${id}-bucket`, key: "BUCKET_NAME" },
+    bucketHost: { configMap: `convex-${id}-bucket`, key: "BUCKET_HOST" },
+    bucketPort: { configMap: `convex-${id}-bucket`, key: "BUCKET_PORT" },
+    bucketAccessKeyId: { secret: `convex-${id}-bucket`, key: "AWS_ACCESS_KEY_ID" },
+    bucketSecretAccessKey: { secret: `convex-${id}-bucket`, key: "AWS_SECRET_ACCESS_KEY" },
+    proxyAccessKeyId: { secret: `convex-${id}-proxy-credentials`, key: "S3PROXY_ACCESS_KEY_ID" },
+    proxySecretAccessKey: { secret: `convex-${id}-proxy-credentials`, key: "S3PROXY_SECRET_ACCESS_KEY" },
+  };
+  const env = backendEnvironment({
+    instanceName: INSTANCE_NAME,
+    cloudOrigin: b.locals.convex_api_url as string,
+    siteOrigin: b.locals.convex_site_url as string,
+    storage: kubernetesTemplateStorage(mode),
+    region: "us-east-1",
+    proxyEndpoint: `http://convex-${id}-s3-proxy.${VARS.namespace}.svc:8333`,
+  });
+  return env.map((e) => {
+    if (e.value.kind === "literal") return { name: e.name, value: e.value.value };
+    const s = secretOf[e.value.ref];
+    if (s === undefined) throw new Error(`no source for ${e.value.ref}`);
+    return s.secret !== undefined
+      ? { name: e.name, value_from: { secret_key_ref: { name: s.secret, key: s.key } } }
+      : { name: e.name, value_from: { config_map_key_ref: { name: s.configMap, key: s.key } } };
+  });
+}
+
+describe("kubernetes template: per-mode selection, evaluated by terraform", () => {
+  const builds: Record<string, EvaluatedBuild> = {};
+  beforeAll(() => {
+    for (const mode of STORAGE_MODES) {
+      for (const startCount of [1, 0] as const) builds[`${mode}/${startCount}`] = evaluateBuild(json, { storageMode: mode, startCount, vars: VARS });
+    }
+  }, 120_000);
+
+  for (const mode of STORAGE_MODES) {
+    it(`${mode}, started: exactly the mode's backend, with the core's ${mode} environment`, () => {
+      const b = builds[`${mode}/1`] as EvaluatedBuild;
+      const expected = [...ALWAYS, ...RUNNING, ...EXPECTED_MODE_RESOURCES[mode].running, ...EXPECTED_MODE_RESOURCES[mode].data].sort();
+      expect(b.resources.map(stripHash).sort()).toEqual(expected);
+      const envs = Object.entries(b.backendEnv);
+      expect(envs).toHaveLength(1);
+      const [address, env] = envs[0] as [string, unknown[]];
+      expect(stripHash(address)).toBe(EXPECTED_MODE_RESOURCES[mode].running[0]);
+      expect(env).toEqual(expectedEnv(mode, b));
+      expect(b.locals).toMatchObject({
+        convex_api_url: "https://convex-api--main--dev--alice.apps.example.com",
+        convex_site_url: "https://convex-site--main--dev--alice.apps.example.com",
+        convex_dashboard_url: "https://convex-dashboard--main--dev--alice.apps.example.com",
+      });
+    });
+
+    it(`${mode}, stopped: no compute, the data stays`, () => {
+      const b = builds[`${mode}/0`] as EvaluatedBuild;
+      expect(b.resources.map(stripHash).sort()).toEqual([...ALWAYS, ...EXPECTED_MODE_RESOURCES[mode].data].sort());
+      expect(b.backendEnv).toEqual({});
+    });
+  }
+
+  it("local sets no AWS_* or S3_* variable; s3 points at the bucket, proxied at the proxy", () => {
+    const names = (mode: string) => Object.values((builds[`${mode}/1`] as EvaluatedBuild).backendEnv)[0]?.map((e) => e.name) ?? [];
+    expect(names("local").filter((n) => /^(AWS_|S3_)/.test(n))).toEqual([]);
+    const endpoint = (mode: string) => Object.values((builds[`${mode}/1`] as EvaluatedBuild).backendEnv)[0]?.find((e) => e.name === "S3_ENDPOINT_URL")?.value;
+    expect(endpoint("s3")).toBe("http://$(BUCKET_HOST):$(BUCKET_PORT)");
+    expect(endpoint("proxied")).toMatch(/^http:\/\/convex-[0-9a-f-]+-s3-proxy\.coder-ws\.svc:8333$/);
+  });
+});
