@@ -1,5 +1,5 @@
 /**
- * Builds the Coder templates (today: kubernetes; see docs/coder-templates.md for the docker template): build/templates/<name>/ with main.tf.json (the synthesized stack) and README.md
+ * Builds the Coder templates: build/templates/<name>/ with main.tf.json (the synthesized stack) and README.md
  * (from templates/<name>/README.md), ready for `coder templates push <name> -d build/templates/<name>`.
  * Each folder must pack to less than Coder's 1 MiB template archive limit; the build fails otherwise.
  */
@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { InvariantError } from "../lib/core/errors.ts";
+import { DOCKER_TEMPLATE_ID, DockerTemplateStack } from "../stacks/template-docker.ts";
 import { KUBERNETES_TEMPLATE_ID, KubernetesTemplateStack } from "../stacks/template-kubernetes.ts";
 
 /** Coder's template archive limit (`provisionersdk/archive.go`: TemplateArchiveLimit = 1 << 20). */
@@ -20,6 +21,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 /** The templates this project publishes: folder name and stack factory. */
 export const TEMPLATES: readonly { readonly id: string; readonly create: (app: App) => TerraformStack }[] = [
   { id: KUBERNETES_TEMPLATE_ID, create: (app) => new KubernetesTemplateStack(app, KUBERNETES_TEMPLATE_ID) },
+  { id: DOCKER_TEMPLATE_ID, create: (app) => new DockerTemplateStack(app, DOCKER_TEMPLATE_ID) },
 ];
 
 export interface BuiltTemplate {

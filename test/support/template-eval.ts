@@ -25,12 +25,15 @@ export interface CoderBuildInput {
   readonly vars?: Record<string, string>;
 }
 
+/** A Kubernetes env list (`{name, value | value_from}`) or Docker's `NAME=value` strings. */
+export type BackendEnv = ({ name: string; value?: string; value_from?: unknown } | string)[];
+
 /** What Terraform makes of the template for one build, evaluated by the terraform binary itself. */
 export interface EvaluatedBuild {
   /** Addresses (`type.name`) of every resource with count > 0 or no count. */
   readonly resources: string[];
   /** Environment of each backend Deployment that exists, by address. */
-  readonly backendEnv: Record<string, { name: string; value?: string; value_from?: unknown }[]>;
+  readonly backendEnv: Record<string, BackendEnv>;
   /** The evaluated locals (app URLs among them). */
   readonly locals: Record<string, unknown>;
 }
@@ -66,12 +69,13 @@ export function evaluateBuild(template: TemplateJson, input: CoderBuildInput): E
       if (type === "docker_container" && (body as { labels?: unknown }).labels !== undefined && name.startsWith("Backend")) backends[address] = body.env ?? [];
     }
   }
-  const output: Record<string, { value: string }> = {
-    resources: { value: "${[for k, c in local.h_counts : k if c > 0]}" },
-    locals: { value: `\${jsonencode({${Object.keys(template.locals ?? {}).map((k) => `${k} = local.${k}`).join(", ")}})}` },
+  // Sensitive, because generated secrets are; `terraform output -json` prints them anyway.
+  const output: Record<string, { value: string; sensitive: true }> = {
+    resources: { value: "${[for k, c in local.h_counts : k if c > 0]}", sensitive: true },
+    locals: { value: `\${jsonencode({${Object.keys(template.locals ?? {}).map((k) => `${k} = local.${k}`).join(", ")}})}`, sensitive: true },
   };
   Object.keys(backends).forEach((address, i) => {
-    output[`backend_${i}`] = { value: `\${local.h_counts["${address}"] > 0 ? jsonencode({address = "${address}", env = local.h_backend_env_${i}}) : null}` };
+    output[`backend_${i}`] = { value: `\${local.h_counts["${address}"] > 0 ? jsonencode({address = "${address}", env = local.h_backend_env_${i}}) : null}`, sensitive: true };
   });
   const harness = {
     variable: {
@@ -87,6 +91,8 @@ export function evaluateBuild(template: TemplateJson, input: CoderBuildInput): E
   };
   let text = JSON.stringify(harness);
   for (const [from, to] of Object.entries(CODER_REFS)) text = text.split(from).join(to);
+  // Generated secrets are unknown until apply: each stands in as the string "<address>" (quotes escaped for JSON).
+  text = text.replace(/\b(random_(?:id|password)\.[A-Za-z0-9_]+\.(?:hex|result))\b/g, '\\"<$1>\\"');
   const leftover = /\$\{[^}]*\b(data\.coder_[a-z_]+\.[a-z_]+\.[a-z_]+)/.exec(text);
   if (leftover) throw new Error(`the harness does not stand in for ${leftover[1]}`);
 

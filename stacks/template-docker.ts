@@ -1,0 +1,281 @@
+import { Container } from "@cdktf/provider-docker/lib/container/index.js";
+import { DockerProvider } from "@cdktf/provider-docker/lib/provider/index.js";
+import { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
+import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
+import { Fn, TerraformLocal, TerraformStack, TerraformVariable, Token, type TerraformResource } from "cdktf";
+import type { Construct } from "constructs";
+import { CoderAgent } from "../lib/coder/agent.ts";
+import { CoderApp } from "../lib/coder/app.ts";
+import { CoderMetadata } from "../lib/coder/metadata.ts";
+import { CoderProvider } from "../lib/coder/provider.ts";
+import { CoderScript } from "../lib/coder/script.ts";
+import { backendEnvironment } from "../lib/core/backend-env.ts";
+import { Bucket } from "../lib/core/bucket.ts";
+import { parseWorkspaceConfig } from "../lib/core/config.ts";
+import type { EnvEntry } from "../lib/core/env.ts";
+import { InvariantError } from "../lib/core/errors.ts";
+import { MINIO_IMAGE, NODE_IMAGE, convexImages } from "../lib/core/images.ts";
+import { proxyEnvironment } from "../lib/core/proxy-env.ts";
+import { STORAGE_MODES, Storage, type AnyStorage, type StorageModeName } from "../lib/core/storage.ts";
+import { BACKEND_API_PORT, BACKEND_SITE_PORT, ConvexBackend } from "../lib/docker/convex-backend.ts";
+import { ConvexDashboard, DASHBOARD_PORT } from "../lib/docker/convex-dashboard.ts";
+import type { DockerRefSources } from "../lib/docker/env.ts";
+import { GeneratedKeyPair, InstanceSecret } from "../lib/docker/generated-secret.ts";
+import { PulledImage } from "../lib/docker/image.ts";
+import { dockerLabels } from "../lib/docker/labels.ts";
+import { MINIO_PORT, MinioServer } from "../lib/docker/minio.ts";
+import { WorkspaceNetwork } from "../lib/docker/network.ts";
+import { S3Proxy } from "../lib/docker/s3-proxy.ts";
+import { proxyBundle } from "../lib/proxy-bundle.ts";
+import { ADMIN_KEY_DIR, ADMIN_KEY_FILE, INSTANCE_NAME, envLocalScript } from "./template-env-local.ts";
+import { AGENT_NAME, APP_SLUGS, coderInputs, coderLabels, modeComputeCount, type CoderInputs } from "./template-shared.ts";
+
+/** The template's stack id (also its folder under build/templates). */
+export const DOCKER_TEMPLATE_ID = "docker";
+
+/** Stands in for the dashboard's URL until it is set as a Terraform expression (the construct escapes `${`). */
+const APP_URL_PLACEHOLDER = "https://convex-api.invalid";
+
+/**
+ * Renders a core environment as Docker's `NAME=value` list for a template: like lib/docker's `dockerEnv`, but
+ * literals are kept as they are, because here they carry the template's own Terraform expressions (the app URLs,
+ * names from the workspace id). The core's literals never contain `${` of their own.
+ */
+export function templateDockerEnv(env: readonly EnvEntry[], sources: DockerRefSources): string[] {
+  return env.map((e) => {
+    if (e.value.kind === "literal") {
+      if (e.value.value.includes("$(")) throw new InvariantError(`environment variable ${e.name} uses Kubernetes' $(VAR) expansion, which Docker does not do`);
+      return `${e.name}=${e.value.value}`;
+    }
+    const source = sources[e.value.ref];
+    if (source === undefined) throw new InvariantError(`environment variable ${e.name} refers to '${e.value.ref}', which no resource of this template provides`);
+    return `${e.name}=${source}`;
+  });
+}
+
+/** The bucket every Docker workspace's MinIO holds. */
+const MINIO_BUCKET = "convex";
+
+/** The storage object each mode is described by in the core: the workspace's own MinIO for the bucket modes. */
+export function dockerTemplateStorage(mode: StorageModeName): AnyStorage {
+  switch (mode) {
+    case "local":
+      return Storage.local();
+    case "s3":
+      return Storage.s3(Bucket.minio({ bucketName: MINIO_BUCKET }));
+    case "proxied":
+      return Storage.proxied(Bucket.minio({ bucketName: MINIO_BUCKET }));
+  }
+}
+
+/**
+ * A Coder template: one Convex backend per workspace on the Docker host Coder provisions on, with the storage mode
+ * picked per workspace. Docker's `env` is a plain list of strings, so the backend is one container whose
+ * environment is looked up at apply time from `local.backend_env`, a map from each mode to exactly the environment
+ * the deploy stack would give it (`backendEnvironment`, rendered by `dockerEnv`). MinIO (and, for `proxied`, the S3
+ * proxy) runs only for the bucket modes and only while the workspace runs; the volumes survive a stop.
+ *
+ * The lib/docker constructs serve the deploy stack and have no `count` or port-less mode yet, so this template sets
+ * `count`, drops the host port bindings (several workspaces share one host; Coder's agent reaches the containers on
+ * the workspace network) and sets the dashboard's environment through CDKTF overrides.
+ */
+export class DockerTemplateStack extends TerraformStack {
+  readonly inputs: CoderInputs;
+  readonly agent: CoderAgent;
+  readonly backend: ConvexBackend;
+  readonly workspaceContainer: Container;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.addOverride("terraform.backend", undefined);
+    const defaults = parseWorkspaceConfig({ workspace: { name: "template" } });
+    const images = convexImages(defaults.convex.release);
+    const region = defaults.storage.region;
+
+    new CoderProvider(this, "coder");
+    new DockerProvider(this, "docker", {});
+    new RandomProvider(this, "random", {});
+
+    const workspaceImage = new TerraformVariable(this, "workspace_image", {
+      type: "string",
+      default: "codercom/enterprise-node:ubuntu",
+      description: "Image of the developer's workspace container (needs sh, curl and Node for `npx convex dev`).",
+    }).stringValue;
+
+    const inputs = coderInputs(this);
+    this.inputs = inputs;
+    const ws = inputs.workspace;
+    const start = inputs.startLocal.asNumber;
+    const name = (component: string) => `convex-${ws.id}-${component}`;
+    const labels = (component: string) => coderLabels(inputs, component);
+    const counted = (resource: TerraformResource, count: number) => {
+      resource.count = count;
+    };
+
+    const network = new WorkspaceNetwork(this, "Network", { name: name("network"), labels: labels("network") });
+    const backendImage = new PulledImage(this, "BackendImage", { name: images.backend });
+    const dashboardImage = new PulledImage(this, "DashboardImage", { name: images.dashboard });
+    const instanceSecret = new InstanceSecret(this, "InstanceSecret");
+    const proxyCredentials = new GeneratedKeyPair(this, "ProxyCredentials");
+
+    // MinIO: its volume is data (no count); the server runs for the bucket modes while the workspace runs.
+    const minioImage = new PulledImage(this, "MinioImage", { name: MINIO_IMAGE });
+    const minio = new MinioServer(this, "Minio", {
+      name: name("minio"),
+      dataVolumeName: name("minio-data"),
+      image: minioImage.imageId,
+      networkName: network.name,
+      bucketName: MINIO_BUCKET,
+      labels: labels("minio"),
+      protectDataVolume: false,
+    });
+    counted(minio.resource, modeComputeCount(inputs, ["s3", "proxied"]));
+
+    const refs: DockerRefSources = {
+      instanceSecret: instanceSecret.hex,
+      bucketAccessKeyId: minio.rootCredentials.accessKeyId,
+      bucketSecretAccessKey: minio.rootCredentials.secretAccessKey,
+      proxyAccessKeyId: proxyCredentials.accessKeyId,
+      proxySecretAccessKey: proxyCredentials.secretAccessKey,
+    };
+
+    const proxyImage = new PulledImage(this, "ProxyImage", { name: NODE_IMAGE });
+    const proxied = Storage.proxied(Bucket.minio({ bucketName: MINIO_BUCKET }));
+    const proxy = new S3Proxy(this, "S3Proxy", {
+      name: name("s3-proxy"),
+      image: proxyImage.imageId,
+      networkName: network.name,
+      bundle: proxyBundle(),
+      env: templateDockerEnv(proxyEnvironment({ storage: proxied, region, minioEndpoint: minio.endpoint }), refs),
+      labels: labels("s3-proxy"),
+      dependsOn: [minio.resource],
+    });
+    counted(proxy.resource, modeComputeCount(inputs, ["proxied"]));
+
+    // The backend's environment per mode, from the core; the container picks its mode's list at apply time.
+    const backendEnv = new TerraformLocal(
+      this,
+      "backend_env",
+      Object.fromEntries(
+        STORAGE_MODES.map((mode) => [
+          mode,
+          templateDockerEnv(
+            backendEnvironment({
+              instanceName: INSTANCE_NAME,
+              cloudOrigin: inputs.urls.api,
+              siteOrigin: inputs.urls.site,
+              storage: dockerTemplateStorage(mode),
+              region,
+              proxyEndpoint: proxy.endpoint,
+              minioEndpoint: minio.endpoint,
+            }),
+            refs,
+          ),
+        ]),
+      ),
+    );
+    this.backend = new ConvexBackend(this, "Backend", {
+      name: name("backend"),
+      dataVolumeName: name("data"),
+      image: backendImage.imageId,
+      networkName: network.name,
+      env: Token.asList(Fn.lookup(backendEnv.asAnyMap, inputs.modeLocal.asString)),
+      labels: labels("backend"),
+      stopTimeoutSeconds: defaults.convex.stopGracePeriodSeconds,
+      protectDataVolume: false,
+      dependsOn: [minio.resource, proxy.resource],
+    });
+    counted(this.backend.resource, start);
+    this.backend.resource.resetPorts();
+
+    const dashboard = new ConvexDashboard(this, "Dashboard", {
+      name: name("dashboard"),
+      image: dashboardImage.imageId,
+      networkName: network.name,
+      labels: labels("dashboard"),
+      deploymentUrl: APP_URL_PLACEHOLDER,
+      backend: this.backend.resource,
+    });
+    counted(dashboard.resource, start);
+    dashboard.resource.resetPorts();
+    dashboard.resource.env = [`NEXT_PUBLIC_DEPLOYMENT_URL=${inputs.urls.api}`];
+
+    this.agent = new CoderAgent(this, "Agent", {
+      name: AGENT_NAME,
+      os: "linux",
+      arch: "amd64",
+      env: { CONVEX_SELF_HOSTED_URL: `http://${name("backend")}:${BACKEND_API_PORT}`, CONVEX_STORAGE_MODE: inputs.modeLocal.asString },
+      metadata: [
+        { key: "0_storage_mode", displayName: "Convex storage", script: `echo ${inputs.modeLocal.asString}`, interval: 3600 },
+        { key: "1_convex_backend", displayName: "Convex backend", script: `curl -fsS -m 2 http://${name("backend")}:${BACKEND_API_PORT}/version >/dev/null && echo up || echo down`, interval: 30, timeout: 3 },
+      ],
+    });
+    new CoderScript(this, "EnvLocal", {
+      agentId: this.agent.id,
+      displayName: "Convex .env.local",
+      icon: "/icon/database.svg",
+      runOnStart: true,
+      timeout: 300,
+      script: envLocalScript({ selfHostedUrl: `http://${name("backend")}:${BACKEND_API_PORT}`, cloudUrl: inputs.urls.api, siteUrl: inputs.urls.site }),
+    });
+    const app = (id: string, slug: string, displayName: string, url: string, health: string, icon: string, order: number) =>
+      new CoderApp(this, id, { agentId: this.agent.id, slug, displayName, url, icon, share: "owner", subdomain: true, order, healthcheck: { url: health, interval: 10, threshold: 30 } });
+    app("ApiApp", APP_SLUGS.api, "Convex API", `http://${name("backend")}:${BACKEND_API_PORT}`, `http://${name("backend")}:${BACKEND_API_PORT}/version`, "/icon/database.svg", 2);
+    app("SiteApp", APP_SLUGS.site, "Convex HTTP actions", `http://${name("backend")}:${BACKEND_SITE_PORT}`, `http://${name("backend")}:${BACKEND_API_PORT}/version`, "/icon/widgets.svg", 3);
+    app("DashboardApp", APP_SLUGS.dashboard, "Convex dashboard", `http://${name("dashboard")}:${DASHBOARD_PORT}`, `http://${name("dashboard")}:${DASHBOARD_PORT}/`, "/icon/dashboard.svg", 1);
+
+    // Data of the developer: the home volume, and the admin key's volume (mounted by the key maker and the workspace).
+    const home = new Volume(this, "Home", { name: `coder-${ws.id}-home`, labels: dockerLabels(labels("home")), lifecycle: { ignoreChanges: "all" } });
+    const adminKeyVolume = new Volume(this, "AdminKeyVolume", { name: name("admin-key"), labels: dockerLabels(labels("admin-key")), lifecycle: { ignoreChanges: "all" } });
+
+    // The backend image's own generate_key (root) writes the key into the admin-key volume at every start. The key
+    // never reaches Terraform: no attach, no logs captured.
+    const keyMaker = new Container(this, "AdminKeyMaker", {
+      count: start,
+      name: name("admin-key"),
+      image: backendImage.imageId,
+      user: "root",
+      entrypoint: ["/bin/sh", "-c"],
+      command: [`umask 022 && ./generate_key "$INSTANCE_NAME" "$INSTANCE_SECRET" > ${ADMIN_KEY_DIR}/${ADMIN_KEY_FILE}.tmp && mv ${ADMIN_KEY_DIR}/${ADMIN_KEY_FILE}.tmp ${ADMIN_KEY_DIR}/${ADMIN_KEY_FILE}`],
+      env: [`INSTANCE_NAME=${INSTANCE_NAME}`, `INSTANCE_SECRET=${instanceSecret.hex}`],
+      mounts: [{ type: "volume", source: adminKeyVolume.name, target: ADMIN_KEY_DIR }],
+      networkMode: "none",
+      mustRun: false,
+      restart: "no",
+      labels: dockerLabels(labels("admin-key")),
+    });
+
+    // The workspace's bucket settings for the developer's own tools, in the bucket modes.
+    const bucketEnv = [`AWS_ENDPOINT_URL_S3=${minio.endpoint}`, `AWS_REGION=${region}`, `BUCKET_NAME=${MINIO_BUCKET}`, `AWS_ACCESS_KEY_ID=${refs.bucketAccessKeyId}`, `AWS_SECRET_ACCESS_KEY=${refs.bucketSecretAccessKey}`];
+    const s3Env = new TerraformLocal(this, "workspace_s3_env", { local: [], s3: bucketEnv, proxied: bucketEnv });
+    this.workspaceContainer = new Container(this, "Workspace", {
+      count: start,
+      name: `coder-${ws.id}`,
+      hostname: ws.name,
+      image: workspaceImage,
+      // As in Coder's Docker example: the agent reaches Coder on the host through host.docker.internal.
+      entrypoint: ["sh", "-c", Fn.replace(this.agent.initScript, "/localhost|127\\.0\\.0\\.1/", "host.docker.internal")],
+      env: Token.asList(
+        Fn.concat([[`CODER_AGENT_TOKEN=${this.agent.token}`], Fn.lookup(s3Env.asAnyMap, inputs.modeLocal.asString)]),
+      ),
+      host: [{ host: "host.docker.internal", ip: "host-gateway" }],
+      networksAdvanced: [{ name: network.name }],
+      mounts: [
+        { type: "volume", source: home.name, target: "/home/coder" },
+        { type: "volume", source: adminKeyVolume.name, target: ADMIN_KEY_DIR, readOnly: true },
+      ],
+      labels: dockerLabels(labels("workspace")),
+      dependsOn: [keyMaker],
+    });
+
+    new CoderMetadata(this, "WorkspaceInfo", {
+      count: start,
+      resourceId: this.agent.id,
+      items: [
+        { key: "storage mode", value: inputs.modeLocal.asString },
+        { key: "convex release", value: defaults.convex.release },
+        { key: "minio", value: `http://${name("minio")}:${MINIO_PORT}` },
+      ],
+    });
+  }
+}
