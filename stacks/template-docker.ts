@@ -254,7 +254,7 @@ export class DockerTemplateStack extends TerraformStack {
       hostname: ws.name,
       image: workspaceImage,
       // As in Coder's Docker example: the agent reaches Coder on the host through host.docker.internal.
-      entrypoint: ["sh", "-c", Fn.replace(this.agent.initScript, "/localhost|127\\.0\\.0\\.1/", "host.docker.internal")],
+      entrypoint: ["sh", "-c", Fn.replace(this.agent.initScript, "/localhost|127\\\\.0\\\\.0\\\\.1/", "host.docker.internal")],
       env: Token.asList(
         Fn.concat([[`CODER_AGENT_TOKEN=${this.agent.token}`], Fn.lookup(s3Env.asAnyMap, inputs.modeLocal.asString)]),
       ),
