@@ -257,9 +257,10 @@ describe("kubernetes template: per-mode selection, evaluated by terraform", () =
   }
 
   it("local sets no AWS_* or S3_* variable; s3 points at the bucket, proxied at the proxy", () => {
-    const names = (mode: string) => Object.values((builds[`${mode}/1`] as EvaluatedBuild).backendEnv)[0]?.map((e) => e.name) ?? [];
+    const envOf = (mode: string) => (Object.values((builds[`${mode}/1`] as EvaluatedBuild).backendEnv)[0] ?? []) as { name: string; value?: string }[];
+    const names = (mode: string) => envOf(mode).map((e) => e.name);
     expect(names("local").filter((n) => /^(AWS_|S3_)/.test(n))).toEqual([]);
-    const endpoint = (mode: string) => Object.values((builds[`${mode}/1`] as EvaluatedBuild).backendEnv)[0]?.find((e) => e.name === "S3_ENDPOINT_URL")?.value;
+    const endpoint = (mode: string) => envOf(mode).find((e) => e.name === "S3_ENDPOINT_URL")?.value;
     expect(endpoint("s3")).toBe("http://$(BUCKET_HOST):$(BUCKET_PORT)");
     expect(endpoint("proxied")).toMatch(/^http:\/\/convex-[0-9a-f-]+-s3-proxy\.coder-ws\.svc:8333$/);
   });
