@@ -5,11 +5,10 @@
  * Contract with the proxy: on start it prints one JSON line to stdout with `"msg":"listening"` and
  * `"port":<number>`; `GET /readyz` answers 200 once the upstream is reachable.
  */
-import { spawn, type ChildProcessByStdio } from "node:child_process";
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { spawn } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { createInterface } from "node:readline";
-import type { Readable } from "node:stream";
 import { runWithTimeout } from "../../scripts/ceph-rgw/cluster.ts";
 import type { S3Endpoint } from "./workload.ts";
 
@@ -37,6 +36,8 @@ export interface ProxyProcessOptions {
   readonly buckets: readonly string[];
   /** S3PROXY_SSE. @default "strip" */
   readonly sse?: string;
+  /** File the proxy's stdout (its JSON log lines) is written to. */
+  readonly logFile: string;
   /** Limit for "listening" plus /readyz, in milliseconds. @default 20_000 */
   readonly startTimeoutMs?: number;
 }
@@ -53,6 +54,20 @@ export interface ProxyProcess {
 
 const TAIL_LINES = 40;
 
+/** The port of the proxy's `{"msg":"listening","port":N}` line in `log`, if it printed one yet. */
+function listeningPort(log: string): number | undefined {
+  for (const line of log.split("\n")) {
+    if (!line.includes('"listening"')) continue;
+    try {
+      const entry = JSON.parse(line) as { msg?: unknown; port?: unknown };
+      if (entry.msg === "listening" && typeof entry.port === "number") return entry.port;
+    } catch {
+      // not a JSON line: keep looking
+    }
+  }
+  return undefined;
+}
+
 /** Starts the proxy and waits for its "listening" line and a 200 from /readyz. */
 export async function startProxyProcess(options: ProxyProcessOptions): Promise<ProxyProcess> {
   const env: NodeJS.ProcessEnv = {
@@ -67,18 +82,21 @@ export async function startProxyProcess(options: ProxyProcessOptions): Promise<P
     S3PROXY_BUCKETS: options.buckets.join(","),
     S3PROXY_SSE: options.sse ?? "strip",
   };
-  const child: ChildProcessByStdio<null, Readable, Readable> = spawn(process.execPath, [options.bundle], {
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
+  // The proxy logs a JSON line per request. Its stdout goes to a file, as a container runtime takes it, so the
+  // benchmark's client process does not also read and parse every line while it is being measured.
+  mkdirSync(dirname(options.logFile), { recursive: true });
+  const logFd = openSync(options.logFile, "w");
+  const child = spawn(process.execPath, [options.bundle], { env, stdio: ["ignore", logFd, "pipe"] });
+  closeSync(logFd);
+  const stderrTail: string[] = [];
+  createInterface({ input: child.stderr as NodeJS.ReadableStream }).on("line", (line) => {
+    stderrTail.push(line);
+    if (stderrTail.length > TAIL_LINES) stderrTail.shift();
   });
-  const tail: string[] = [];
-  const remember = (line: string): void => {
-    tail.push(line);
-    if (tail.length > TAIL_LINES) tail.shift();
+  const recentOutput = (): string => {
+    const logLines = existsSync(options.logFile) ? readFileSync(options.logFile, "utf8").trimEnd().split("\n").slice(-TAIL_LINES) : [];
+    return [...logLines, ...stderrTail].join("\n");
   };
-  const recentOutput = (): string => tail.join("\n");
-  createInterface({ input: child.stderr }).on("line", remember);
-  const stdout = createInterface({ input: child.stdout });
   const exited = new Promise<string>((resolveExit) => {
     child.on("exit", (code, signal) => resolveExit(`exited (code ${code}, signal ${signal})`));
   });
@@ -90,31 +108,14 @@ export async function startProxyProcess(options: ProxyProcessOptions): Promise<P
     return new Error(`proxy ${options.bundle} ${why}; its last output:\n${recentOutput()}`);
   };
 
-  const port = await new Promise<number>((resolvePort, reject) => {
-    let found = false;
-    const timer = setTimeout(() => {
-      if (!found) reject(fail(`printed no {"msg":"listening","port":...} line within ${timeoutMs} ms`));
-    }, timeoutMs);
-    stdout.on("line", (line) => {
-      remember(line);
-      if (found || !line.includes('"listening"')) return;
-      try {
-        const entry = JSON.parse(line) as { msg?: unknown; port?: unknown };
-        if (entry.msg === "listening" && typeof entry.port === "number") {
-          found = true;
-          clearTimeout(timer);
-          resolvePort(entry.port);
-        }
-      } catch {
-        remember("(the line above is not JSON)");
-      }
-    });
-    void exited.then((how) => {
-      if (found) return;
-      clearTimeout(timer);
-      reject(fail(`${how} before printing its "listening" line`));
-    });
-  });
+  let port: number | undefined;
+  while (port === undefined) {
+    port = listeningPort(readFileSync(options.logFile, "utf8"));
+    if (port !== undefined) break;
+    if (child.exitCode !== null || child.signalCode !== null) throw fail(`${await exited} before printing its "listening" line`);
+    if (Date.now() > deadline) throw fail(`printed no {"msg":"listening","port":...} line within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
   const endpoint = `http://127.0.0.1:${port}`;
 
   let lastStatus = "no answer";

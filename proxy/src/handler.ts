@@ -16,6 +16,7 @@ import { planChecksums } from "./pipeline/checksum-policy.ts";
 import { addCompositeToResult, rewriteCompleteRequest, type CompositeChecksum } from "./pipeline/complete-multipart.ts";
 import { BodyVerifier, upstreamBodyLength } from "./pipeline/request-body.ts";
 import { sendClientError, sendS3Error, successHeaders } from "./pipeline/response.ts";
+import { streamChain } from "./pipeline/stream-chain.ts";
 import { parseRoute } from "./pipeline/route.ts";
 import { EMPTY_SHA256, UNSIGNED_PAYLOAD } from "./pipeline/sign-upstream.ts";
 import { applySsePolicy } from "./pipeline/sse-policy.ts";
@@ -152,7 +153,7 @@ export async function handleS3Request(
         payloadHash: hasBody && length > 0 ? UNSIGNED_PAYLOAD : EMPTY_SHA256,
         contentLength: hasBody ? length : undefined,
       });
-      bodyDone = pipeline([...stages, upstream]);
+      bodyDone = streamChain(first, stages.slice(1), upstream);
     }
     bodyDone.catch(() => undefined);
     upstream.on("error", () => undefined);
@@ -201,7 +202,7 @@ export async function handleS3Request(
     upRes.on("data", (chunk: Buffer) => {
       bytesOut += chunk.length;
     });
-    await pipeline(upRes, res);
+    await streamChain(upRes, [], res);
   } catch (error) {
     upstream?.destroy();
     if (clientAborted || error instanceof ClientAbort) {

@@ -24,6 +24,14 @@ export interface RunningProxy {
 
 const OPS_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
 
+/** Request ids: a random prefix per process and a counter, 16 hex digits like RGW's (no random bytes per request). */
+const REQUEST_ID_PREFIX = randomBytes(4).toString("hex").toUpperCase();
+let requestCounter = 0;
+function nextRequestId(): string {
+  requestCounter = (requestCounter + 1) % 0x1_0000_0000;
+  return REQUEST_ID_PREFIX + requestCounter.toString(16).toUpperCase().padStart(8, "0");
+}
+
 export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const ctx: ProxyContext = {
     options,
@@ -39,7 +47,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       else void serveReadyz(ctx, res);
       return;
     }
-    const requestId = randomBytes(8).toString("hex").toUpperCase();
+    const requestId = nextRequestId();
     handleS3Request(ctx, req, res, requestId).catch((error: unknown) => {
       ctx.log({ level: "error", msg: "unhandled error", requestId, error: (error as Error).message });
       res.destroy();

@@ -1,8 +1,13 @@
+const UNRESERVED_ONLY = /^[A-Za-z0-9\-._~]*$/;
+const UNRESERVED_OR_SLASH_ONLY = /^[A-Za-z0-9\-._~/]*$/;
+
 /**
  * SigV4's URI encoding: every byte of the UTF-8 form except the RFC 3986 unreserved characters
  * (`A-Z a-z 0-9 - . _ ~`) becomes `%XX` with upper-case hex. `/` is kept when `encodeSlash` is false (paths).
  */
 export function uriEncode(text: string, encodeSlash: boolean): string {
+  // Fast path: most names and values (keys, dates, credentials) need no escaping at all.
+  if ((encodeSlash ? UNRESERVED_ONLY : UNRESERVED_OR_SLASH_ONLY).test(text)) return text;
   let out = "";
   for (const byte of Buffer.from(text, "utf8")) {
     const unreserved =

@@ -1,8 +1,10 @@
 /**
- * Stage 7a: SigV4 header signing of upstream requests with the upstream credentials (node:crypto only).
+ * Stage 7a: SigV4 header signing of upstream requests with the upstream credentials (node:crypto only; the
+ * signing key comes from ../auth/signing-key.ts, which derives it once a day).
  * The path and query are built here in canonical (RFC 3986) form, so what is signed is exactly what is sent.
  */
 import { createHash, createHmac } from "node:crypto";
+import { deriveSigningKey } from "../auth/signing-key.ts";
 import type { Credentials } from "../types.ts";
 
 /** The payload hash for bodies that are streamed without being hashed first. */
@@ -67,16 +69,11 @@ export function signUpstreamRequest(input: UpstreamSigningInput): SignedUpstream
   const canonicalRequest = [input.method, canonicalUri, canonicalQuery, canonicalHeaders, signedHeaders, input.payloadHash].join("\n");
   const scope = `${date}/${input.region}/s3/aws4_request`;
   const stringToSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha256Hex(canonicalRequest)].join("\n");
-  const kDate = hmac(`AWS4${input.credentials.secretAccessKey}`, date);
-  const kSigning = hmac(hmac(hmac(kDate, input.region), "s3"), "aws4_request");
+  const kSigning = deriveSigningKey(input.credentials.secretAccessKey, date, input.region, "s3");
   const signature = createHmac("sha256", kSigning).update(stringToSign).digest("hex");
   headers.authorization =
     `AWS4-HMAC-SHA256 Credential=${input.credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
   return { path: wireQuery === "" ? canonicalUri : `${canonicalUri}?${wireQuery}`, headers };
-}
-
-function hmac(key: string | Buffer, data: string): Buffer {
-  return createHmac("sha256", key).update(data).digest();
 }
 
 function sha256Hex(data: string): string {
