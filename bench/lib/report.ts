@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, release, totalmem } from "node:os";
 import { formatNumber, median } from "./stats.ts";
 
-/** One measured quantity over several rounds, direct and through the proxy. */
+/** One measured quantity over several rounds: direct, through the bare TCP relay, and through the proxy. */
 export interface ResultRow {
   readonly object: string;
   readonly concurrency: number;
@@ -12,7 +12,13 @@ export interface ResultRow {
   /** Median over rounds. */
   readonly direct: number;
   /** Median over rounds. */
+  readonly relay: number;
+  /** Median over rounds. */
   readonly proxy: number;
+  /** relay / direct of each round. */
+  readonly relayRatios: readonly number[];
+  /** relay - direct of each round. */
+  readonly relayDeltas: readonly number[];
   /** proxy / direct of each round (the two measurements of a round ran back to back). */
   readonly ratios: readonly number[];
   /** proxy - direct of each round. */
@@ -35,19 +41,25 @@ export interface GoalCheck {
   readonly goal: string;
   readonly measured: string;
   readonly met: boolean;
+  /** The same quantity for the bare TCP relay: what any extra hop costs on this machine. */
+  readonly relay: string;
+  readonly relayMet: boolean;
 }
 
 export function resultsTable(rows: readonly ResultRow[]): string {
   const lines = [
-    "| Object | Concurrency | Metric | Direct | Proxy | Proxy / direct | (rounds: min - max) | Proxy - direct |",
-    "|---|---:|---|---:|---:|---:|---:|---:|",
+    "| Object | Concurrency | Metric | Direct | Relay | Proxy | Relay / direct | Proxy / direct | (rounds: min - max) | Relay - direct | Proxy - direct |",
+    "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const row of rows) {
     const ratio = medianRatio(row).toFixed(3);
     const range = `${Math.min(...row.ratios).toFixed(2)} - ${Math.max(...row.ratios).toFixed(2)}`;
-    const delta = row.kind === "latency" ? `${medianDelta(row) >= 0 ? "+" : ""}${medianDelta(row).toFixed(3)}` : "";
+    const signed = (value: number): string => `${value >= 0 ? "+" : ""}${value.toFixed(3)}`;
+    const delta = row.kind === "latency" ? signed(medianDelta(row)) : "";
+    const relayDelta = row.kind === "latency" ? signed(median(row.relayDeltas)) : "";
     lines.push(
-      `| ${row.object} | ${row.concurrency} | ${row.metric} | ${formatNumber(row.direct)} | ${formatNumber(row.proxy)} | ${ratio} | ${range} | ${delta} |`,
+      `| ${row.object} | ${row.concurrency} | ${row.metric} | ${formatNumber(row.direct)} | ${formatNumber(row.relay)} | ${formatNumber(row.proxy)} | ` +
+        `${median(row.relayRatios).toFixed(3)} | ${ratio} | ${range} | ${relayDelta} | ${delta} |`,
     );
   }
   return lines.join("\n");
@@ -55,9 +67,11 @@ export function resultsTable(rows: readonly ResultRow[]): string {
 
 export function goalsTable(goals: readonly GoalCheck[]): string {
   return [
-    "| Goal | Measured | Met |",
-    "|---|---|---|",
-    ...goals.map((goal) => `| ${goal.goal} | ${goal.measured} | ${goal.met ? "yes" : "**no**"} |`),
+    "| Goal | Proxy | Met | Bare TCP relay (floor) | Relay meets it |",
+    "|---|---|---|---|---|",
+    ...goals.map(
+      (goal) => `| ${goal.goal} | ${goal.measured} | ${goal.met ? "yes" : "**no**"} | ${goal.relay} | ${goal.relayMet ? "yes" : "no"} |`,
+    ),
   ].join("\n");
 }
 

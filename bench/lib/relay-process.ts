@@ -1,0 +1,52 @@
+/**
+ * Runs bench/lib/tcp-relay.mjs (a bare TCP relay to RGW, the benchmark's control) as a child process, the same way
+ * the proxy runs: its own Node process and event loop, on 127.0.0.1.
+ */
+import { spawn } from "node:child_process";
+import { resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { REPO_ROOT } from "../../scripts/ceph-rgw/cluster.ts";
+
+export interface RelayProcess {
+  /** e.g. `http://127.0.0.1:40123`: RGW's endpoint, one hop further away. */
+  readonly endpoint: string;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+/** Starts the relay in front of `target` (an `http://host:port` URL) and waits up to 10 s for its port. */
+export async function startRelayProcess(target: string): Promise<RelayProcess> {
+  const url = new URL(target);
+  const port = url.port === "" ? "80" : url.port;
+  const child = spawn(process.execPath, [resolve(REPO_ROOT, "bench/lib/tcp-relay.mjs"), url.hostname, port], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exited = new Promise<void>((resolveExit) => child.once("exit", () => resolveExit()));
+  const listening = await new Promise<number>((resolvePort, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error("the TCP relay printed no listening line within 10 s"));
+    }, 10_000);
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once("line", (line) => {
+      clearTimeout(timer);
+      const entry = JSON.parse(line) as { port?: unknown };
+      if (typeof entry.port === "number") resolvePort(entry.port);
+      else reject(new Error(`the TCP relay printed '${line}', expected {"msg":"listening","port":N}`));
+    });
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error("the TCP relay exited before listening"));
+    });
+  });
+  return {
+    endpoint: `http://127.0.0.1:${listening}`,
+    pid: child.pid ?? -1,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const killer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}
