@@ -94,27 +94,36 @@ export async function handleS3Request(
     const payload = verified.payload;
     const plan = planChecksums(route.operation, headers, "trailer" in payload ? payload.trailer : undefined);
     const length = upstreamBodyLength(method, headers, verified);
-    const verifier = new BodyVerifier({
-      length,
-      sha256Hex: payload.kind === "sha256" ? payload.hex : undefined,
-      checksums: plan,
-    });
-    const stages: Transform[] = decoder === undefined ? [verifier] : [decoder, verifier];
-    const first = stages[0] as Transform;
+    // GET, HEAD and DELETE without a body skip the body stages: the upstream request goes out at once.
+    const bodiless =
+      decoder === undefined &&
+      length === 0 &&
+      method !== "PUT" &&
+      method !== "POST" &&
+      headers["transfer-encoding"] === undefined &&
+      plan.compute.length === 0;
+    if (bodiless && payload.kind === "sha256" && payload.hex.toLowerCase() !== EMPTY_SHA256) {
+      throw new S3Error("XAmzContentSHA256Mismatch");
+    }
+    const verifier = bodiless
+      ? undefined
+      : new BodyVerifier({ length, sha256Hex: payload.kind === "sha256" ? payload.hex : undefined, checksums: plan });
+    const stages: Transform[] = verifier === undefined ? [] : decoder === undefined ? [verifier] : [decoder, verifier];
+    const first = stages[0];
     req.on("data", (chunk: Buffer) => {
       bytesIn += chunk.length;
     });
     req.on("error", () => {
       clientAborted = true;
-      first.destroy(new ClientAbort());
+      first?.destroy(new ClientAbort());
     });
     req.on("close", () => {
       if (!req.complete) {
         clientAborted = true;
-        first.destroy(new ClientAbort());
+        first?.destroy(new ClientAbort());
       }
     });
-    req.pipe(first);
+    if (first !== undefined) req.pipe(first);
 
     const forward = forwardedHeaders(req.headers, sse.dropHeaders);
 
@@ -142,6 +151,17 @@ export async function handleS3Request(
         contentLength: body.length,
       });
       upstream.end(body);
+      bodyDone = Promise.resolve();
+    } else if (first === undefined) {
+      upstream = openUpstreamRequest({
+        options: ctx.options,
+        agent: ctx.agent,
+        route,
+        headers: forward,
+        payloadHash: EMPTY_SHA256,
+        contentLength: undefined,
+      });
+      upstream.end();
       bodyDone = Promise.resolve();
     } else {
       const hasBody = length > 0 || method === "PUT" || method === "POST";
@@ -185,7 +205,7 @@ export async function handleS3Request(
 
     const decoration = {
       sse: sse.echo,
-      checksums: plan.respond ? verifier.digests : undefined,
+      checksums: plan.respond ? verifier?.digests : undefined,
       checksumAlgorithm: plan.multipartAlgorithm,
       checksumType:
         route.operation === "PutObject" ? ("FULL_OBJECT" as const) : plan.multipartAlgorithm !== undefined ? ("COMPOSITE" as const) : undefined,

@@ -140,6 +140,15 @@ describe("a body that does not verify is never committed upstream", () => {
     expect(fx.upstream.objects.has(`/${TEST_BUCKET}/bad-sha`)).toBe(false);
   });
 
+  it("a DELETE signed for a body it does not carry: 400 XAmzContentSHA256Mismatch, nothing sent upstream", async () => {
+    fx.upstream.objects.set(`/${TEST_BUCKET}/keep`, Buffer.from("kept"));
+    const res = await signedSend({ endpoint: fx.proxy.url, method: "DELETE", path: `/${TEST_BUCKET}/keep`, payloadHash: createHash("sha256").update("a body").digest("hex"), credentials: PROXY_CLIENT_CREDENTIALS });
+    expect(res.status).toBe(400);
+    expect(codeOf(res)).toBe("XAmzContentSHA256Mismatch");
+    expect(fx.upstream.requests).toHaveLength(0);
+    expect(fx.upstream.objects.has(`/${TEST_BUCKET}/keep`)).toBe(true);
+  });
+
   it("an empty body with a wrong checksum sends no upstream request at all", async () => {
     const res = await signedSend({ endpoint: fx.proxy.url, method: "PUT", path: `/${TEST_BUCKET}/bad-empty`, body: Buffer.alloc(0), headers: { "x-amz-checksum-crc32": crc32b64(Buffer.from("x")) }, credentials: PROXY_CLIENT_CREDENTIALS });
     expect(res.status).toBe(400);
