@@ -1,6 +1,7 @@
 /**
- * Runs bench/lib/tcp-relay.mjs (a bare TCP relay to RGW, the benchmark's control) as a child process, the same way
- * the proxy runs: its own Node process and event loop, on 127.0.0.1.
+ * Runs one of the benchmark's controls as a child process, the same way the proxy runs (its own Node process and
+ * event loop, on 127.0.0.1): bench/lib/tcp-relay.mjs (bytes only) or bench/lib/http-relay.mjs (node:http, nothing
+ * else), each in front of RGW.
  */
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
@@ -14,28 +15,30 @@ export interface RelayProcess {
   stop(): Promise<void>;
 }
 
-/** Starts the relay in front of `target` (an `http://host:port` URL) and waits up to 10 s for its port. */
-export async function startRelayProcess(target: string): Promise<RelayProcess> {
+export type RelayKind = "tcp" | "http";
+
+/** Starts the `kind` relay in front of `target` (an `http://host:port` URL) and waits up to 10 s for its port. */
+export async function startRelayProcess(kind: RelayKind, target: string): Promise<RelayProcess> {
   const url = new URL(target);
   const port = url.port === "" ? "80" : url.port;
-  const child = spawn(process.execPath, [resolve(REPO_ROOT, "bench/lib/tcp-relay.mjs"), url.hostname, port], {
+  const child = spawn(process.execPath, [resolve(REPO_ROOT, `bench/lib/${kind}-relay.mjs`), url.hostname, port], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const exited = new Promise<void>((resolveExit) => child.once("exit", () => resolveExit()));
   const listening = await new Promise<number>((resolvePort, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error("the TCP relay printed no listening line within 10 s"));
+      reject(new Error(`the ${kind} relay printed no listening line within 10 s`));
     }, 10_000);
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).once("line", (line) => {
       clearTimeout(timer);
       const entry = JSON.parse(line) as { port?: unknown };
       if (typeof entry.port === "number") resolvePort(entry.port);
-      else reject(new Error(`the TCP relay printed '${line}', expected {"msg":"listening","port":N}`));
+      else reject(new Error(`the ${kind} relay printed '${line}', expected {"msg":"listening","port":N}`));
     });
     void exited.then(() => {
       clearTimeout(timer);
-      reject(new Error("the TCP relay exited before listening"));
+      reject(new Error(`the ${kind} relay exited before listening`));
     });
   });
   return {

@@ -4,62 +4,58 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, release, totalmem } from "node:os";
 import { formatNumber, median } from "./stats.ts";
 
-/** One measured quantity over several rounds: direct, through the bare TCP relay, and through the proxy. */
+/** The paths a request can take: straight to RGW, or through one of three hops. */
+export type Via = "direct" | "tcp" | "http" | "proxy";
+/** The hops, in the order the tables show them: TCP relay, HTTP relay, proxy. */
+export type Hop = Exclude<Via, "direct">;
+export const HOPS: readonly Hop[] = ["tcp", "http", "proxy"];
+export const HOP_NAMES: Readonly<Record<Hop, string>> = { tcp: "TCP relay", http: "HTTP relay", proxy: "Proxy" };
+
+/** One measured quantity over several rounds, for every path. */
 export interface ResultRow {
   readonly object: string;
   readonly concurrency: number;
   readonly metric: string;
-  /** Median over rounds. */
-  readonly direct: number;
-  /** Median over rounds. */
-  readonly relay: number;
-  /** Median over rounds. */
-  readonly proxy: number;
-  /** relay / direct of each round. */
-  readonly relayRatios: readonly number[];
-  /** relay - direct of each round. */
-  readonly relayDeltas: readonly number[];
-  /** proxy / direct of each round (the two measurements of a round ran back to back). */
-  readonly ratios: readonly number[];
-  /** proxy - direct of each round. */
-  readonly deltas: readonly number[];
-  /** Latencies get a "proxy - direct" column; throughputs only the ratio matters. */
+  /** Medians over rounds, by path. */
+  readonly medians: Readonly<Record<Via, number>>;
+  /** hop / direct of each round (the paths of a round ran back to back), by hop. */
+  readonly ratios: Readonly<Record<Hop, readonly number[]>>;
+  /** hop - direct of each round, by hop. */
+  readonly deltas: Readonly<Record<Hop, readonly number[]>>;
+  /** Latencies get "- direct" columns; for throughputs only the ratio matters. */
   readonly kind: "throughput" | "latency";
 }
 
-/** Median of the per-round proxy / direct ratios. */
-export function medianRatio(row: ResultRow): number {
-  return median(row.ratios);
+/** Median of the per-round hop / direct ratios. */
+export function medianRatio(row: ResultRow, hop: Hop = "proxy"): number {
+  return median(row.ratios[hop]);
 }
 
-/** Median of the per-round proxy - direct differences. */
-export function medianDelta(row: ResultRow): number {
-  return median(row.deltas);
+/** Median of the per-round hop - direct differences. */
+export function medianDelta(row: ResultRow, hop: Hop = "proxy"): number {
+  return median(row.deltas[hop]);
 }
 
 export interface GoalCheck {
   readonly goal: string;
-  readonly measured: string;
-  readonly met: boolean;
-  /** The same quantity for the bare TCP relay: what any extra hop costs on this machine. */
-  readonly relay: string;
-  readonly relayMet: boolean;
+  /** The measured value for each hop, formatted, and whether it meets the goal. */
+  readonly byHop: Readonly<Record<Hop, { readonly measured: string; readonly met: boolean }>>;
 }
+
+const signed = (value: number): string => `${value >= 0 ? "+" : ""}${value.toFixed(3)}`;
 
 export function resultsTable(rows: readonly ResultRow[]): string {
   const lines = [
-    "| Object | Concurrency | Metric | Direct | Relay | Proxy | Relay / direct | Proxy / direct | (rounds: min - max) | Relay - direct | Proxy - direct |",
-    "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    `| Object | Concurrency | Metric | Direct | ${HOPS.map((h) => HOP_NAMES[h]).join(" | ")} | ${HOPS.map((h) => `${HOP_NAMES[h]} / direct`).join(" | ")} | (proxy rounds: min - max) | ${HOPS.map((h) => `${HOP_NAMES[h]} - direct`).join(" | ")} |`,
+    `|---|---:|---|---:|${HOPS.map(() => "---:").join("|")}|${HOPS.map(() => "---:").join("|")}|---:|${HOPS.map(() => "---:").join("|")}|`,
   ];
   for (const row of rows) {
-    const ratio = medianRatio(row).toFixed(3);
-    const range = `${Math.min(...row.ratios).toFixed(2)} - ${Math.max(...row.ratios).toFixed(2)}`;
-    const signed = (value: number): string => `${value >= 0 ? "+" : ""}${value.toFixed(3)}`;
-    const delta = row.kind === "latency" ? signed(medianDelta(row)) : "";
-    const relayDelta = row.kind === "latency" ? signed(median(row.relayDeltas)) : "";
+    const range = `${Math.min(...row.ratios.proxy).toFixed(2)} - ${Math.max(...row.ratios.proxy).toFixed(2)}`;
+    const values = HOPS.map((h) => formatNumber(row.medians[h]));
+    const ratios = HOPS.map((h) => medianRatio(row, h).toFixed(3));
+    const deltas = HOPS.map((h) => (row.kind === "latency" ? signed(medianDelta(row, h)) : ""));
     lines.push(
-      `| ${row.object} | ${row.concurrency} | ${row.metric} | ${formatNumber(row.direct)} | ${formatNumber(row.relay)} | ${formatNumber(row.proxy)} | ` +
-        `${median(row.relayRatios).toFixed(3)} | ${ratio} | ${range} | ${relayDelta} | ${delta} |`,
+      `| ${row.object} | ${row.concurrency} | ${row.metric} | ${formatNumber(row.medians.direct)} | ${values.join(" | ")} | ${ratios.join(" | ")} | ${range} | ${deltas.join(" | ")} |`,
     );
   }
   return lines.join("\n");
@@ -67,10 +63,11 @@ export function resultsTable(rows: readonly ResultRow[]): string {
 
 export function goalsTable(goals: readonly GoalCheck[]): string {
   return [
-    "| Goal | Proxy | Met | Bare TCP relay (floor) | Relay meets it |",
-    "|---|---|---|---|---|",
+    `| Goal | ${HOPS.map((h) => HOP_NAMES[h]).join(" | ")} |`,
+    `|---|${HOPS.map(() => "---").join("|")}|`,
     ...goals.map(
-      (goal) => `| ${goal.goal} | ${goal.measured} | ${goal.met ? "yes" : "**no**"} | ${goal.relay} | ${goal.relayMet ? "yes" : "no"} |`,
+      (goal) =>
+        `| ${goal.goal} | ${HOPS.map((h) => `${goal.byHop[h].measured} (${goal.byHop[h].met ? "met" : "**not met**"})`).join(" | ")} |`,
     ),
   ].join("\n");
 }
