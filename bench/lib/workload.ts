@@ -21,7 +21,9 @@ export function benchClient(target: S3Endpoint, maxSockets: number): S3Client {
     forcePathStyle: true,
     maxAttempts: 1,
     credentials: { accessKeyId: target.accessKeyId, secretAccessKey: target.secretAccessKey },
-    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets }), requestTimeout: 120_000 },
+    // Idle pooled sockets are dropped after 30 s, before RGW's beast closes them (65 s): otherwise a request can
+    // pick a socket whose close is still on its way through a relay, and fail with EPIPE.
+    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets, timeout: 30_000 }), requestTimeout: 120_000 },
   });
 }
 
