@@ -272,7 +272,7 @@ async function main(): Promise<void> {
       `## Run ${facts.date}`,
       "",
       ...facts.lines,
-      `- ${options.rounds} rounds per cell${options.quick ? " (--quick)" : ""}; Direct and Proxy are medians over rounds, Proxy / direct and Proxy - direct are medians of the per-round (back-to-back) comparisons; the run took ${elapsedS} s`,
+      `- ${options.rounds} rounds per cell${options.quick ? " (--quick)" : ""}; values are medians over rounds, "/ direct" and "- direct" are medians of the per-round (back-to-back) comparisons; the run took ${elapsedS} s`,
       "",
       resultsTable(rows),
       "",
