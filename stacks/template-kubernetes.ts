@@ -128,6 +128,7 @@ export class KubernetesTemplateStack extends TerraformStack {
       bundle: proxyBundle(),
       env: proxyEnvironment({ storage: proxied, region }),
       refSources: refs,
+      resources: defaults.storage.proxy.resources,
       waitForRollout: false,
       presenceCount: modeCount(inputs, ["proxied"]),
       computeCount: modeComputeCount(inputs, ["proxied"]),

@@ -94,6 +94,7 @@ export class WorkspaceKubernetesStack extends TerraformStack {
         bundle: proxyBundle(),
         env: plan.proxyEnv,
         refSources: refs,
+        resources: plan.proxyResources,
       });
     }
 

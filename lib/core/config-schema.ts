@@ -132,6 +132,8 @@ export const workspaceConfigSchema = z.strictObject({
         .strictObject({
           sse: z.enum(["strip", "reject", "passthrough"], { error: "use strip, reject or passthrough" }).default("strip"),
           image: z.string().min(1).default(NODE_IMAGE),
+          /** Kubernetes only; Docker sets no limits on the proxy container. */
+          resources: resources("50m", "64Mi", "1", "256Mi"),
         })
         .prefault({}),
     })

@@ -39,6 +39,8 @@ export interface WorkspacePlan {
   readonly dataVolume: { readonly size: string; readonly storageClassName?: string; readonly protect: boolean };
   readonly backendResources: ResourceSpec;
   readonly dashboardResources: ResourceSpec;
+  /** The S3 proxy container's resources (Kubernetes; used in `proxied` mode). */
+  readonly proxyResources: ResourceSpec;
   readonly stopGracePeriodSeconds: number;
   /** The backend's environment, in order. */
   readonly backendEnv: readonly EnvEntry[];
@@ -117,6 +119,7 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
     dataVolume: config.convex.dataVolume,
     backendResources: config.convex.backendResources,
     dashboardResources: config.convex.dashboardResources,
+    proxyResources: config.storage.proxy.resources,
     stopGracePeriodSeconds: config.convex.stopGracePeriodSeconds,
     backendEnv,
     proxyEnv,

@@ -5,6 +5,7 @@ import { Construct } from "constructs";
 import { createHash } from "node:crypto";
 import { PROXY_PORT } from "../core/backend-env.ts";
 import type { EnvEntry } from "../core/env.ts";
+import type { ResourceSpec } from "../core/plan.ts";
 import { PROXY_BUNDLE_DIR, PROXY_BUNDLE_FILE } from "../proxy-bundle.ts";
 import { kubernetesEnv, type RefSources } from "./env.ts";
 import { httpProbe } from "./probes.ts";
@@ -24,6 +25,8 @@ export interface S3ProxyProps {
   /** The proxy's environment from the core (proxyEnvironment). */
   readonly env: readonly EnvEntry[];
   readonly refSources: RefSources;
+  /** Requests and limits of the proxy container (storage.proxy.resources; defaults in lib/core/config-schema.ts). */
+  readonly resources: ResourceSpec;
   /** Pods behind the Service; the proxy keeps no per-upload state, so any number works. @default 1 */
   readonly replicas?: number;
   /** Wait for the rollout on apply. @default true */
@@ -79,7 +82,7 @@ export class S3Proxy extends Construct {
                 volumeMount: [{ name: "bundle", mountPath: PROXY_BUNDLE_DIR, readOnly: true }],
                 readinessProbe: httpProbe("/readyz", PROXY_PORT, 10, 3),
                 livenessProbe: httpProbe("/healthz", PROXY_PORT, 20, 3),
-                resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "1", memory: "256Mi" } },
+                resources: { requests: { ...props.resources.requests }, limits: { ...props.resources.limits } },
                 securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
               },
             ],

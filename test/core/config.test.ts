@@ -114,6 +114,12 @@ describe("parseWorkspaceConfig", () => {
     ]);
   });
 
+  it("fails if the proxy's resources are not Kubernetes quantities", () => {
+    expect(problems(() => parseWorkspaceConfig({ workspace: { name: "w" }, storage: { proxy: { resources: { limits: { cpu: "two cores" } } } } }))).toEqual([
+      'storage.proxy.resources.limits.cpu: got "two cores"; use a Kubernetes quantity such as "1"',
+    ]);
+  });
+
   it("fails if an external bucket's endpoint has a path", () => {
     expect(
       problems(() =>

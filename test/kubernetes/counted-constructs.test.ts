@@ -35,7 +35,7 @@ describe("kubernetes constructs: counts for Coder templates", () => {
 
   it("S3Proxy presenceCount counts the ConfigMap and Service and names the ConfigMap directly", () => {
     const json = synth((stack) => {
-      new S3Proxy(stack, "P", { name: "p", namespace: "n", labels: {}, selectorLabels: {}, image: "node", bundle: "x", env: [], refSources: {}, presenceCount: 0, computeCount: 0 });
+      new S3Proxy(stack, "P", { name: "p", namespace: "n", labels: {}, selectorLabels: {}, image: "node", bundle: "x", env: [], refSources: {}, resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "1", memory: "256Mi" } }, presenceCount: 0, computeCount: 0 });
     });
     expect(Object.values(json.resource.kubernetes_config_map_v1 ?? {})[0]?.count).toBe(0);
     expect(Object.values(json.resource.kubernetes_service_v1 ?? {})[0]?.count).toBe(0);

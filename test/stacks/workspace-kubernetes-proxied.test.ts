@@ -92,6 +92,16 @@ describe("workspace-kubernetes, proxied mode", () => {
     expect(proxyContainer.resources).toEqual({ requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "1", memory: "256Mi" } });
   });
 
+  it("takes the proxy's requests and limits from storage.proxy.resources", () => {
+    const sized = synthKubernetes(
+      { storage: { proxy: { resources: { requests: { cpu: "500m" }, limits: { memory: "1Gi" } } } } },
+      { STORAGE_MODE: "proxied" },
+    );
+    const container = (kubernetesObject(sized, "kubernetes_deployment_v1", "convex-alice-dev-s3-proxy") as unknown as Deployment).spec.template.spec
+      .container[0] as Container;
+    expect(container.resources).toEqual({ requests: { cpu: "500m", memory: "64Mi" }, limits: { cpu: "1", memory: "1Gi" } });
+  });
+
   it("serves the proxy on 8333 inside the cluster only", () => {
     const service = kubernetesObject(json, "kubernetes_service_v1", "convex-alice-dev-s3-proxy") as { spec: { type: string; port: { port: number }[] } };
     expect(service.spec.type).toBe("ClusterIP");
