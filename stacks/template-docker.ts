@@ -1,20 +1,15 @@
 import { Container } from "@cdktf/provider-docker/lib/container/index.js";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider/index.js";
 import { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
-import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
 import { Fn, TerraformLocal, TerraformStack, TerraformVariable, Token, type TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
 import { CoderAgent } from "../lib/coder/agent.ts";
-import { CoderApp } from "../lib/coder/app.ts";
 import { CoderMetadata } from "../lib/coder/metadata.ts";
-import { CoderProvider } from "../lib/coder/provider.ts";
-import { CoderScript } from "../lib/coder/script.ts";
 import { backendEnvironment } from "../lib/core/backend-env.ts";
 import { Bucket } from "../lib/core/bucket.ts";
-import { parseWorkspaceConfig } from "../lib/core/config.ts";
 import type { EnvEntry } from "../lib/core/env.ts";
 import { InvariantError } from "../lib/core/errors.ts";
-import { MINIO_IMAGE, NODE_IMAGE, convexImages } from "../lib/core/images.ts";
+import { MINIO_IMAGE, NODE_IMAGE } from "../lib/core/images.ts";
 import { proxyEnvironment } from "../lib/core/proxy-env.ts";
 import { STORAGE_MODES, Storage, type AnyStorage, type StorageModeName } from "../lib/core/storage.ts";
 import { BACKEND_API_PORT, BACKEND_SITE_PORT, ConvexBackend } from "../lib/docker/convex-backend.ts";
@@ -27,8 +22,8 @@ import { MINIO_PORT, MinioServer } from "../lib/docker/minio.ts";
 import { WorkspaceNetwork } from "../lib/docker/network.ts";
 import { S3Proxy } from "../lib/docker/s3-proxy.ts";
 import { proxyBundle } from "../lib/proxy-bundle.ts";
-import { ADMIN_KEY_DIR, ADMIN_KEY_FILE, INSTANCE_NAME, envLocalScript } from "./template-env-local.ts";
-import { AGENT_NAME, APP_SLUGS, coderInputs, coderLabels, modeComputeCount, type CoderInputs } from "./template-shared.ts";
+import { ADMIN_KEY_DIR, ADMIN_KEY_FILE, INSTANCE_NAME } from "./template-env-local.ts";
+import { coderInputs, coderLabels, modeComputeCount, templateBase, workspaceAgent, type CoderInputs } from "./template-shared.ts";
 
 /** The template's stack id (also its folder under build/templates). */
 export const DOCKER_TEMPLATE_ID = "docker";
@@ -87,14 +82,8 @@ export class DockerTemplateStack extends TerraformStack {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.addOverride("terraform.backend", undefined);
-    const defaults = parseWorkspaceConfig({ workspace: { name: "template" } });
-    const images = convexImages(defaults.convex.release);
-    const region = defaults.storage.region;
-
-    new CoderProvider(this, "coder");
+    const { defaults, images, region } = templateBase(this);
     new DockerProvider(this, "docker", {});
-    new RandomProvider(this, "random", {});
 
     const workspaceImage = new TerraformVariable(this, "workspace_image", {
       type: "string",
@@ -200,29 +189,11 @@ export class DockerTemplateStack extends TerraformStack {
     dashboard.resource.resetPorts();
     dashboard.resource.env = [`NEXT_PUBLIC_DEPLOYMENT_URL=${inputs.urls.api}`];
 
-    this.agent = new CoderAgent(this, "Agent", {
-      name: AGENT_NAME,
-      os: "linux",
-      arch: "amd64",
-      env: { CONVEX_SELF_HOSTED_URL: `http://${name("backend")}:${BACKEND_API_PORT}`, CONVEX_STORAGE_MODE: inputs.modeLocal.asString },
-      metadata: [
-        { key: "0_storage_mode", displayName: "Convex storage", script: `echo ${inputs.modeLocal.asString}`, interval: 3600 },
-        { key: "1_convex_backend", displayName: "Convex backend", script: `curl -fsS -m 2 http://${name("backend")}:${BACKEND_API_PORT}/version >/dev/null && echo up || echo down`, interval: 30, timeout: 3 },
-      ],
+    this.agent = workspaceAgent(this, inputs, {
+      api: `http://${name("backend")}:${BACKEND_API_PORT}`,
+      site: `http://${name("backend")}:${BACKEND_SITE_PORT}`,
+      dashboard: `http://${name("dashboard")}:${DASHBOARD_PORT}`,
     });
-    new CoderScript(this, "EnvLocal", {
-      agentId: this.agent.id,
-      displayName: "Convex .env.local",
-      icon: "/icon/database.svg",
-      runOnStart: true,
-      timeout: 300,
-      script: envLocalScript({ selfHostedUrl: `http://${name("backend")}:${BACKEND_API_PORT}`, cloudUrl: inputs.urls.api, siteUrl: inputs.urls.site }),
-    });
-    const app = (id: string, slug: string, displayName: string, url: string, health: string, icon: string, order: number) =>
-      new CoderApp(this, id, { agentId: this.agent.id, slug, displayName, url, icon, share: "owner", subdomain: true, order, healthcheck: { url: health, interval: 10, threshold: 30 } });
-    app("ApiApp", APP_SLUGS.api, "Convex API", `http://${name("backend")}:${BACKEND_API_PORT}`, `http://${name("backend")}:${BACKEND_API_PORT}/version`, "/icon/database.svg", 2);
-    app("SiteApp", APP_SLUGS.site, "Convex HTTP actions", `http://${name("backend")}:${BACKEND_SITE_PORT}`, `http://${name("backend")}:${BACKEND_API_PORT}/version`, "/icon/widgets.svg", 3);
-    app("DashboardApp", APP_SLUGS.dashboard, "Convex dashboard", `http://${name("dashboard")}:${DASHBOARD_PORT}`, `http://${name("dashboard")}:${DASHBOARD_PORT}/`, "/icon/dashboard.svg", 1);
 
     // Data of the developer: the home volume, and the admin key's volume (mounted by the key maker and the workspace).
     const home = new Volume(this, "Home", { name: `coder-${ws.id}-home`, labels: dockerLabels(labels("home")), lifecycle: { ignoreChanges: "all" } });

@@ -1,19 +1,14 @@
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1/index.js";
 import { PersistentVolumeClaimV1 } from "@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1/index.js";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider/index.js";
-import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
 import { TerraformStack, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import { CoderAgent } from "../lib/coder/agent.ts";
-import { CoderApp } from "../lib/coder/app.ts";
 import { CoderMetadata } from "../lib/coder/metadata.ts";
-import { CoderProvider } from "../lib/coder/provider.ts";
-import { CoderScript } from "../lib/coder/script.ts";
 import { PROXY_PORT, backendEnvironment } from "../lib/core/backend-env.ts";
 import { Bucket } from "../lib/core/bucket.ts";
-import { parseWorkspaceConfig } from "../lib/core/config.ts";
 import type { EnvEntry } from "../lib/core/env.ts";
-import { NODE_IMAGE, convexImages } from "../lib/core/images.ts";
+import { NODE_IMAGE } from "../lib/core/images.ts";
 import { proxyEnvironment } from "../lib/core/proxy-env.ts";
 import { Storage, type AnyStorage, type StorageModeName } from "../lib/core/storage.ts";
 import { BACKEND_API_PORT, BACKEND_SITE_PORT, ConvexBackend } from "../lib/kubernetes/convex-backend.ts";
@@ -23,8 +18,8 @@ import { INSTANCE_SECRET_KEY, InstanceSecret, PROXY_ACCESS_KEY_ID_KEY, PROXY_SEC
 import { ObjectBucketClaim } from "../lib/kubernetes/object-bucket-claim.ts";
 import { S3Proxy } from "../lib/kubernetes/s3-proxy.ts";
 import { proxyBundle } from "../lib/proxy-bundle.ts";
-import { AGENT_NAME, APP_SLUGS, coderInputs, coderLabels, coderSelectorLabels, modeComputeCount, modeCount, type CoderInputs } from "./template-shared.ts";
-import { envLocalScript, ADMIN_KEY_DIR, ADMIN_KEY_FILE, INSTANCE_NAME } from "./template-env-local.ts";
+import { coderInputs, coderLabels, coderSelectorLabels, modeComputeCount, modeCount, templateBase, workspaceAgent, type CoderInputs } from "./template-shared.ts";
+import { ADMIN_KEY_DIR, ADMIN_KEY_FILE, INSTANCE_NAME } from "./template-env-local.ts";
 
 /** The template's stack id (also its folder under build/templates). */
 export const KUBERNETES_TEMPLATE_ID = "kubernetes";
@@ -64,16 +59,9 @@ export class KubernetesTemplateStack extends TerraformStack {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    // Coder keeps the state as terraform.tfstate in its working directory: no backend block at all.
-    this.addOverride("terraform.backend", undefined);
-    const defaults = parseWorkspaceConfig({ workspace: { name: "template" } });
-    const images = convexImages(defaults.convex.release);
-    const region = defaults.storage.region;
-
-    new CoderProvider(this, "coder");
+    const { defaults, images, region } = templateBase(this);
     // In-cluster credentials of the Coder provisioner (its service account), as in Coder's Kubernetes example.
     new KubernetesProvider(this, "kubernetes", {});
-    new RandomProvider(this, "random", {});
 
     const namespace = new TerraformVariable(this, "namespace", {
       type: "string",
@@ -182,48 +170,11 @@ export class KubernetesTemplateStack extends TerraformStack {
     });
 
     // The developer's workspace: the Coder agent, a home volume that survives stop, and the pod that runs the agent.
-    this.agent = new CoderAgent(this, "Agent", {
-      name: AGENT_NAME,
-      os: "linux",
-      arch: "amd64",
-      env: {
-        CONVEX_SELF_HOSTED_URL: `http://${backendName}.${namespace}.svc:${BACKEND_API_PORT}`,
-        CONVEX_STORAGE_MODE: inputs.modeLocal.asString,
-      },
-      metadata: [
-        { key: "0_storage_mode", displayName: "Convex storage", script: `echo ${inputs.modeLocal.asString}`, interval: 3600 },
-        { key: "1_convex_backend", displayName: "Convex backend", script: `curl -fsS -m 2 http://${backendName}.${namespace}.svc:${BACKEND_API_PORT}/version >/dev/null && echo up || echo down`, interval: 30, timeout: 3 },
-      ],
+    this.agent = workspaceAgent(this, inputs, {
+      api: `http://${backendName}.${namespace}.svc:${BACKEND_API_PORT}`,
+      site: `http://${backendName}.${namespace}.svc:${BACKEND_SITE_PORT}`,
+      dashboard: `http://${dashboardName}.${namespace}.svc:${DASHBOARD_PORT}`,
     });
-    new CoderScript(this, "EnvLocal", {
-      agentId: this.agent.id,
-      displayName: "Convex .env.local",
-      icon: "/icon/database.svg",
-      runOnStart: true,
-      startBlocksLogin: false,
-      timeout: 300,
-      script: envLocalScript({
-        selfHostedUrl: `http://${backendName}.${namespace}.svc:${BACKEND_API_PORT}`,
-        cloudUrl: inputs.urls.api,
-        siteUrl: inputs.urls.site,
-      }),
-    });
-
-    const app = (id: string, slug: string, displayName: string, url: string, health: string, icon: string, order: number) =>
-      new CoderApp(this, id, {
-        agentId: this.agent.id,
-        slug,
-        displayName,
-        url,
-        icon,
-        share: "owner",
-        subdomain: true,
-        order,
-        healthcheck: { url: health, interval: 10, threshold: 30 },
-      });
-    app("ApiApp", APP_SLUGS.api, "Convex API", `http://${backendName}.${namespace}.svc:${BACKEND_API_PORT}`, `http://${backendName}.${namespace}.svc:${BACKEND_API_PORT}/version`, "/icon/database.svg", 2);
-    app("SiteApp", APP_SLUGS.site, "Convex HTTP actions", `http://${backendName}.${namespace}.svc:${BACKEND_SITE_PORT}`, `http://${backendName}.${namespace}.svc:${BACKEND_API_PORT}/version`, "/icon/widgets.svg", 3);
-    app("DashboardApp", APP_SLUGS.dashboard, "Convex dashboard", `http://${dashboardName}.${namespace}.svc:${DASHBOARD_PORT}`, `http://${dashboardName}.${namespace}.svc:${DASHBOARD_PORT}/`, "/icon/dashboard.svg", 1);
 
     const home = new PersistentVolumeClaimV1(this, "Home", {
       metadata: { name: `coder-${ws.id}-home`, namespace, labels: labels("home") },

@@ -1,9 +1,17 @@
+import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
 import { Fn, Op, TerraformLocal, TerraformVariable, Token, type TerraformStack } from "cdktf";
-import { APP_SLUG_PATTERN } from "../lib/coder/app.ts";
+import { CoderAgent } from "../lib/coder/agent.ts";
+import { APP_SLUG_PATTERN, CoderApp } from "../lib/coder/app.ts";
+import { CoderProvider } from "../lib/coder/provider.ts";
+import { CoderScript } from "../lib/coder/script.ts";
+import { parseWorkspaceConfig } from "../lib/core/config.ts";
+import type { WorkspaceConfig } from "../lib/core/config-schema.ts";
+import { convexImages } from "../lib/core/images.ts";
 import { CoderParameter } from "../lib/coder/parameter.ts";
 import { CoderWorkspace, CoderWorkspaceOwner } from "../lib/coder/workspace.ts";
 import { configError } from "../lib/core/errors.ts";
 import { STORAGE_MODES, type StorageModeName } from "../lib/core/storage.ts";
+import { envLocalScript } from "./template-env-local.ts";
 
 /**
  * The coder_agent's Terraform name. Coder uses it as the agent name, and it is part of every subdomain app URL
@@ -134,4 +142,73 @@ export function coderSelectorLabels(inputs: CoderInputs, component: string): Rec
     "app.kubernetes.io/instance": `coder-workspace-${inputs.workspace.id}`,
     "app.kubernetes.io/component": component,
   };
+}
+
+/** What both templates start from: the core's defaults and the images of their release. */
+export interface TemplateBase {
+  readonly defaults: WorkspaceConfig;
+  readonly images: ReturnType<typeof convexImages>;
+  readonly region: string;
+}
+
+/**
+ * Sets up what both templates share: no backend block (Coder keeps the state as terraform.tfstate in its working
+ * directory), the coder and random providers, and the core's defaults for a workspace.
+ */
+export function templateBase(stack: TerraformStack): TemplateBase {
+  stack.addOverride("terraform.backend", undefined);
+  new CoderProvider(stack, "coder");
+  new RandomProvider(stack, "random", {});
+  const defaults = parseWorkspaceConfig({ workspace: { name: "template" } });
+  return { defaults, images: convexImages(defaults.convex.release), region: defaults.storage.region };
+}
+
+/** Where the workspace container reaches the backend's API and site and the dashboard, inside its network. */
+export interface InNetworkUrls {
+  readonly api: string;
+  readonly site: string;
+  readonly dashboard: string;
+}
+
+/**
+ * The Coder agent (named `main`), the script that writes `.env.local`, and the three subdomain apps (API, HTTP
+ * actions, dashboard; owner only, with healthchecks), for a backend and dashboard at `inNetwork`.
+ */
+export function workspaceAgent(stack: TerraformStack, inputs: CoderInputs, inNetwork: InNetworkUrls): CoderAgent {
+  const agent = new CoderAgent(stack, "Agent", {
+    name: AGENT_NAME,
+    os: "linux",
+    arch: "amd64",
+    env: { CONVEX_SELF_HOSTED_URL: inNetwork.api, CONVEX_STORAGE_MODE: inputs.modeLocal.asString },
+    metadata: [
+      { key: "0_storage_mode", displayName: "Convex storage", script: `echo ${inputs.modeLocal.asString}`, interval: 3600 },
+      { key: "1_convex_backend", displayName: "Convex backend", script: `curl -fsS -m 2 ${inNetwork.api}/version >/dev/null && echo up || echo down`, interval: 30, timeout: 3 },
+    ],
+  });
+  new CoderScript(stack, "EnvLocal", {
+    agentId: agent.id,
+    displayName: "Convex .env.local",
+    icon: "/icon/database.svg",
+    runOnStart: true,
+    startBlocksLogin: false,
+    timeout: 300,
+    script: envLocalScript({ selfHostedUrl: inNetwork.api, cloudUrl: inputs.urls.api, siteUrl: inputs.urls.site }),
+  });
+  const app = (id: string, slug: string, displayName: string, url: string, health: string, icon: string, order: number): void => {
+    new CoderApp(stack, id, {
+      agentId: agent.id,
+      slug,
+      displayName,
+      url,
+      icon,
+      share: "owner",
+      subdomain: true,
+      order,
+      healthcheck: { url: health, interval: 10, threshold: 30 },
+    });
+  };
+  app("ApiApp", APP_SLUGS.api, "Convex API", inNetwork.api, `${inNetwork.api}/version`, "/icon/database.svg", 2);
+  app("SiteApp", APP_SLUGS.site, "Convex HTTP actions", inNetwork.site, `${inNetwork.api}/version`, "/icon/widgets.svg", 3);
+  app("DashboardApp", APP_SLUGS.dashboard, "Convex dashboard", inNetwork.dashboard, `${inNetwork.dashboard}/`, "/icon/dashboard.svg", 1);
+  return agent;
 }
