@@ -7,29 +7,25 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APP_SLUG_PATTERN } from "../../lib/coder/app.ts";
 import { backendEnvironment } from "../../lib/core/backend-env.ts";
 import { STORAGE_MODES, type StorageModeName } from "../../lib/core/storage.ts";
-import { TEMPLATE_ARCHIVE_LIMIT, buildTemplates, type BuiltTemplate } from "../../scripts/build-templates.ts";
+import { TEMPLATE_ARCHIVE_LIMIT, type BuiltTemplate } from "../../scripts/build-templates.ts";
+import { buildTemplateForTest, type BuiltTemplateUnderTest } from "../support/built-template.ts";
 import { INSTANCE_NAME } from "../../stacks/template-env-local.ts";
 import { dockerTemplateStorage, templateDockerEnv } from "../../stacks/template-docker.ts";
-import { evaluateBuild, type EvaluatedBuild, type TemplateJson } from "../support/template-eval.ts";
+import { evaluateBuild, type EvaluatedBuild } from "../support/template-eval.ts";
 
 type Resource = Record<string, unknown>;
 const VARS = { wildcard_access_url: "*.apps.example.com" };
 const ID = "6f1c1a2e-8a7b-4f0e-9d3c-2b1a0f9e8d7c";
 
-let out: string;
+let template: BuiltTemplateUnderTest;
 let built: BuiltTemplate;
-let json: TemplateJson & { terraform: Record<string, unknown>; output?: Record<string, unknown> };
-let text: string;
+let json: BuiltTemplateUnderTest["json"];
 
 beforeAll(() => {
-  out = mkdtempSync(join(tmpdir(), "templates-"));
-  const d = buildTemplates(out).find((t) => t.id === "docker");
-  if (d === undefined) throw new Error("the build wrote no docker template");
-  built = d;
-  text = readFileSync(join(built.dir, "main.tf.json"), "utf8");
-  json = JSON.parse(text) as typeof json;
+  template = buildTemplateForTest("docker");
+  ({ built, json } = template);
 });
-afterAll(() => rmSync(out, { recursive: true, force: true }));
+afterAll(() => template.remove());
 
 const containers = (): Record<string, Resource> => json.resource.docker_container ?? {};
 const byPrefix = (prefix: string): Resource => {

@@ -1,6 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,10 +7,11 @@ import { AGENT_NAME_PATTERN } from "../../lib/coder/agent.ts";
 import { APP_SLUG_PATTERN } from "../../lib/coder/app.ts";
 import { backendEnvironment } from "../../lib/core/backend-env.ts";
 import { STORAGE_MODES, type StorageModeName } from "../../lib/core/storage.ts";
-import { TEMPLATE_ARCHIVE_LIMIT, buildTemplates, type BuiltTemplate } from "../../scripts/build-templates.ts";
+import { TEMPLATE_ARCHIVE_LIMIT, type BuiltTemplate } from "../../scripts/build-templates.ts";
+import { buildTemplateForTest, type BuiltTemplateUnderTest } from "../support/built-template.ts";
 import { INSTANCE_NAME } from "../../stacks/template-env-local.ts";
 import { kubernetesTemplateStorage } from "../../stacks/template-kubernetes.ts";
-import { evaluateBuild, type EvaluatedBuild, type TemplateJson } from "../support/template-eval.ts";
+import { evaluateBuild, type EvaluatedBuild } from "../support/template-eval.ts";
 
 type Resource = Record<string, unknown>;
 interface Container {
@@ -32,21 +32,16 @@ const COMPUTE_TYPES = new Set(["kubernetes_deployment_v1", "coder_metadata"]);
 /** Data: survives a stop. */
 const DATA = ["kubernetes_persistent_volume_claim_v1", "kubernetes_secret_v1", "kubernetes_manifest", "random_id", "random_password"];
 
-let out: string;
+let template: BuiltTemplateUnderTest;
 let built: BuiltTemplate;
-let json: TemplateJson & { terraform: Record<string, unknown>; output?: Record<string, unknown> };
+let json: BuiltTemplateUnderTest["json"];
 let text: string;
 
 beforeAll(() => {
-  out = mkdtempSync(join(tmpdir(), "templates-"));
-  const all = buildTemplates(out);
-  const k = all.find((t) => t.id === "kubernetes");
-  if (k === undefined) throw new Error("the build wrote no kubernetes template");
-  built = k;
-  text = readFileSync(join(built.dir, "main.tf.json"), "utf8");
-  json = JSON.parse(text) as typeof json;
+  template = buildTemplateForTest("kubernetes");
+  ({ built, json, text } = template);
 });
-afterAll(() => rmSync(out, { recursive: true, force: true }));
+afterAll(() => template.remove());
 
 const resources = (type: string): Record<string, Resource> => json.resource[type] ?? {};
 const podSpec = (r: Resource): PodSpec => (r.spec as { template: { spec: PodSpec } }).template.spec;
