@@ -1,3 +1,4 @@
+export { EMPTY_SHA256, UNSIGNED_PAYLOAD } from "./constants.ts";
 export { formatAmzDate, parseAmzDate } from "./amz-date.ts";
 export { canonicalHeaders, normalizeHeaderValue } from "./canonical-headers.ts";
 export { canonicalQuery } from "./canonical-query.ts";
