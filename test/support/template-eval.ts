@@ -178,3 +178,38 @@ export function evaluateBuild(template: TemplateJson, input: CoderBuildInput): E
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * What `terraform destroy` of a whole workspace would refuse (Coder deletes a workspace with a destroy): every
+ * resource of the template stands in as a provider-free `terraform_data` carrying the resource's own `lifecycle`
+ * meta-argument verbatim; the real terraform applies them and plans their destroy. Returns the addresses
+ * (`type.name`) whose `prevent_destroy` stops it, sorted.
+ */
+export function destroyRefusals(template: TemplateJson): string[] {
+  const standIns: Record<string, { lifecycle?: unknown }> = {};
+  const addresses: Record<string, string> = {};
+  for (const [type, byName] of Object.entries(template.resource)) {
+    for (const [name, body] of Object.entries(byName)) {
+      const standIn = `${type}__${name}`;
+      const lifecycle = body.lifecycle as { prevent_destroy?: unknown } | undefined;
+      standIns[standIn] = lifecycle?.prevent_destroy !== undefined ? { lifecycle: { prevent_destroy: lifecycle.prevent_destroy } } : {};
+      addresses[standIn] = `${type}.${name}`;
+    }
+  }
+  const dir = mkdtempSync(join(tmpdir(), "template-destroy-"));
+  try {
+    writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ resource: { terraform_data: standIns } }));
+    const run = (args: string[]) =>
+      spawnSync("terraform", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: TERRAFORM_TIMEOUT_MS, env: { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" } });
+    for (const args of [["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-lock=false", "-no-color"]]) {
+      const r = run(args);
+      if (r.status !== 0) throw new TerraformRefused(`${r.stdout}${r.stderr}`);
+    }
+    const plan = run(["plan", "-destroy", "-input=false", "-lock=false", "-no-color"]);
+    const refused = [...`${plan.stdout}${plan.stderr}`.matchAll(/Resource terraform_data\.(\S+) has lifecycle\.prevent_destroy set/g)].map((m) => addresses[m[1] as string] ?? (m[1] as string));
+    if (plan.status !== 0 && refused.length === 0) throw new TerraformRefused(`${plan.stdout}${plan.stderr}`);
+    return [...new Set(refused)].sort();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
