@@ -44,7 +44,7 @@ describe("docker template: the built folder", () => {
     const front = parseYaml(/^---\n([\s\S]*?)\n---\n/.exec(readme)?.[1] ?? "") as Record<string, unknown>;
     expect(front).toMatchObject({ display_name: expect.any(String), name: expect.any(String), description: expect.any(String), icon: "/icon/docker.png" });
     expect(front.tags).toEqual(expect.arrayContaining(["docker"]));
-    for (const needle of ["coder templates push", "wildcard_access_url", ".env.local"]) expect(readme).toContain(needle);
+    for (const needle of ["coder templates push", "wildcard_access_url", ".env.local", "convex_api_share", "convex_dashboard_share", "## Troubleshooting", "login redirect"]) expect(readme).toContain(needle);
   });
 
   it("carries no Terraform backend and passes `terraform providers` offline", () => {

@@ -115,6 +115,7 @@ for (const id of ["kubernetes", "docker"] as const) {
       for (const command of ["dev", "dev", "deploy"] as const) {
         const run = runConvexCli(w.project, command, w.siteOrigin, w.agentEnv);
         expect(run.url, command).toBe(inNetwork);
+        if (command === "dev") expect(run.stderr).toContain("Found multiple VITE_CONVEX_URL environment variables in .env.local so cannot update automatically.");
         expect(read(w), command).toBe(written);
       }
     });

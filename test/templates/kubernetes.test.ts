@@ -63,7 +63,7 @@ describe("kubernetes template: the built folder", () => {
     const front = parseYaml(match?.[1] ?? "") as Record<string, unknown>;
     expect(front).toMatchObject({ display_name: expect.any(String), name: expect.any(String), description: expect.any(String), icon: "/icon/k8s.png" });
     expect(front.tags).toEqual(expect.arrayContaining(["kubernetes"]));
-    for (const needle of ["coder templates push", "extraRules", "objectbucket.io", "objectbucketclaims", "wildcard_access_url", ".env.local"]) expect(readme).toContain(needle);
+    for (const needle of ["coder templates push", "extraRules", "objectbucket.io", "objectbucketclaims", "wildcard_access_url", ".env.local", "convex_api_share", "convex_dashboard_share", "use_kubeconfig", "## Troubleshooting", "login redirect"]) expect(readme).toContain(needle);
   });
 
   it("carries no Terraform backend (Coder keeps terraform.tfstate in its working directory)", () => {
