@@ -1,6 +1,6 @@
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider/index.js";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
-import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { LocalBackend, TerraformOutput } from "cdktf";
 import { resolve } from "node:path";
 import type { Construct } from "constructs";
 import { selectorLabels, workspaceLabels } from "../lib/core/labels.ts";
@@ -19,6 +19,7 @@ import {
 import { ObjectBucketClaim } from "../lib/kubernetes/object-bucket-claim.ts";
 import { S3Proxy } from "../lib/kubernetes/s3-proxy.ts";
 import { proxyBundle } from "../lib/proxy-bundle.ts";
+import { LiteralSafeStack } from "../lib/terraform/literal-safe-stack.ts";
 
 /** The stack id other tools deploy by: `cdktf deploy workspace-kubernetes`. */
 export const KUBERNETES_STACK_ID = "workspace-kubernetes";
@@ -39,7 +40,7 @@ export interface WorkspaceKubernetesStackProps {
  *
  * Construct ids are a contract: a renamed id is a destroy-and-recreate in Terraform.
  */
-export class WorkspaceKubernetesStack extends TerraformStack {
+export class WorkspaceKubernetesStack extends LiteralSafeStack {
   readonly backend: ConvexBackend;
   readonly dashboard: ConvexDashboard;
   readonly bucketClaim?: ObjectBucketClaim;
