@@ -5,7 +5,7 @@ export const ADMIN_KEY_DIR = "/run/convex-admin";
 export const ADMIN_KEY_FILE = "admin-key";
 
 /** The variables the script owns in `.env.local`; it replaces their lines and keeps every other line. */
-export const ENV_LOCAL_VARIABLES = ["CONVEX_SELF_HOSTED_URL", "CONVEX_SELF_HOSTED_ADMIN_KEY", "VITE_CONVEX_URL", "VITE_CONVEX_SITE_URL", "CONVEX_URL"] as const;
+export const ENV_LOCAL_VARIABLES = ["CONVEX_SELF_HOSTED_URL", "CONVEX_SELF_HOSTED_ADMIN_KEY", "VITE_CONVEX_URL", "VITE_CONVEX_SITE_URL"] as const;
 
 export interface EnvLocalInput {
   /** URL the `convex` CLI in the workspace reaches the backend at (CONVEX_SELF_HOSTED_URL). */
@@ -16,9 +16,9 @@ export interface EnvLocalInput {
   readonly siteUrl: string;
   /**
    * Non-empty when selfHostedUrl differs from cloudUrl (a Terraform expression or literal). The script then also
-   * writes CONVEX_URL with the browser URL: `npx convex dev` rewrites the one Convex URL variable of `.env.local`
-   * to the CLI's URL when it differs (convex/dist/cjs/cli/lib/envvars.js, resolveEnvVarName), and leaves the file
-   * alone when it finds two of them.
+   * writes CONVEX_URL with the browser URL, unless the file has a CONVEX_URL line of its own: `npx convex dev`
+   * rewrites the one Convex URL variable of `.env.local` to the CLI's URL when it differs (envvars.js,
+   * resolveEnvVarName), and leaves the file alone when it finds two of them.
    */
   readonly pinBrowserUrl: string;
 }
@@ -50,8 +50,8 @@ export function envLocalScript(input: EnvLocalInput): string {
     '    echo "CONVEX_SELF_HOSTED_ADMIN_KEY=$key"',
     `    echo "VITE_CONVEX_URL=${input.cloudUrl}"`,
     `    echo "VITE_CONVEX_SITE_URL=${input.siteUrl}"`,
-    `    if [ -n "$pin" ]; then echo "CONVEX_URL=${input.cloudUrl}"; fi`,
     '  } >> "$file.tmp"',
+    `  if [ -n "$pin" ] && ! grep -q "^CONVEX_URL=" "$file.tmp"; then echo "CONVEX_URL=${input.cloudUrl}" >> "$file.tmp"; fi`,
     '  mv "$file.tmp" "$file"',
     "done",
     'echo "Convex: wrote $project/.env.local (and ~/.env.local); run npx convex dev in $project"',

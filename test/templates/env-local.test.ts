@@ -39,8 +39,11 @@ interface Workspace {
   readonly siteOrigin: string;
 }
 
-/** Evaluates the template for `share`, runs its .env.local script under sh in a fresh home, returns the workspace. */
-function writeEnvLocal(template: BuiltTemplateUnderTest, share: string, dirs: string[]): Workspace {
+/**
+ * Evaluates the template for `share`, runs its .env.local script under sh in a fresh home (over `existing`), twice
+ * when `restarts` (every workspace start runs it), and returns the workspace.
+ */
+function writeEnvLocal(template: BuiltTemplateUnderTest, share: string, dirs: string[], existing = EXISTING, restarts = false): Workspace {
   const script = Object.values(template.json.resource.coder_script ?? {})[0]?.script;
   const agentEnv = template.json.resource.coder_agent?.main?.env as Record<string, string>;
   const b = evaluateBuild(template.json, { storageMode: "local", startCount: 1, vars: { ...VARS[template.built.id], convex_api_share: share }, expressions: { script, agentEnv } });
@@ -53,10 +56,10 @@ function writeEnvLocal(template: BuiltTemplateUnderTest, share: string, dirs: st
   const project = join(home, "app");
   mkdirSync(project);
   writeFileSync(join(project, "package.json"), PACKAGE_JSON);
-  writeFileSync(join(project, ".env.local"), EXISTING);
+  writeFileSync(join(project, ".env.local"), existing);
   // The script as terraform evaluated it; only the key file's path moves into the temporary home.
   const evaluated = (b.values.script as string).split("/run/convex-admin/admin-key").join(keyFile);
-  execFileSync("/bin/sh", ["-c", evaluated], { env: { PATH: process.env.PATH ?? "", HOME: home }, encoding: "utf8", timeout: 10_000 });
+  for (let run = 0; run < (restarts ? 2 : 1); run++) execFileSync("/bin/sh", ["-c", evaluated], { env: { PATH: process.env.PATH ?? "", HOME: home }, encoding: "utf8", timeout: 10_000 });
   return { home, project, agentEnv: b.values.agentEnv as Record<string, string>, siteOrigin: site ?? "" };
 }
 
@@ -97,17 +100,23 @@ for (const id of ["kubernetes", "docker"] as const) {
       }
     });
 
-    it("owner-only API: the CLI uses the in-network URL, and the CLI keeps the browser URL in VITE_CONVEX_URL", () => {
-      const w = writeEnvLocal(template, "owner", dirs);
+    it("public API: a CONVEX_URL line of the developer's own is kept", () => {
+      const w = writeEnvLocal(template, "public", dirs, "CONVEX_URL=https://mine.example\n");
+      expect(read(w)).toBe(`CONVEX_URL=https://mine.example\nCONVEX_SELF_HOSTED_URL=${API}\nCONVEX_SELF_HOSTED_ADMIN_KEY=${KEY}\nVITE_CONVEX_URL=${API}\nVITE_CONVEX_SITE_URL=${SITE}\n`);
+    });
+
+    it("owner-only API: the CLI uses the in-network URL, and the CLI keeps the browser URL in VITE_CONVEX_URL (across restarts)", () => {
+      const w = writeEnvLocal(template, "owner", dirs, EXISTING, true);
       const inNetwork = IN_NETWORK[id] as string;
+      // After the first start CONVEX_URL is the developer's line like any other: later starts keep it, above theirs.
       const written = [
         "# my settings",
         "MY_FEATURE_FLAG=on",
+        `CONVEX_URL=${API}`,
         `CONVEX_SELF_HOSTED_URL=${inNetwork}`,
         `CONVEX_SELF_HOSTED_ADMIN_KEY=${KEY}`,
         `VITE_CONVEX_URL=${API}`,
         `VITE_CONVEX_SITE_URL=${SITE}`,
-        `CONVEX_URL=${API}`,
         "",
       ].join("\n");
       expect(read(w)).toBe(written);
