@@ -207,11 +207,11 @@ export class DockerTemplateStack extends LiteralSafeStack {
     dashboard.resource.resetPorts();
     dashboard.resource.env = [`NEXT_PUBLIC_DEPLOYMENT_URL=${inputs.urls.api}`];
 
-    ({ agent: this.agent } = workspaceAgent(this, inputs, {
+    this.agent = workspaceAgent(this, inputs, {
       api: `http://${name("backend")}:${BACKEND_API_PORT}`,
       site: `http://${name("backend")}:${BACKEND_SITE_PORT}`,
       dashboard: `http://${name("dashboard")}:${DASHBOARD_PORT}`,
-    }));
+    });
 
     // Data of the developer: the home volume, and the admin key's volume (mounted by the key maker and the workspace).
     const home = new Volume(this, "Home", { name: `coder-${ws.id}-home`, labels: volumeLabels("home"), lifecycle: { ignoreChanges: "all" } });

@@ -180,11 +180,11 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
     });
 
     // The developer's workspace: the Coder agent, a home volume that survives stop, and the pod that runs the agent.
-    ({ agent: this.agent } = workspaceAgent(this, inputs, {
+    this.agent = workspaceAgent(this, inputs, {
       api: `http://${backendName}.${namespace}.svc:${BACKEND_API_PORT}`,
       site: `http://${backendName}.${namespace}.svc:${BACKEND_SITE_PORT}`,
       dashboard: `http://${dashboardName}.${namespace}.svc:${DASHBOARD_PORT}`,
-    }));
+    });
     // As in Coder's Kubernetes example: the owner's e-mail on the workspace's own objects.
     const annotations = { "com.coder.user.email": inputs.owner.email };
 

@@ -52,6 +52,9 @@ export const SHARE_VARIABLES = {
   dashboard: { name: "convex_dashboard_share", default: "owner" },
 } as const;
 
+/** The name of the plan-time check that warns when the API app is not public. */
+export const API_REACHABLE_CHECK = "convex_api_reachable";
+
 /** The longest DNS label (RFC 1035); Coder's app host `<slug>--<agent>--<workspace>--<owner>` is one label. */
 export const DNS_LABEL_LIMIT = 63;
 
@@ -255,13 +258,6 @@ const APPS = [
   { key: "site", id: "SiteApp", displayName: "Convex HTTP actions", icon: "/icon/widgets.svg", order: 3 },
 ] as const;
 
-/** What the agent and its apps are given: where the workspace reaches the backend and dashboard in its network. */
-export interface WorkspaceAgentResult {
-  readonly agent: CoderAgent;
-  /** `local.convex_cli_url`: CONVEX_SELF_HOSTED_URL, the URL the `convex` CLI in the workspace uses. */
-  readonly cliUrl: string;
-}
-
 /**
  * The Coder agent (named `main`, the provisioner's arch), the script that writes `.env.local`, and the three
  * subdomain apps (API, HTTP actions, dashboard; share levels from the admin variables, healthchecks, a plan-time
@@ -273,8 +269,9 @@ export interface WorkspaceAgentResult {
  * `authenticated`, Coder answers requests without a Coder session with its login redirect: the CLI then uses the
  * in-network URL, and a `check` warns at plan time about the clients that break.
  */
-export function workspaceAgent(stack: TerraformStack, inputs: CoderInputs, inNetwork: InNetworkUrls): WorkspaceAgentResult {
+export function workspaceAgent(stack: TerraformStack, inputs: CoderInputs, inNetwork: InNetworkUrls): CoderAgent {
   const apiPublic = Op.eq(inputs.apiShare, "public");
+  // CONVEX_SELF_HOSTED_URL: the URL the `convex` CLI in the workspace uses.
   const cliUrl = new TerraformLocal(stack, "convex_cli_url", Fn.conditional(apiPublic, inputs.urls.api, inNetwork.api)).asString;
   const agent = new CoderAgent(stack, "Agent", {
     name: AGENT_NAME,
@@ -333,7 +330,7 @@ export function workspaceAgent(stack: TerraformStack, inputs: CoderInputs, inNet
       },
     ],
   });
-  return { agent, cliUrl };
+  return agent;
 }
 
 /**
@@ -343,6 +340,3 @@ export function workspaceAgent(stack: TerraformStack, inputs: CoderInputs, inNet
 export function firstInstanceId(resource: TerraformResource): string {
   return Token.asString(ref(`${resource.terraformResourceType}.${resource.friendlyUniqueId}[0].id`, TerraformStack.of(resource)));
 }
-
-/** The name of the plan-time check that warns when the API app is not public. */
-export const API_REACHABLE_CHECK = "convex_api_reachable";
