@@ -46,7 +46,7 @@ async function wrongCrc32(input: IntegrityInput, id: string, title: string): Pro
   try {
     await input.client.send(new PutObjectCommand({ Bucket: input.bucket, Key: key, Body: body, ChecksumCRC32: wrong }));
   } catch (error) {
-    return { id, title, status: "ok", detail: `a PUT with a wrong x-amz-checksum-crc32 was refused (${answer(error)}): the endpoint verifies CRC32` };
+    return { id, title, status: "ok", detail: `a PUT with a wrong x-amz-checksum-crc32 was refused (${answer(error)}): the CRC32 is verified` };
   }
   if (!(await stored(input.client, input.bucket, key))) {
     return { id, title, status: "ok", detail: "a PUT with a wrong x-amz-checksum-crc32 was answered 200 but nothing was stored" };
@@ -77,7 +77,7 @@ async function wrongSha256(input: IntegrityInput, id: string, title: string): Pr
   try {
     await input.client.send(command);
   } catch (error) {
-    return { id, title, status: "ok", detail: `a PUT signed with a wrong x-amz-content-sha256 was refused (${answer(error)}): the endpoint verifies the signed payload hash` };
+    return { id, title, status: "ok", detail: `a PUT signed with a wrong x-amz-content-sha256 was refused (${answer(error)}): the signed payload hash is verified` };
   }
   if (!(await stored(input.client, input.bucket, key))) {
     return { id, title, status: "ok", detail: "a PUT signed with a wrong x-amz-content-sha256 was answered 200 but nothing was stored" };
@@ -86,7 +86,7 @@ async function wrongSha256(input: IntegrityInput, id: string, title: string): Pr
     id,
     title,
     status: "fail",
-    detail: "INTEGRITY HOLE: a PUT signed with a wrong x-amz-content-sha256 was stored; the endpoint checks neither the payload hash nor (see above) maybe CRC32",
+    detail: "INTEGRITY HOLE: a PUT signed with a wrong x-amz-content-sha256 was stored; the endpoint does not check the signed payload hash",
     fix: "use proxied mode: the project's proxy verifies the payload hash before anything reaches the bucket",
   };
 }

@@ -21,6 +21,9 @@ import { cleanScratch, scratchPrefix } from "./scratch.ts";
 import type { Check, DoctorReport, SequenceRun } from "./types.ts";
 import { decideVerdict, simplestWorking, type ConfiguredMode } from "./verdict.ts";
 
+/** The replays' default time budget: 45 s (against a healthy endpoint the whole run takes a few seconds). */
+export const DEFAULT_BUDGET_MS = 45_000;
+
 /** Object sizes of the small replays (one part). */
 export const SMALL_OBJECT = [100] as const;
 /** Object sizes of the full replays: two parts (5 MiB + 1 KiB), then an empty file (one empty part). */
@@ -41,6 +44,12 @@ export interface DoctorInput {
   readonly configChecks?: readonly Check[];
   /** Time limit of every request, in milliseconds. */
   readonly requestTimeoutMs: number;
+  /**
+   * Time budget of the replays, in milliseconds: once spent, the replays not yet started are skipped (and count as
+   * not working), so an endpoint that answers slowly cannot keep the doctor for requests x timeout.
+   * @default DEFAULT_BUDGET_MS
+   */
+  readonly budgetMs?: number;
   /** DNS lookups of the endpoint (and of `<bucket>.<host>`). @default systemLookup */
   readonly lookup?: Lookup;
   /** Whether the doctor runs with the backend's own environment (changes the DNS advice). @default false */
@@ -106,7 +115,19 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
       return report(decideVerdict({ blocking: access, matrix: [], ...(input.configured ? { configured: input.configured } : {}) }));
     }
     try {
-      return report(await replayEverything({ input, endpoint, prefix, client, lookup, systemResolver, agent, checks, runs, configuredFailure }));
+      return report(await replayEverything({
+        input,
+        endpoint,
+        prefix,
+        client,
+        lookup,
+        systemResolver,
+        agent,
+        checks,
+        runs,
+        configuredFailure,
+        deadline: started + (input.budgetMs ?? DEFAULT_BUDGET_MS),
+      }));
     } finally {
       checks.push(await cleanScratch(client, input.bucket, prefix));
     }
@@ -127,6 +148,8 @@ interface ReplayContext {
   readonly checks: Check[];
   readonly runs: SequenceRun[];
   readonly configuredFailure: Check | undefined;
+  /** performance.now() after which no replay starts. */
+  readonly deadline: number;
 }
 
 async function replayEverything(ctx: ReplayContext): Promise<ReturnType<typeof decideVerdict>> {
@@ -171,29 +194,31 @@ async function replayEverything(ctx: ReplayContext): Promise<ReturnType<typeof d
     ...(ctx.agent ? { agent: ctx.agent } : {}),
   };
   const base: ConvexFlags = { ...CONVEX_DEFAULT_FLAGS, forcePathStyle: needsPathStyle, disableRangePrefetch: needsPrefetchOff };
+  const skipped: string[] = [];
+  /** Replays unless the budget is spent (then records the label as skipped). */
+  const replayInBudget = async (options: Parameters<typeof replay>[1]): Promise<SequenceRun | undefined> => {
+    if (performance.now() > ctx.deadline) {
+      skipped.push(options.label);
+      return undefined;
+    }
+    const run = await replay(target, options);
+    runs.push(run);
+    return run;
+  };
   const matrix: SequenceRun[] = [];
   for (const flags of flagCombinations(base)) {
-    const run = await replay(target, { label: s3Label(flags), mode: "s3", flags, objectSizes: SMALL_OBJECT });
-    matrix.push(run);
-    runs.push(run);
+    const run = await replayInBudget({ label: s3Label(flags), mode: "s3", flags, objectSizes: SMALL_OBJECT });
+    if (run) matrix.push(run);
   }
   const best = simplestWorking(matrix);
-  let confirmation: SequenceRun | undefined;
-  if (best) {
-    confirmation = await replay(target, { label: `${s3Label(best.flags)} (multipart and empty file)`, mode: "s3", flags: best.flags, objectSizes: FULL_OBJECTS });
-    runs.push(confirmation);
-  }
-  let configuredRun: SequenceRun | undefined;
+  const confirmation = best
+    ? await replayInBudget({ label: `${s3Label(best.flags)} (multipart and empty file)`, mode: "s3", flags: best.flags, objectSizes: FULL_OBJECTS })
+    : undefined;
   const configured = input.configured;
-  if (configured?.mode === "s3" && configured.flags) {
-    configuredRun = await replay(target, {
-      label: `configured: s3 with ${describeFlags(configured.flags)}`,
-      mode: "s3",
-      flags: configured.flags,
-      objectSizes: [...SMALL_OBJECT, ...FULL_OBJECTS],
-    });
-    runs.push(configuredRun);
-  }
+  const configuredRun =
+    configured?.mode === "s3" && configured.flags
+      ? await replayInBudget({ label: `configured: s3 with ${describeFlags(configured.flags)}`, mode: "s3", flags: configured.flags, objectSizes: [...SMALL_OBJECT, ...FULL_OBJECTS] })
+      : undefined;
 
   try {
     checks.push(...(await checkIntegrity({ client, bucket: input.bucket, prefix })));
@@ -201,9 +226,18 @@ async function replayEverything(ctx: ReplayContext): Promise<ReturnType<typeof d
     checks.push(guardCheck("crc32-verified", "Wrong CRC32 refused", error));
   }
 
-  const proxiedOutcome = await replayProxied(ctx, target);
+  const proxiedOutcome = performance.now() > ctx.deadline ? { skipped: "the time budget was spent before it", checks: [] } : await replayProxied(ctx, target);
   checks.push(...proxiedOutcome.checks);
   if (proxiedOutcome.run) runs.push(proxiedOutcome.run);
+  if (skipped.length > 0) {
+    checks.push({
+      id: "budget",
+      title: "Time budget",
+      status: "warn",
+      detail: `the endpoint answered so slowly that ${skipped.length} replay(s) did not run within ${input.budgetMs ?? DEFAULT_BUDGET_MS} ms: ${skipped.join("; ")}`,
+      fix: "check the endpoint's latency; raise --timeout-ms only if it is expected",
+    });
+  }
 
   checks.push(externalPackagesCheck(endpoint));
   return decideVerdict({
@@ -217,7 +251,7 @@ async function replayEverything(ctx: ReplayContext): Promise<ReturnType<typeof d
 }
 
 /** Convex's defaults through the project's proxy in front of the endpoint, plus the integrity probes through it. */
-async function replayProxied(ctx: ReplayContext, direct: ReplayTarget): Promise<{ run?: SequenceRun; skipped?: string; checks: Check[] }> {
+async function replayProxied(ctx: ReplayContext, direct: ReplayTarget): Promise<{ run?: SequenceRun; skipped?: string; checks: readonly Check[] }> {
   const { input } = ctx;
   if (input.keys.sessionToken) {
     return { skipped: "the proxy signs upstream requests with static keys; temporary keys (AWS_SESSION_TOKEN) are not supported", checks: [] };

@@ -73,6 +73,20 @@ describeWithRgw("the doctor when S3 cannot work", (rgw) => {
     expect(outcome.stdout).not.toContain(rgw.accessKeyId);
   });
 
+  it("a spent time budget: the replays not started are skipped, named, and count as not working", async () => {
+    const report = await runDoctor({ endpoint: rgw.endpoint, bucket: bucket.current.name, region: "us-east-1", keys, requestTimeoutMs: 5_000, budgetMs: 0 });
+    expect(report.runs).toEqual([]);
+    const budget = report.checks.find((check) => check.id === "budget");
+    expect(budget?.status).toBe("warn");
+    expect(budget?.detail).toMatch(/^the endpoint answered so slowly that 8 replay\(s\) did not run within 0 ms: s3: Convex's defaults \(no flag\); /);
+    expect(report.verdict.modes.map((mode) => mode.summary)).toEqual([
+      "s3 does not work with any combination of Convex's settings",
+      "proxied was not tested: the time budget was spent before it",
+    ]);
+    expect(report.verdict.exitCode).toBe(1);
+    expect(report.checks.find((check) => check.id === "cleanup")?.status).toBe("ok");
+  });
+
   it("a bucket that does not exist: NoSuchBucket, named, with the fix", async () => {
     const report = await runDoctor({ endpoint: rgw.endpoint, bucket: "no-such-bucket-doctor", region: "us-east-1", keys, requestTimeoutMs: 5_000 });
     expect(report.verdict.exitCode).toBe(1);

@@ -11,6 +11,7 @@ import { parseDoctorArgs } from "../../doctor/src/args.ts";
 import { Redactor, parseKeysFile, readKeys } from "../../doctor/src/credentials.ts";
 import { DoctorInputError } from "../../doctor/src/errors.ts";
 import { CONVEX_DEFAULT_FLAGS, describeFlags, flagsFromEnv, flagsMissing } from "../../doctor/src/flags.ts";
+import { fromConfig } from "../../doctor/src/config-source.ts";
 import { LOCAL_FALLBACK_WARNING, resolveDoctorInput } from "../../doctor/src/sources.ts";
 import { runDoctorInProcess } from "../support/doctor-cli.ts";
 
@@ -130,15 +131,21 @@ describe("where the target comes from", () => {
     try {
       const file = path.join(dir, "obc.yaml");
       writeFileSync(file, "workspace: { name: alice }\nstorage: { mode: s3 }\n");
-      const error = inputError(() => resolveDoctorInput({ ...args, backendEnv: false, config: file }, keys, dir));
+      const error = inputError(() => resolveDoctorInput({ ...args, backendEnv: false, config: file }, keys, dir, fromConfig));
       expect(error.issues.map((i) => i.field)).toEqual(["--endpoint", "--bucket"]);
       expect(error.issues[0]?.fix).toContain("pass --endpoint http://<BUCKET_HOST>:<BUCKET_PORT> and --bucket <BUCKET_NAME> from the claim's ConfigMap");
       writeFileSync(file, "workspace: { name: alice }\n");
-      expect(inputError(() => resolveDoctorInput({ ...args, backendEnv: false, config: file }, keys, dir)).message).toContain(
+      expect(inputError(() => resolveDoctorInput({ ...args, backendEnv: false, config: file }, keys, dir, fromConfig)).message).toContain(
         `storage.mode: got "local"; the doctor checks the s3 and proxied modes`,
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("the in-workspace build (no --config reader) refuses --config, saying what to use instead", () => {
+    expect(inputError(() => resolveDoctorInput({ ...args, backendEnv: false, config: "w.yaml" }, keys, "/")).message).toBe(
+      `doctor: 1 problem with the input\n  - --config: got "w.yaml"; this build of the doctor reads no YAML file: use --backend-env here, or npm run doctor -- --config FILE in the repository`,
+    );
   });
 });
