@@ -1,6 +1,6 @@
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider/index.js";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
-import { LocalBackend, TerraformOutput, TerraformStack, type ITerraformDependable } from "cdktf";
+import { LocalBackend, TerraformOutput, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import { resolve } from "node:path";
 import { ConfigError, configError, InvariantError, showValue, type ConfigIssue } from "../lib/core/errors.ts";
@@ -20,6 +20,7 @@ import { MinioServer } from "../lib/docker/minio.ts";
 import { WorkspaceNetwork } from "../lib/docker/network.ts";
 import { S3Proxy } from "../lib/docker/s3-proxy.ts";
 import { proxyBundle } from "../lib/proxy-bundle.ts";
+import { LiteralSafeStack } from "../lib/terraform/literal-safe-stack.ts";
 
 /** The stack id other tools deploy by: `cdktf deploy workspace-docker`. */
 export const DOCKER_STACK_ID = "workspace-docker";
@@ -57,7 +58,7 @@ export interface WorkspaceDockerStackProps {
  * The Docker provider reads DOCKER_HOST (and DOCKER_CERT_PATH, DOCKER_CONTEXT) from the environment, as the docker
  * CLI does. Construct ids are a contract: a renamed id is a destroy-and-recreate in Terraform.
  */
-export class WorkspaceDockerStack extends TerraformStack {
+export class WorkspaceDockerStack extends LiteralSafeStack {
   readonly network: WorkspaceNetwork;
   readonly backend: ConvexBackend;
   readonly dashboard: ConvexDashboard;
