@@ -14,7 +14,7 @@ import { startProxy, type RunningProxy } from "../../proxy/src/index.ts";
 import { MISSING_CRC32_MESSAGE } from "../../doctor/src/convex-s3-sequence.ts";
 import { SCRATCH_ROOT } from "../../doctor/src/scratch.ts";
 import type { DoctorReport } from "../../doctor/src/types.ts";
-import { runDoctorProcess, type DoctorOutcome } from "../support/doctor-cli.ts";
+import { runDoctorInProcess, runDoctorProcess, type DoctorOutcome } from "../support/doctor-cli.ts";
 import { PROXY_CLIENT_CREDENTIALS, testProxyOptions } from "../support/proxy-fixture.ts";
 import { describeWithRgw, useTestBucket } from "../support/rgw.ts";
 
@@ -116,8 +116,9 @@ describeWithRgw("npm run doctor against Ceph RGW", (rgw) => {
         ...testProxyOptions(rgw.endpoint, { S3PROXY_BUCKETS: bucket.current.name }, []),
         upstreamCredentials: { accessKeyId: rgw.accessKeyId, secretAccessKey: rgw.secretAccessKey },
       });
-      // Keys from the environment this time, as Convex reads them; text output for people.
-      outcome = await runDoctorProcess(["--endpoint", proxy.url, "--bucket", bucket.current.name, "--mode", "s3"], {
+      // Keys from the environment this time, as Convex reads them; text output for people (in this process: the
+      // child-process path is proven above).
+      outcome = await runDoctorInProcess(["--endpoint", proxy.url, "--bucket", bucket.current.name, "--mode", "s3"], {
         AWS_ACCESS_KEY_ID: PROXY_CLIENT_CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: PROXY_CLIENT_CREDENTIALS.secretAccessKey,
       });

@@ -9,6 +9,7 @@ import { CONVEX_DEFAULT_FLAGS, type ConvexFlags } from "../../doctor/src/flags.t
 import { flagCombinations, s3Label } from "../../doctor/src/replay.ts";
 import type { SequenceRun } from "../../doctor/src/types.ts";
 import { decideVerdict } from "../../doctor/src/verdict.ts";
+import { renderText } from "../../doctor/src/render-text.ts";
 
 function run(flags: ConvexFlags, ok: boolean, mode: "s3" | "proxied" = "s3"): SequenceRun {
   const failure = ok ? undefined : runFailure({ step: "CreateMultipartUpload", httpStatus: 400, code: "InvalidRequest" }, flags, mode);
@@ -70,5 +71,14 @@ describe("Convex's error lines", () => {
     expect(convexErrorLine({ step: "UploadPart #1", code: "ConvexError", message: MISSING_CRC32_MESSAGE })).toBe("Object part missing hash! Expected crc32");
     expect(convexErrorLine({ step: "CreateMultipartUpload", code: "ECONNREFUSED" })).toBe("Failed to create multipart upload: dispatch failure (ECONNREFUSED)");
     expect(convexErrorLine({ step: "HeadObject", code: "AccessDenied", httpStatus: 403, message: "denied" })).toBe("HeadObject: service error: AccessDenied (HTTP 403: denied)");
+  });
+});
+
+describe("renderText", () => {
+  it("colours only when asked (the CLI asks on a terminal without NO_COLOR)", () => {
+    const verdict = decideVerdict({ matrix: combos.map((flags) => run(flags, sseOff(flags))), proxiedSkipped: "test" });
+    const report = { version: 1, endpoint: "http://127.0.0.1:1", bucket: "b", region: "us-east-1", scratchPrefix: "p/", startedAt: "", durationMs: 1, checks: [], runs: [], verdict } as const;
+    expect(renderText(report, { color: true })).toContain("\u001b[32mOK: Use s3 with AWS_S3_DISABLE_SSE=true: proxied was not tested: test\u001b[0m");
+    expect(renderText(report)).not.toContain("\u001b[");
   });
 });
