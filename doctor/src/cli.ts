@@ -20,8 +20,17 @@ export interface CliIo {
   readonly cwd: string;
 }
 
-/** Runs the CLI; resolves with the exit status. `fromConfig` reads `--config` (absent: refused with a message). */
-export async function doctorCli(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: CliIo, fromConfig?: ConfigResolver): Promise<number> {
+/**
+ * Runs the CLI; resolves with the exit status. `fromConfig` reads `--config` (absent: refused with a message);
+ * `signal` interrupts the run (the scratch prefix is still cleaned up).
+ */
+export async function doctorCli(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  io: CliIo,
+  fromConfig?: ConfigResolver,
+  signal?: AbortSignal,
+): Promise<number> {
   // Whatever goes wrong, no key value from the environment is printed.
   const envRedactor = new Redactor([env.AWS_SECRET_ACCESS_KEY, env.AWS_ACCESS_KEY_ID, env.AWS_SESSION_TOKEN]);
   let args;
@@ -41,9 +50,10 @@ export async function doctorCli(argv: readonly string[], env: Readonly<Record<st
     throw error;
   }
   const redactor = new Redactor([input.keys.secretAccessKey, input.keys.accessKeyId, input.keys.sessionToken, env.AWS_SECRET_ACCESS_KEY, env.AWS_ACCESS_KEY_ID, env.AWS_SESSION_TOKEN]);
+  io.writeError(`doctor: checking ${input.endpoint}, bucket ${input.bucket} (a few seconds; Ctrl-C stops it and cleans up)\n`);
   let report;
   try {
-    report = await runDoctor(input);
+    report = await runDoctor({ ...input, ...(signal ? { signal } : {}) });
   } catch (error) {
     io.writeError(`doctor: unexpected error: ${redactor.redact(String((error as Error)?.stack ?? error))}\n`);
     return EXIT_FAILS;
@@ -57,7 +67,15 @@ export function runCliProcess(fromConfig?: ConfigResolver): void {
   // The SDK's Node-version notice is not about the endpoint: keep it out of the report.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const io: CliIo = { write: (text) => process.stdout.write(text), writeError: (text) => process.stderr.write(text), isTty: process.stdout.isTTY === true, cwd: process.cwd() };
-  doctorCli(process.argv.slice(2), process.env, io, fromConfig).then(
+  // Ctrl-C once: finish the request in flight, skip the rest, clean the scratch prefix, print the report. Twice: quit.
+  const interrupt = new AbortController();
+  const onSigint = (): void => {
+    if (interrupt.signal.aborted) process.exit(130);
+    interrupt.abort();
+    process.stderr.write("doctor: interrupted; cleaning up the scratch prefix (Ctrl-C again to quit at once)\n");
+  };
+  process.on("SIGINT", onSigint);
+  doctorCli(process.argv.slice(2), process.env, io, fromConfig, interrupt.signal).finally(() => process.off("SIGINT", onSigint)).then(
     (code) => {
       process.exitCode = code;
     },

@@ -230,13 +230,18 @@ export async function checkReachability(options: ReachabilityOptions): Promise<R
 /** `node.externalPackages` needs an https endpoint: Convex's node executor uploads its zip only to https URLs. */
 export function externalPackagesCheck(endpoint: URL): Check {
   if (endpoint.protocol === "https:") {
-    return { id: "external-packages", title: "node.externalPackages", status: "ok", detail: "https endpoint: the node executor can upload node_modules.zip to its presigned URL" };
+    return {
+      id: "external-packages",
+      title: "node.externalPackages",
+      status: "ok",
+      detail: "https endpoint: in s3 mode the node executor can upload node_modules.zip to its presigned URL (not in proxied mode: the backend then signs for the proxy's http:// URL)",
+    };
   }
   return {
     id: "external-packages",
     title: "node.externalPackages",
     status: "warn",
-    detail: "http endpoint: Convex's node executor refuses the presigned upload URL (\"unrecognized protocol http: for buildDeps upload url\"), so node.externalPackages cannot work",
+    detail: "http endpoint: Convex's node executor refuses the presigned upload URL (\"unrecognized protocol http: for buildDeps upload url\"), so node.externalPackages cannot work (nor in proxied mode, whose URL is the proxy's http:// one)",
     fix: "serve the endpoint over https (TLS at RGW or a TLS Service in front of it) if you use node.externalPackages; everything else works over http",
   };
 }

@@ -50,6 +50,8 @@ export interface DoctorInput {
    * @default DEFAULT_BUDGET_MS
    */
   readonly budgetMs?: number;
+  /** Aborted: no further replay starts, and the scratch prefix is still cleaned up (Ctrl-C). @default - never */
+  readonly signal?: AbortSignal;
   /** DNS lookups of the endpoint (and of `<bucket>.<host>`). @default systemLookup */
   readonly lookup?: Lookup;
   /** Whether the doctor runs with the backend's own environment (changes the DNS advice). @default false */
@@ -195,9 +197,10 @@ async function replayEverything(ctx: ReplayContext): Promise<ReturnType<typeof d
   };
   const base: ConvexFlags = { ...CONVEX_DEFAULT_FLAGS, forcePathStyle: needsPathStyle, disableRangePrefetch: needsPrefetchOff };
   const skipped: string[] = [];
-  /** Replays unless the budget is spent (then records the label as skipped). */
+  const stopped = (): boolean => performance.now() > ctx.deadline || input.signal?.aborted === true;
+  /** Replays unless the budget is spent or the run was interrupted (then records the label as skipped). */
   const replayInBudget = async (options: Parameters<typeof replay>[1]): Promise<SequenceRun | undefined> => {
-    if (performance.now() > ctx.deadline) {
+    if (stopped()) {
       skipped.push(options.label);
       return undefined;
     }
@@ -220,16 +223,21 @@ async function replayEverything(ctx: ReplayContext): Promise<ReturnType<typeof d
       ? await replayInBudget({ label: `configured: s3 with ${describeFlags(configured.flags)}`, mode: "s3", flags: configured.flags, objectSizes: [...SMALL_OBJECT, ...FULL_OBJECTS] })
       : undefined;
 
-  try {
-    checks.push(...(await checkIntegrity({ client, bucket: input.bucket, prefix })));
-  } catch (error) {
-    checks.push(guardCheck("crc32-verified", "Wrong CRC32 refused", error));
+  if (!stopped()) {
+    try {
+      checks.push(...(await checkIntegrity({ client, bucket: input.bucket, prefix })));
+    } catch (error) {
+      checks.push(guardCheck("crc32-verified", "Wrong CRC32 refused", error));
+    }
   }
 
-  const proxiedOutcome = performance.now() > ctx.deadline ? { skipped: "the time budget was spent before it", checks: [] } : await replayProxied(ctx, target);
+  const stopReason = input.signal?.aborted ? "the run was interrupted before it" : "the time budget was spent before it";
+  const proxiedOutcome = stopped() ? { skipped: stopReason, checks: [] } : await replayProxied(ctx, target);
   checks.push(...proxiedOutcome.checks);
   if (proxiedOutcome.run) runs.push(proxiedOutcome.run);
-  if (skipped.length > 0) {
+  if (skipped.length > 0 && input.signal?.aborted) {
+    checks.push({ id: "interrupted", title: "Interrupted", status: "warn", detail: `${skipped.length} replay(s) did not run: ${skipped.join("; ")}`, fix: "run the doctor again to the end" });
+  } else if (skipped.length > 0) {
     checks.push({
       id: "budget",
       title: "Time budget",

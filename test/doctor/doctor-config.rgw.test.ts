@@ -51,7 +51,7 @@ describeWithRgw("the doctor on a workspace's configuration", (rgw) => {
 
   it("--config, s3 mode, rgw profile: the settings the stack emits work; exit 0", async () => {
     const outcome = await runDoctorInProcess(["--config", yaml("rgw", "rgw"), "--json"], {});
-    expect(outcome.stderr).toBe("");
+    expect(outcome.stderr).toBe(`doctor: checking ${rgw.endpoint}, bucket ${bucket.current.name} (a few seconds; Ctrl-C stops it and cleans up)\n`);
     const report = JSON.parse(outcome.stdout);
     expect(report.verdict.configured).toMatchObject({
       mode: "s3",

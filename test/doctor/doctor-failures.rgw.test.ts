@@ -3,7 +3,11 @@
  * (every wait is bounded), wrong keys, a wrong bucket. Each gives one clear message naming the cause and the fix,
  * exit status 1, and never a key.
  */
+import { spawn } from "node:child_process";
 import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { ListMultipartUploadsCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { runDoctor } from "../../doctor/src/run.ts";
 import { renderText } from "../../doctor/src/render-text.ts";
@@ -85,6 +89,41 @@ describeWithRgw("the doctor when S3 cannot work", (rgw) => {
     ]);
     expect(report.verdict.exitCode).toBe(1);
     expect(report.checks.find((check) => check.id === "cleanup")?.status).toBe("ok");
+  });
+
+  it("Ctrl-C: the replays not started are skipped, the scratch prefix is still emptied, the report is printed", async () => {
+    const main = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../doctor/src/main.ts");
+    const child = spawn(process.execPath, ["--import", "tsx", main, "--endpoint", rgw.endpoint, "--bucket", bucket.current.name], {
+      env: { PATH: process.env.PATH ?? "", AWS_ACCESS_KEY_ID: rgw.accessKeyId, AWS_SECRET_ACCESS_KEY: rgw.secretAccessKey },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        reject(new Error(`no exit within 60 s: ${stderr}`));
+      }, 60_000);
+      child.stderr.on("data", (chunk: Buffer) => {
+        const first = stderr === "";
+        stderr += chunk.toString();
+        // The doctor announces itself once its SIGINT handler is in place: interrupt it right then.
+        if (first && stderr.startsWith("doctor: checking")) child.kill("SIGINT");
+      });
+      child.once("exit", (exitCode) => {
+        clearTimeout(timer);
+        resolve(exitCode);
+      });
+    });
+    expect(stderr).toContain("doctor: interrupted; cleaning up the scratch prefix");
+    expect(stdout).toMatch(/WARN {2}Interrupted +\d+ replay\(s\) did not run: /);
+    expect(stdout).toMatch(/ok {4}Scratch prefix cleaned up .*nothing left/);
+    expect(code).toBe(1);
+    const listed = await bucket.current.client.send(new ListObjectsV2Command({ Bucket: bucket.current.name, Prefix: "convex-doctor/" }));
+    expect(listed.KeyCount).toBe(0);
+    const uploads = await bucket.current.client.send(new ListMultipartUploadsCommand({ Bucket: bucket.current.name, Prefix: "convex-doctor/" }));
+    expect(uploads.Uploads ?? []).toEqual([]);
   });
 
   it("a bucket that does not exist: NoSuchBucket, named, with the fix", async () => {

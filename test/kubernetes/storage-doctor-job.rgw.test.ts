@@ -67,7 +67,7 @@ describeWithRgw("the storage-doctor Job's command against Ceph RGW", (rgw) => {
     });
     expect(env.S3_ENDPOINT_URL).toBe(rgw.endpoint);
     const outcome = await run(command, env, 60_000);
-    expect(outcome.stderr).toBe("");
+    expect(outcome.stderr).toBe(`doctor: checking ${rgw.endpoint}, bucket ${bucket.current.name} (a few seconds; Ctrl-C stops it and cleans up)\n`);
     expect(outcome.stdout).toContain(
       "OK: Configured (the backend's environment): s3 with AWS_S3_FORCE_PATH_STYLE=true AWS_S3_DISABLE_SSE=true AWS_S3_DISABLE_CHECKSUMS=true AWS_REQUEST_CHECKSUM_CALCULATION=WHEN_REQUIRED will work",
     );
