@@ -19,11 +19,15 @@ export interface StepFailure {
 
 const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "TimeoutError", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
 
-/** The SDK error as the Rust SDK would render its cause: `InvalidRequest (HTTP 400)`, `dispatch failure (ECONNREFUSED)`. */
+/**
+ * The SDK error as the Rust SDK displays it: `SdkError` says `service error`, `dispatch failure` (no connection) or
+ * `request has timed out`; an S3 code the operation does not model displays as `unhandled error (<code>)`
+ * (smithy-rs codegen). The HTTP status and the server's message are in the step's own fields.
+ */
 function sdkError(failure: StepFailure): string {
+  if (failure.code === "TimeoutError" || failure.code === "ETIMEDOUT" || failure.code === "UND_ERR_CONNECT_TIMEOUT") return "request has timed out";
   if (NETWORK_CODES.has(failure.code) || failure.httpStatus === undefined) return `dispatch failure (${failure.code})`;
-  const message = failure.message ? `: ${failure.message}` : ", empty message";
-  return `service error: ${failure.code} (HTTP ${failure.httpStatus}${message})`;
+  return `service error: unhandled error (${failure.code})`;
 }
 
 /** Convex's log line for this failure. */

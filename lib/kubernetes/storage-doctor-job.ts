@@ -3,6 +3,7 @@ import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1/index.js";
 import { Construct } from "constructs";
 import { createHash } from "node:crypto";
 import type { EnvEntry } from "../core/env.ts";
+import { configError } from "../core/errors.ts";
 import type { ResourceSpec } from "../core/plan.ts";
 import { kubernetesEnv, type RefSources } from "./env.ts";
 
@@ -70,6 +71,9 @@ export class StorageDoctorJob extends Construct {
     super(scope, id);
     this.deadlineSeconds = props.deadlineSeconds ?? 180;
     this.resources = props.resources ?? STORAGE_DOCTOR_DEFAULT_RESOURCES;
+    if (!Number.isInteger(this.deadlineSeconds) || this.deadlineSeconds < 30 || this.deadlineSeconds > 3600) {
+      throw configError("StorageDoctorJob.deadlineSeconds", this.deadlineSeconds, "use whole seconds from 30 to 3600 (a healthy endpoint needs a few seconds; the doctor's own budget is 45 s)");
+    }
     const bundleName = `${props.name}-bundle`.slice(0, 63);
     this.bundleConfigMap = new ConfigMapV1(this, "Bundle", {
       count: props.presenceCount,

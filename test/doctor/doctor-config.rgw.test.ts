@@ -68,7 +68,7 @@ describeWithRgw("the doctor on a workspace's configuration", (rgw) => {
     expect(outcome.code).toBe(1);
     const flags = cephMajor <= 18 ? "AWS_S3_DISABLE_SSE=true AWS_S3_DISABLE_CHECKSUMS=true" : "AWS_S3_DISABLE_SSE=true";
     expect(outcome.stdout).toContain(
-      `s3 with Convex's defaults (no flag) will NOT work: CreateMultipartUpload: Failed to create multipart upload: service error: ${cephMajor <= 18 ? "InvalidRequest" : "InvalidArgument"} (HTTP 400, empty message); add ${flags}, or use proxied`,
+      `s3 with Convex's defaults (no flag) will NOT work: CreateMultipartUpload: Failed to create multipart upload: service error: unhandled error (${cephMajor <= 18 ? "InvalidRequest" : "InvalidArgument"}); add ${flags}, or use proxied`,
     );
   });
 

@@ -32,7 +32,7 @@ describe("decideVerdict", () => {
       label: "s3: Convex's defaults (no flag)",
       missing: ["AWS_S3_DISABLE_SSE=true"],
       step: "CreateMultipartUpload",
-      convexError: "Failed to create multipart upload: service error: InvalidRequest (HTTP 400, empty message)",
+      convexError: "Failed to create multipart upload: service error: unhandled error (InvalidRequest)",
     });
     expect(verdict).toMatchObject({ status: "ok", exitCode: 0, summary: "Use s3 with AWS_S3_DISABLE_SSE=true, or proxied" });
   });
@@ -70,7 +70,8 @@ describe("Convex's error lines", () => {
   it("quotes Convex's own context strings", () => {
     expect(convexErrorLine({ step: "UploadPart #1", code: "ConvexError", message: MISSING_CRC32_MESSAGE })).toBe("Object part missing hash! Expected crc32");
     expect(convexErrorLine({ step: "CreateMultipartUpload", code: "ECONNREFUSED" })).toBe("Failed to create multipart upload: dispatch failure (ECONNREFUSED)");
-    expect(convexErrorLine({ step: "HeadObject", code: "AccessDenied", httpStatus: 403, message: "denied" })).toBe("HeadObject: service error: AccessDenied (HTTP 403: denied)");
+    expect(convexErrorLine({ step: "UploadPart #1", code: "TimeoutError" })).toBe("UploadPart #1: request has timed out");
+    expect(convexErrorLine({ step: "HeadObject", code: "AccessDenied", httpStatus: 403, message: "denied" })).toBe("HeadObject: service error: unhandled error (AccessDenied)");
   });
 });
 

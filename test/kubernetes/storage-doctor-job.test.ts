@@ -48,6 +48,12 @@ describe("StorageDoctorJob", () => {
     expect(env.find((e) => e.name === "S3_ENDPOINT_URL")?.value).toBe("http://$(BUCKET_HOST):$(BUCKET_PORT)");
   });
 
+  it("fails if the deadline is not whole seconds from 30 to 3600", () => {
+    expect(() => synthDoctorJob({ deadlineSeconds: 5 })).toThrow(
+      "StorageDoctorJob.deadlineSeconds: got 5; use whole seconds from 30 to 3600 (a healthy endpoint needs a few seconds; the doctor's own budget is 45 s)",
+    );
+  });
+
   it("fails if a storage variable refers to an object the stack does not provide", () => {
     const { bucketSecretAccessKey: _omitted, ...refs } = CLAIM_REFS;
     expect(() => synthDoctorJob({ refSources: refs })).toThrow("environment variable AWS_SECRET_ACCESS_KEY refers to 'bucketSecretAccessKey', which no object of this stack provides");
