@@ -116,8 +116,9 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
     if (access.status === "fail") {
       return report(decideVerdict({ blocking: access, matrix: [], ...(input.configured ? { configured: input.configured } : {}) }));
     }
+    let verdict: ReturnType<typeof decideVerdict>;
     try {
-      return report(await replayEverything({
+      verdict = await replayEverything({
         input,
         endpoint,
         prefix,
@@ -129,10 +130,11 @@ export async function runDoctor(input: DoctorInput): Promise<DoctorReport> {
         runs,
         configuredFailure,
         deadline: started + (input.budgetMs ?? DEFAULT_BUDGET_MS),
-      }));
+      });
     } finally {
       checks.push(await cleanScratch(client, input.bucket, prefix));
     }
+    return report(verdict);
   } finally {
     client.destroy();
     agent?.destroy();
