@@ -21,6 +21,7 @@ import { WorkspaceNetwork } from "../lib/docker/network.ts";
 import { S3Proxy } from "../lib/docker/s3-proxy.ts";
 import { proxyBundle } from "../lib/proxy-bundle.ts";
 import { LiteralSafeStack } from "../lib/terraform/literal-safe-stack.ts";
+import { StorageModeLock } from "../lib/terraform/storage-mode-lock.ts";
 
 /** The stack id other tools deploy by: `cdktf deploy workspace-docker`. */
 export const DOCKER_STACK_ID = "workspace-docker";
@@ -136,6 +137,8 @@ export class WorkspaceDockerStack extends LiteralSafeStack {
       assertEndpoint(plan, "S3_ENDPOINT_URL", this.proxy.endpoint);
     }
 
+    // A later plan with another storage mode fails before it changes anything (Convex locks its database to one).
+    const modeLock = new StorageModeLock(this, "StorageModeLock", { workspace: plan.workspace, mode: storage.mode });
     this.backend = new ConvexBackend(this, "Backend", {
       name: names.of("backend"),
       dataVolumeName: names.of("data"),
@@ -149,6 +152,7 @@ export class WorkspaceDockerStack extends LiteralSafeStack {
       hostIp: props.hostIp,
       protectDataVolume: plan.dataVolume.protect,
       dependsOn: backendDependsOn,
+      preconditions: [modeLock.precondition],
     });
 
     this.dashboard = new ConvexDashboard(this, "Dashboard", {

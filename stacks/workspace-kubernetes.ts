@@ -20,6 +20,7 @@ import { ObjectBucketClaim } from "../lib/kubernetes/object-bucket-claim.ts";
 import { S3Proxy } from "../lib/kubernetes/s3-proxy.ts";
 import { proxyBundle } from "../lib/proxy-bundle.ts";
 import { LiteralSafeStack } from "../lib/terraform/literal-safe-stack.ts";
+import { StorageModeLock } from "../lib/terraform/storage-mode-lock.ts";
 
 /** The stack id other tools deploy by: `cdktf deploy workspace-kubernetes`. */
 export const KUBERNETES_STACK_ID = "workspace-kubernetes";
@@ -105,6 +106,8 @@ export class WorkspaceKubernetesStack extends LiteralSafeStack {
       backendDependencies.push(credentials.resource, this.proxy.deployment);
     }
 
+    // A later plan with another storage mode fails before it changes anything (Convex locks its database to one).
+    const modeLock = new StorageModeLock(this, "StorageModeLock", { workspace: plan.workspace, mode: storage.mode });
     this.backend = new ConvexBackend(this, "Backend", {
       name: names.of("backend"),
       dataVolumeName: names.of("data"),
@@ -120,6 +123,7 @@ export class WorkspaceKubernetesStack extends LiteralSafeStack {
       protectDataVolume: plan.dataVolume.protect,
       stopGracePeriodSeconds: plan.stopGracePeriodSeconds,
       dependsOn: backendDependencies,
+      preconditions: [modeLock.precondition],
     });
 
     this.dashboard = new ConvexDashboard(this, "Dashboard", {

@@ -1,4 +1,4 @@
-import type { ITerraformDependable } from "cdktf";
+import type { ITerraformDependable, Precondition } from "cdktf";
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1/index.js";
 import { PersistentVolumeClaimV1 } from "@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1/index.js";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1/index.js";
@@ -60,6 +60,8 @@ export interface ConvexBackendProps {
    * and bucket. @default - only the ordering references imply
    */
   readonly dependsOn?: ITerraformDependable[];
+  /** Preconditions of every Deployment, e.g. the storage-mode lock. @default - none */
+  readonly preconditions?: Precondition[];
 }
 
 /**
@@ -129,6 +131,7 @@ export class ConvexBackend extends Construct {
   return new DeploymentV1(this, id, {
     count,
     dependsOn,
+    lifecycle: props.preconditions ? { precondition: props.preconditions } : undefined,
     metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
     waitForRollout: props.waitForRollout ?? true,
     spec: {

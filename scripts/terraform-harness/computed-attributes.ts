@@ -35,8 +35,9 @@ export const COMPUTED_ATTRIBUTES: Readonly<Record<string, unknown>> = {
 };
 
 /** The test value for an attribute of a stand-in, or undefined when the table has none. */
-export function computedValue(type: string, isData: boolean, attribute: string): unknown {
+export function computedValue(type: string, isData: boolean, attribute: string, overrides: Readonly<Record<string, unknown>> = {}): unknown {
   const key = `${isData ? "data." : ""}${type}.${attribute}`;
+  if (key in overrides) return structuredClone(overrides[key]);
   if (key in COMPUTED_ATTRIBUTES) return structuredClone(COMPUTED_ATTRIBUTES[key]);
   const any = `*.${attribute}`;
   return any in COMPUTED_ATTRIBUTES ? structuredClone(COMPUTED_ATTRIBUTES[any]) : undefined;

@@ -35,6 +35,11 @@ export interface StandInOptions {
    * @default - the defaults of computed-attributes.ts
    */
   readonly data?: Readonly<Record<string, Readonly<Record<string, Json>>>>;
+  /**
+   * Test values of computed attributes, by `type.attribute` as in computed-attributes.ts, e.g. what a postcondition
+   * checks after an apply. @default - the values of computed-attributes.ts
+   */
+  readonly computed?: Readonly<Record<string, Json>>;
 }
 
 /** The provider-free configuration and how its addresses map back to the original ones. */
@@ -76,7 +81,9 @@ export function standInConfig(config: TerraformConfig, options: StandInOptions =
       }
     }
   };
-  add(config.resource, false);
+  // Terraform's own terraform_data needs no provider: it stays as it is (only references in it are rewritten).
+  const { terraform_data: builtin, ...providerResources } = config.resource ?? {};
+  add(providerResources, false);
   add(config.data, true);
 
   const used: UsedPath[] = [];
@@ -87,6 +94,12 @@ export function standInConfig(config: TerraformConfig, options: StandInOptions =
     for (const [key, value] of Object.entries(element.body)) if (!META_ARGUMENTS.has(key)) input[key] = rewriter.value(stripComments(value));
     if (element.isData) Object.assign(input, options.data?.[`${element.type}.${element.name}`] ?? {});
     standIns[element.standIn] = { input, ...rewriter.metaArguments(element) };
+  }
+  const kept: Record<string, Body> = {};
+  for (const [name, body] of Object.entries(builtin ?? {})) {
+    const own: Body = {};
+    for (const [key, value] of Object.entries(body)) if (!META_ARGUMENTS.has(key)) own[key] = rewriter.value(stripComments(value));
+    kept[name] = { ...own, ...rewriter.metaArguments({ type: "terraform_data", name, isData: false, standIn: name, body }, false) };
   }
 
   // Locals and outputs first: their references complete the stand-ins too.
@@ -102,7 +115,7 @@ export function standInConfig(config: TerraformConfig, options: StandInOptions =
   const unknowns: Record<string, Body> = {};
   for (const { element, path } of used) {
     const body = standIns[element.standIn]?.input as Body;
-    const problem = completePath(body, element, path, unknowns);
+    const problem = completePath(body, element, path, unknowns, options.computed);
     if (problem) missing.push(problem);
   }
   if (missing.length > 0) {
@@ -111,7 +124,8 @@ export function standInConfig(config: TerraformConfig, options: StandInOptions =
     );
   }
 
-  if (Object.keys(standIns).length > 0) out.resource = { terraform_data: { ...standIns, ...unknowns } };
+  const resources = { ...kept, ...standIns, ...unknowns };
+  if (Object.keys(resources).length > 0) out.resource = { terraform_data: resources };
   const originals = new Map([...elements.entries()].map(([address, e]) => [e.standIn, address]));
   return { config: out, originals };
 }
@@ -148,7 +162,7 @@ class ReferenceRewriter {
   }
 
   /** `count`, `for_each`, `depends_on` and `lifecycle`, rewritten for the stand-in (`provider` is dropped). */
-  metaArguments(element: Element): Body {
+  metaArguments(element: Element, standIn = true): Body {
     const body = element.body;
     const out: Body = {};
     if (body.count !== undefined) out.count = this.value(body.count);
@@ -158,11 +172,11 @@ class ReferenceRewriter {
     if (lifecycle) {
       const l: Body = { ...lifecycle };
       // Paths into the provider's body are paths into the stand-in's input.
-      if (Array.isArray(lifecycle.ignore_changes)) l.ignore_changes = lifecycle.ignore_changes.map((p) => (p === "all" ? p : `input.${String(p)}`));
+      if (Array.isArray(lifecycle.ignore_changes)) l.ignore_changes = lifecycle.ignore_changes.map((p) => (p === "all" || !standIn ? p : `input.${String(p)}`));
       else if (lifecycle.ignore_changes !== undefined) l.ignore_changes = lifecycle.ignore_changes;
       if (Array.isArray(lifecycle.replace_triggered_by)) l.replace_triggered_by = lifecycle.replace_triggered_by.map((r) => this.plainReference(String(r)));
       // In conditions, `self` is the stand-in: its provider attributes are under `self.input`.
-      this.self = element;
+      this.self = standIn ? element : undefined;
       for (const key of ["precondition", "postcondition"]) if (lifecycle[key] !== undefined) l[key] = this.value(lifecycle[key]);
       this.self = undefined;
       out.lifecycle = l;
@@ -218,7 +232,7 @@ function parseAccessors(accessors: string): Segment[] {
  * cdktf wrote as an object (`metadata: {...}`) but that is read as a list (`metadata[0]`) becomes a list of one.
  * Returns a description of what is missing, if anything.
  */
-function completePath(input: Body, element: Element, path: readonly Segment[], unknowns: Record<string, Body>): string | undefined {
+function completePath(input: Body, element: Element, path: readonly Segment[], unknowns: Record<string, Body>, overrides?: Readonly<Record<string, Json>>): string | undefined {
   let parent: Record<string, Json> | Json[] = { root: input };
   let key: string | number = "root";
   let seen = "";
@@ -227,7 +241,7 @@ function completePath(input: Body, element: Element, path: readonly Segment[], u
     if ("attr" in segment) {
       if (!isObject(current)) return undefined;
       if (!(segment.attr in current)) {
-        const value = computedValue(element.type, element.isData, seen ? `${seen}.${segment.attr}` : segment.attr);
+        const value = computedValue(element.type, element.isData, seen ? `${seen}.${segment.attr}` : segment.attr, overrides);
         if (value === undefined) return `${element.isData ? "data." : ""}${element.type}.${seen ? `${seen}.` : ""}${segment.attr}`;
         if (element.isData) current[segment.attr] = value;
         else {

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { standInConfig, UNKNOWN_PREFIX, type StandInOptions, type TerraformConfig } from "./stand-in.ts";
+import { standInConfig, UNKNOWN_PREFIX, type StandIn, type StandInOptions, type TerraformConfig } from "./stand-in.ts";
 
 const run = promisify(execFile);
 
@@ -54,24 +54,63 @@ export class TerraformRefusedError extends Error {
   }
 }
 
-/** Validates and plans `config` with the real terraform binary, offline. */
+/** Validates and plans `config` with the real terraform binary, offline, in a fresh directory (no state). */
 export async function planWithTerraform(config: TerraformConfig, options: PlanOptions = {}): Promise<PlanResult> {
-  const standIn = standInConfig(config, options);
-  const dir = await mkdtemp(join(tmpdir(), "tf-harness-"));
+  const workdir = await TerraformWorkdir.create();
   try {
-    await writeFile(join(dir, "main.tf.json"), JSON.stringify(standIn.config, null, 1));
-    await writeFile(join(dir, "cli.tfrc"), "");
-    const tf = (step: string, args: string[]) => terraform(dir, step, args);
-    await tf("init", ["init", "-input=false", "-backend=false", "-no-color"]);
-    await tf("validate", ["validate", "-no-color"]);
-    const vars = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ["-var", `${k}=${v}`]);
-    await tf("plan", ["plan", "-input=false", "-lock=false", "-refresh=false", "-no-color", "-out=tfplan", ...vars]);
-    const shown = JSON.parse(await tf("show", ["show", "-json", "tfplan"])) as PlanJson;
-    const dependencies = options.graph ? parseGraph(await tf("graph", ["graph", "-type=plan"]), standIn.originals) : new Map();
-    return { ...readPlan(shown, standIn.originals), dependencies };
+    return await workdir.plan(config, options);
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await workdir.remove();
   }
+}
+
+/**
+ * A temporary terraform working directory whose local state carries over from one call to the next, for what only
+ * shows on a second plan (e.g. a value recorded at the first apply). Applying stand-ins touches nothing outside it.
+ */
+export class TerraformWorkdir {
+  private constructor(private readonly dir: string) {}
+
+  static async create(): Promise<TerraformWorkdir> {
+    const dir = await mkdtemp(join(tmpdir(), "tf-harness-"));
+    await writeFile(join(dir, "cli.tfrc"), "");
+    return new TerraformWorkdir(dir);
+  }
+
+  /** Writes the stand-in of `config`, then `init`, `validate`, `plan` and `show` (and `graph` when asked). */
+  async plan(config: TerraformConfig, options: PlanOptions = {}): Promise<PlanResult> {
+    const standIn = await this.prepare(config, options);
+    await this.tf("plan", ["plan", "-input=false", "-lock=false", "-refresh=false", "-no-color", "-out=tfplan", ...varArgs(options)]);
+    const shown = JSON.parse(await this.tf("show", ["show", "-json", "tfplan"])) as PlanJson;
+    const dependencies = options.graph ? parseGraph(await this.tf("graph", ["graph", "-type=plan"]), standIn.originals) : new Map();
+    return { ...readPlan(shown, standIn.originals), dependencies };
+  }
+
+  /** Writes the stand-in of `config` and applies it to this directory's state. */
+  async apply(config: TerraformConfig, options: PlanOptions = {}): Promise<void> {
+    await this.prepare(config, options);
+    await this.tf("apply", ["apply", "-input=false", "-lock=false", "-auto-approve", "-no-color", ...varArgs(options)]);
+  }
+
+  async remove(): Promise<void> {
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  private async prepare(config: TerraformConfig, options: PlanOptions): Promise<StandIn> {
+    const standIn = standInConfig(config, options);
+    await writeFile(join(this.dir, "main.tf.json"), JSON.stringify(standIn.config, null, 1));
+    await this.tf("init", ["init", "-input=false", "-backend=false", "-no-color"]);
+    await this.tf("validate", ["validate", "-no-color"]);
+    return standIn;
+  }
+
+  private tf(step: string, args: string[]): Promise<string> {
+    return terraform(this.dir, step, args);
+  }
+}
+
+function varArgs(options: PlanOptions): string[] {
+  return Object.entries(options.vars ?? {}).flatMap(([k, v]) => ["-var", `${k}=${v}`]);
 }
 
 async function terraform(dir: string, step: string, args: string[]): Promise<string> {
@@ -96,10 +135,10 @@ function readPlan(plan: PlanJson, originals: ReadonlyMap<string, string>): Omit<
   for (const change of plan.resource_changes ?? []) {
     if (change.type !== "terraform_data" || !change.change.actions.includes("create")) continue;
     if (change.name.startsWith(UNKNOWN_PREFIX)) continue;
-    const original = originals.get(change.name);
-    if (!original) throw new Error(`terraform harness: plan has ${change.address}, which is no stand-in`);
+    // A terraform_data of the configuration itself (not a stand-in) keeps its own address.
+    const original = originals.get(change.name) ?? `terraform_data.${change.name}`;
     const index = change.index === undefined ? "" : typeof change.index === "number" ? `[${change.index}]` : `["${change.index}"]`;
-    const values = change.change.after?.input ?? {};
+    const values = (originals.has(change.name) ? change.change.after?.input : change.change.after) ?? {};
     if (original.startsWith("data.")) data[`${original}${index}`] = values;
     else resources.push({ address: `${original}${index}`, resource: original, type: original.slice(0, original.indexOf(".")), values });
   }

@@ -22,7 +22,7 @@ describe("workspace-docker passes the real terraform (validate + plan)", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const external = { kind: "external", endpoint: "https://s3.example.com", bucketName: "alice-convex", profile: "minio" };
-  const dockerLocal = { docker_container: 3, docker_image: 2, docker_network: 1, docker_volume: 1, random_id: 1 };
+  const dockerLocal = { docker_container: 3, docker_image: 2, docker_network: 1, docker_volume: 1, random_id: 1, terraform_data: 1 };
   const withMinio = { ...dockerLocal, docker_container: 4, docker_image: 3, docker_volume: 2, random_password: 2 };
   const cells: [string, object, Record<string, number>][] = [
     ["local", { storage: { mode: "local" } }, dockerLocal],
