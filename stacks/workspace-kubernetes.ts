@@ -3,6 +3,7 @@ import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
 import { LocalBackend, TerraformOutput, type ITerraformDependable } from "cdktf";
 import { resolve } from "node:path";
 import type { Construct } from "constructs";
+import { POSTGRES_CLIENT_IMAGE } from "../lib/core/images.ts";
 import { selectorLabels, workspaceLabels } from "../lib/core/labels.ts";
 import type { WorkspacePlan } from "../lib/core/plan.ts";
 import { BACKEND_API_PORT, BACKEND_SITE_PORT, ConvexBackend } from "../lib/kubernetes/convex-backend.ts";
@@ -16,6 +17,7 @@ import {
   PROXY_SECRET_ACCESS_KEY_KEY,
   ProxyCredentials,
 } from "../lib/kubernetes/generated-secret.ts";
+import { postgresInitParts } from "../lib/kubernetes/database-init.ts";
 import { ObjectBucketClaim } from "../lib/kubernetes/object-bucket-claim.ts";
 import { S3Proxy } from "../lib/kubernetes/s3-proxy.ts";
 import { proxyBundle } from "../lib/proxy-bundle.ts";
@@ -60,6 +62,7 @@ export class WorkspaceKubernetesStack extends LiteralSafeStack {
 
     const instanceSecret = new InstanceSecret(this, "InstanceSecret", { name: names.of("instance-secret"), namespace, labels: labels("backend") });
     const refs: RefSources = { instanceSecret: { secret: instanceSecret.name, key: INSTANCE_SECRET_KEY } };
+    if (plan.database.kind === "postgres") refs.databaseUrl = { secret: plan.database.urlSecret.name, key: plan.database.urlSecret.key };
     // The backend waits for the Secrets and claim it reads by name and for the proxy it talks to; a destroy then
     // removes the pods before their keys and bucket.
     const backendDependencies: ITerraformDependable[] = [instanceSecret.resource];
@@ -124,6 +127,7 @@ export class WorkspaceKubernetesStack extends LiteralSafeStack {
       stopGracePeriodSeconds: plan.stopGracePeriodSeconds,
       dependsOn: backendDependencies,
       preconditions: [modeLock.precondition],
+      database: plan.database.kind === "postgres" ? postgresInitParts({ database: plan.database, image: POSTGRES_CLIENT_IMAGE }) : undefined,
     });
 
     this.dashboard = new ConvexDashboard(this, "Dashboard", {

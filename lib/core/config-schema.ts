@@ -104,6 +104,18 @@ export const workspaceConfigSchema = z.strictObject({
       stopGracePeriodSeconds: z.number().int().min(5).max(3600).default(30),
     })
     .prefault({}),
+  database: z
+    .strictObject({
+      kind: z.enum(["sqlite", "postgres"], { error: "use sqlite (the data volume) or postgres" }).default("sqlite"),
+      /** Kubernetes: the Secret in the workspace namespace holding postgres://USER:PASSWORD@HOST:PORT. */
+      urlSecretName: z.string().regex(DNS_LABEL, { error: "name a Kubernetes Secret in the workspace namespace (lower-case, digits, '-')" }).optional(),
+      urlSecretKey: z.string().min(1, { error: "name the Secret's key that holds the URL, e.g. url" }).default("url"),
+      requireSsl: z.boolean({ error: "use true or false (unquoted)" }).default(true),
+      /** Kubernetes: a Secret with the CA bundle the server's certificate is checked against. */
+      caSecretName: z.string().regex(DNS_LABEL, { error: "name a Kubernetes Secret in the workspace namespace (lower-case, digits, '-')" }).optional(),
+      caSecretKey: z.string().min(1, { error: "name the Secret's key that holds the CA bundle, e.g. ca.crt" }).default("ca.crt"),
+    })
+    .prefault({}),
   urls: z
     .strictObject({
       cloudOrigin: z.string().optional(),

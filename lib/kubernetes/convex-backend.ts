@@ -1,5 +1,10 @@
 import type { ITerraformDependable, Precondition } from "cdktf";
-import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1/index.js";
+import {
+  DeploymentV1,
+  type DeploymentV1SpecTemplateSpecContainerVolumeMount,
+  type DeploymentV1SpecTemplateSpecInitContainer,
+  type DeploymentV1SpecTemplateSpecVolume,
+} from "@cdktf/provider-kubernetes/lib/deployment-v1/index.js";
 import { PersistentVolumeClaimV1 } from "@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1/index.js";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1/index.js";
 import { Construct } from "constructs";
@@ -62,6 +67,18 @@ export interface ConvexBackendProps {
   readonly dependsOn?: ITerraformDependable[];
   /** Preconditions of every Deployment, e.g. the storage-mode lock. @default - none */
   readonly preconditions?: Precondition[];
+  /**
+   * What the pod needs for a Postgres database: the init container that creates it before the backend starts, and
+   * the CA bundle's volume (mounted in the backend too). @default - SQLite on the data volume, nothing extra
+   */
+  readonly database?: BackendDatabaseParts;
+}
+
+/** Pod parts for a database outside the pod (see lib/kubernetes/database-init.ts). */
+export interface BackendDatabaseParts {
+  readonly initContainer: DeploymentV1SpecTemplateSpecInitContainer;
+  readonly volumes: DeploymentV1SpecTemplateSpecVolume[];
+  readonly volumeMounts: DeploymentV1SpecTemplateSpecContainerVolumeMount[];
 }
 
 /**
@@ -152,7 +169,7 @@ export class ConvexBackend extends Construct {
                 { name: "site", containerPort: BACKEND_SITE_PORT },
               ],
               env: kubernetesEnv(env, refSources),
-              volumeMount: [{ name: "data", mountPath: DATA_MOUNT_PATH }],
+              volumeMount: [{ name: "data", mountPath: DATA_MOUNT_PATH }, ...(props.database?.volumeMounts ?? [])],
               // First boot initializes the database and storage before the listener binds: allow 10 minutes.
               startupProbe: httpProbe("/version", BACKEND_API_PORT, 5, 120),
               readinessProbe: httpProbe("/version", BACKEND_API_PORT, 10, 3),
@@ -163,7 +180,8 @@ export class ConvexBackend extends Construct {
               securityContext: { allowPrivilegeEscalation: false },
             },
           ],
-          volume: [{ name: "data", persistentVolumeClaim: { claimName: this.dataVolume.metadata.name } }],
+          initContainer: props.database ? [props.database.initContainer] : undefined,
+          volume: [{ name: "data", persistentVolumeClaim: { claimName: this.dataVolume.metadata.name } }, ...(props.database?.volumes ?? [])],
         },
       },
     },
