@@ -19,6 +19,8 @@ import {
 } from "../lib/kubernetes/generated-secret.ts";
 import { postgresInitParts } from "../lib/kubernetes/database-init.ts";
 import { ObjectBucketClaim } from "../lib/kubernetes/object-bucket-claim.ts";
+import { StorageDoctorJob } from "../lib/kubernetes/storage-doctor-job.ts";
+import { doctorBundle } from "../doctor/bundle.ts";
 import { S3Proxy } from "../lib/kubernetes/s3-proxy.ts";
 import { proxyBundle } from "../lib/proxy-bundle.ts";
 import { LiteralSafeStack } from "../lib/terraform/literal-safe-stack.ts";
@@ -107,6 +109,22 @@ export class WorkspaceKubernetesStack extends LiteralSafeStack {
         dependsOn: [credentials.resource, ...(this.bucketClaim ? [this.bucketClaim.resource] : [])],
       });
       backendDependencies.push(credentials.resource, this.proxy.deployment);
+    }
+
+    if (plan.storageDoctor) {
+      // The first boot locks the storage mode into the database: check the storage first, with the backend's own
+      // environment, and fail the apply instead of booting on a store Convex cannot use.
+      const doctor = new StorageDoctorJob(this, "StorageDoctor", {
+        name: names.of("storage-doctor"),
+        namespace,
+        labels: labels("storage-doctor"),
+        image: plan.images.proxy,
+        bundleGzip: doctorBundle().gzip,
+        backendEnv: plan.backendEnv,
+        refSources: refs,
+        dependsOn: [...(this.bucketClaim ? [this.bucketClaim.resource] : []), ...(this.proxy ? [this.proxy.deployment] : [])],
+      });
+      backendDependencies.push(doctor.job);
     }
 
     // A later plan with another storage mode fails before it changes anything (Convex locks its database to one).

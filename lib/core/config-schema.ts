@@ -140,6 +140,11 @@ export const workspaceConfigSchema = z.strictObject({
       bucket: z.discriminatedUnion("kind", [objectBucketClaim, externalBucket, minioBucket], {
         error: "set kind to objectBucketClaim, external or minio",
       }).optional(),
+      /**
+       * Kubernetes: before the backend's first start, a Job runs the storage doctor with the backend's own storage
+       * environment; a failing check fails the apply (README, "Check your S3 endpoint first").
+       */
+      doctor: z.boolean({ error: "use true or false (unquoted)" }).default(false),
       proxy: z
         .strictObject({
           sse: z.enum(["strip", "reject", "passthrough"], { error: "use strip, reject or passthrough" }).default("strip"),

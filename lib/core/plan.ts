@@ -49,6 +49,8 @@ export interface WorkspacePlan {
   readonly proxyEnv?: readonly EnvEntry[];
   /** The proxy's URL as the backend reaches it; present only in `proxied` mode. */
   readonly proxyEndpoint?: string;
+  /** Run the storage doctor as a Job before the backend's first start (Kubernetes, `s3` and `proxied`). */
+  readonly storageDoctor: boolean;
   /** Where Convex keeps its tables: SQLite on the data volume, or a Postgres database created before it starts. */
   readonly database: DatabasePlan;
 }
@@ -95,6 +97,9 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
 
   const bucket = resolveBucket(config, options.target, issues);
   const database = resolveDatabase(config, options.target, instanceName, issues);
+  if (config.storage.doctor && options.target === "docker") {
+    issues.push({ field: "storage.doctor", value: "true", fix: "the doctor Job is a Kubernetes setting; on Docker run npm run doctor -- --config <this file> before deploying" });
+  }
   const storage = buildStorage(config.storage.mode as StorageModeName, bucket, config.storage.proxy.sse as SsePolicy);
 
   const base = options.defaultUrls ?? (config.ingress ? ingressUrls({ ...config.ingress, tls: config.ingress.tlsSecretName !== undefined }) : LOCAL_URLS);
@@ -146,6 +151,7 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
     backendEnv,
     proxyEnv,
     proxyEndpoint,
+    storageDoctor: config.storage.doctor && storage.mode !== "local",
     database,
   };
 }

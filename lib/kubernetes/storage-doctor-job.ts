@@ -1,5 +1,6 @@
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1/index.js";
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1/index.js";
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { createHash } from "node:crypto";
 import type { EnvEntry } from "../core/env.ts";
@@ -53,6 +54,8 @@ export interface StorageDoctorJobProps {
   readonly resources?: ResourceSpec;
   /** Terraform `count` of both objects, e.g. 1 only when a Coder workspace picked s3 or proxied. @default - always created */
   readonly presenceCount?: number;
+  /** What the Job waits for (Terraform `depends_on`): the bucket claim, the proxy. @default - only what references imply */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -84,6 +87,7 @@ export class StorageDoctorJob extends Construct {
     const bundleHash = createHash("sha256").update(props.bundleGzip).digest("hex").slice(0, 16);
     this.job = new JobV1(this, "Resource", {
       count: props.presenceCount,
+      dependsOn: props.dependsOn,
       metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
       waitForCompletion: props.waitForCompletion ?? true,
       timeouts: { create: `${this.deadlineSeconds + 60}s`, update: `${this.deadlineSeconds + 60}s` },

@@ -60,7 +60,7 @@ describe("workspace-kubernetes with a Postgres database", () => {
   });
 });
 
-describe("database configuration errors", () => {
+describe("plan errors of the database and storage-doctor settings", () => {
   const plan = (raw: object, target: "kubernetes" | "docker" = "kubernetes") => () => planWorkspace(parseWorkspaceConfig({ workspace: { name: "alice-dev" }, ...raw }), { target });
 
   it("fails if postgres has no urlSecretName, naming the namespace and the key", () => {
@@ -78,6 +78,12 @@ describe("database configuration errors", () => {
   it("fails if a Postgres setting is given for SQLite", () => {
     expect(plan({ database: { urlSecretName: "alice-db" } })).toThrow(
       new ConfigError([{ field: "database.urlSecretName", value: '"alice-db"', fix: "this is a Postgres setting: set database.kind: postgres, or remove it" }]),
+    );
+  });
+
+  it("fails if the storage doctor Job is asked of the Docker target, saying what to run instead", () => {
+    expect(plan({ storage: { mode: "s3", doctor: true } }, "docker")).toThrow(
+      new ConfigError([{ field: "storage.doctor", value: "true", fix: "the doctor Job is a Kubernetes setting; on Docker run npm run doctor -- --config <this file> before deploying" }]),
     );
   });
 

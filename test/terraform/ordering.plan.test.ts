@@ -44,6 +44,12 @@ describe("workspace-kubernetes: Terraform orders compute after the objects it re
     ]));
   });
 
+  it("storage.doctor: the backend waits for the doctor Job, and the Job for the claim and the proxy", async () => {
+    const plan = await planWithTerraform(synthKubernetes({ storage: { mode: "proxied", doctor: true } }), { graph: true });
+    expect(dependenciesOf(plan, "kubernetes_deployment_v1.Backend")).toContain("kubernetes_job_v1.StorageDoctor");
+    expect(dependenciesOf(plan, "kubernetes_job_v1.StorageDoctor")).toEqual(expect.arrayContaining(["kubernetes_deployment_v1.S3Proxy", "kubernetes_manifest.Bucket"]));
+  });
+
   it("s3: the backend waits for the claim and its instance secret", async () => {
     const plan = await planWithTerraform(synthKubernetes({ storage: { mode: "s3" } }), { graph: true });
     expect(dependenciesOf(plan, "kubernetes_deployment_v1.Backend")).toEqual(
