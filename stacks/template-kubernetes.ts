@@ -117,7 +117,7 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
     const proxyName = name("s3-proxy");
     const proxyEndpoint = `http://${proxyName}.${namespace}.svc:${PROXY_PORT}`;
     const proxied = Storage.proxied(Bucket.objectBucketClaim());
-    new S3Proxy(this, "S3Proxy", {
+    const proxy = new S3Proxy(this, "S3Proxy", {
       name: proxyName,
       namespace,
       labels: labels("s3-proxy"),
@@ -130,6 +130,8 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
       waitForRollout: false,
       presenceCount: modeCount(inputs, ["proxied"]),
       computeCount: modeComputeCount(inputs, ["proxied"]),
+      // The claim (when counted in) and the keys it reads by name: a stop removes the pods before them.
+      dependsOn: [claim.resource, proxyCredentials.resource],
     });
 
     const backendName = name("backend");
@@ -159,11 +161,18 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
       protectDataVolume: false,
       waitForRollout: false,
       computeCount: modeComputeCount(inputs, ["local"]),
+      dependsOn: [instanceSecret.resource],
     });
+    // Each mode's Deployment waits for the Secrets and claim it reads by name (and proxied for the proxy).
     this.backendDeployments = {
       local: this.backend.deployment,
-      s3: this.backend.addDeployment("S3", { env: envOf("s3"), refSources: refs, computeCount: modeComputeCount(inputs, ["s3"]) }),
-      proxied: this.backend.addDeployment("Proxied", { env: envOf("proxied"), refSources: refs, computeCount: modeComputeCount(inputs, ["proxied"]) }),
+      s3: this.backend.addDeployment("S3", { env: envOf("s3"), refSources: refs, computeCount: modeComputeCount(inputs, ["s3"]), dependsOn: [instanceSecret.resource, claim.resource] }),
+      proxied: this.backend.addDeployment("Proxied", {
+        env: envOf("proxied"),
+        refSources: refs,
+        computeCount: modeComputeCount(inputs, ["proxied"]),
+        dependsOn: [instanceSecret.resource, claim.resource, proxyCredentials.resource, proxy.deployment],
+      }),
     };
 
     const dashboardName = name("dashboard");

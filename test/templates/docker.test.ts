@@ -47,7 +47,7 @@ describe("docker template: the built folder", () => {
     for (const needle of ["coder templates push", "wildcard_access_url", ".env.local", "convex_api_share", "convex_dashboard_share", "## Troubleshooting", "login redirect"]) expect(readme).toContain(needle);
   });
 
-  it("carries no Terraform backend and passes `terraform providers` offline", () => {
+  it("carries no Terraform backend and requires the coder and docker providers (`terraform providers`; test/terraform plans the whole template)", () => {
     expect(json.terraform).not.toHaveProperty("backend");
     const result = execFileSync("terraform", ["providers", "-no-color"], { cwd: built.dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 30_000 });
     expect(result).toContain("provider[registry.terraform.io/coder/coder] ~> 2.17");

@@ -71,7 +71,7 @@ describe("kubernetes template: the built folder", () => {
     expect(text).not.toContain(".tfstate");
   });
 
-  it("passes `terraform providers`, which parses the whole configuration offline", () => {
+  it("requires the coder and kubernetes providers Coder's terraform init installs (`terraform providers`; test/terraform plans the whole template)", () => {
     const result = execFileSync("terraform", ["providers", "-no-color"], { cwd: built.dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 30_000 });
     expect(result).toContain("provider[registry.terraform.io/coder/coder] ~> 2.17");
     expect(result).toContain("provider[registry.terraform.io/hashicorp/kubernetes]");
