@@ -1,0 +1,23 @@
+/**
+ * The backup runner: `node convex-backup.mjs backup` or `... restore`, configured by its environment
+ * (settings.ts). Runs on the pinned stock Node image (node:sqlite, with --experimental-sqlite on Node 22.11).
+ * Exit status 0 on success, 1 on failure, with one line saying why; keys are never printed.
+ */
+import { BackupError, backupErrors } from "./errors.ts";
+import { runBackup, runRestore } from "./run.ts";
+import { runnerSettings } from "./settings.ts";
+
+async function main(): Promise<void> {
+  const command = process.argv[2] ?? "";
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  if (command !== "backup" && command !== "restore") throw backupErrors.usage(command);
+  const settings = runnerSettings(process.env);
+  if (command === "backup") await runBackup(settings, log);
+  else await runRestore(settings, log);
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof BackupError ? error.message : `unexpected failure: ${(error as Error).stack ?? String(error)}`;
+  process.stderr.write(`convex-backup: ${message}\n`);
+  process.exitCode = 1;
+});
