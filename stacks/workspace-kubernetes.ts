@@ -20,6 +20,7 @@ import {
 import { postgresInitParts } from "../lib/kubernetes/database-init.ts";
 import { ObjectBucketClaim } from "../lib/kubernetes/object-bucket-claim.ts";
 import { StorageDoctorJob } from "../lib/kubernetes/storage-doctor-job.ts";
+import { workspaceBackup } from "../lib/kubernetes/workspace-backup.ts";
 import { doctorBundle } from "../doctor/bundle.ts";
 import { S3Proxy } from "../lib/kubernetes/s3-proxy.ts";
 import { proxyBundle } from "../lib/proxy-bundle.ts";
@@ -127,6 +128,24 @@ export class WorkspaceKubernetesStack extends LiteralSafeStack {
       backendDependencies.push(doctor.job);
     }
 
+    // Backups go to the workspace bucket by default: in local mode the claim then exists for them alone.
+    if (this.bucketClaim === undefined && plan.backup?.target.kind === "workspace" && plan.backup.target.bucket.kind === "objectBucketClaim") {
+      this.bucketClaim = new ObjectBucketClaim(this, "Bucket", {
+        name: names.of("bucket"),
+        namespace,
+        labels: labels("bucket"),
+        bucket: plan.backup.target.bucket,
+        bucketNamePrefix: names.base,
+      });
+      Object.assign(refs, this.bucketClaim.refSources());
+    }
+    const backup = workspaceBackup(this, plan, refs, this.bucketClaim ? [this.bucketClaim.resource] : []);
+    if (backup?.restore) {
+      // The restore init container reads the bundle and the bucket before the first start.
+      backendDependencies.push(backup.backup.bundleConfigMap);
+      if (storage.mode === "local" && this.bucketClaim) backendDependencies.push(this.bucketClaim.resource);
+    }
+
     // A later plan with another storage mode fails before it changes anything (Convex locks its database to one).
     const modeLock = new StorageModeLock(this, "StorageModeLock", { workspace: plan.workspace, mode: storage.mode });
     this.backend = new ConvexBackend(this, "Backend", {
@@ -146,6 +165,7 @@ export class WorkspaceKubernetesStack extends LiteralSafeStack {
       dependsOn: backendDependencies,
       preconditions: [modeLock.precondition],
       database: plan.database.kind === "postgres" ? postgresInitParts({ database: plan.database, image: POSTGRES_CLIENT_IMAGE }) : undefined,
+      restore: backup?.restore,
     });
 
     this.dashboard = new ConvexDashboard(this, "Dashboard", {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { BACKUP_SETTINGS } from "./backup-schema.ts";
 import { ENDPOINT_PROFILES } from "./bucket.ts";
 import { CONVEX_RELEASE_PATTERN, DEFAULT_CONVEX_RELEASE, NODE_IMAGE } from "./images.ts";
 import { DNS_LABEL } from "./names.ts";
@@ -155,6 +156,8 @@ export const workspaceConfigSchema = z.strictObject({
         .prefault({}),
     })
     .prefault({}),
+  /** Scheduled snapshots of the data volume into a bucket, and restore into a fresh one (README, "Backup and restore"). */
+  backup: BACKUP_SETTINGS.optional(),
 });
 
 export type WorkspaceConfigInput = z.input<typeof workspaceConfigSchema>;

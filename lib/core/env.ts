@@ -17,6 +17,7 @@ export interface LiteralValue {
  * - `bucketAccessKeyId`, `bucketSecretAccessKey`: the bucket's keys (claim Secret, external Secret, MinIO).
  * - `proxyAccessKeyId`, `proxySecretAccessKey`: the keys clients use with the S3 proxy (generated per workspace).
  * - `databaseUrl`: the Postgres server's URL with its password (a Secret the operator creates).
+ * - `backupAccessKeyId`, `backupSecretAccessKey`: the keys of a separate backup bucket (`backup.bucket`).
  */
 export type ValueRef =
   | "instanceSecret"
@@ -27,7 +28,9 @@ export type ValueRef =
   | "bucketSecretAccessKey"
   | "proxyAccessKeyId"
   | "proxySecretAccessKey"
-  | "databaseUrl";
+  | "databaseUrl"
+  | "backupAccessKeyId"
+  | "backupSecretAccessKey";
 
 export interface RefValue {
   readonly kind: "ref";

@@ -1,4 +1,5 @@
 import { backendEnvironment, PROXY_PORT } from "./backend-env.ts";
+import { resolveBackup, type BackupPlan } from "./backup.ts";
 import { Bucket, type AnyBucket, type EndpointProfile, type ExternalCredentialsSource } from "./bucket.ts";
 import type { WorkspaceConfig } from "./config-schema.ts";
 import type { EnvEntry } from "./env.ts";
@@ -53,6 +54,8 @@ export interface WorkspacePlan {
   readonly storageDoctor: boolean;
   /** Where Convex keeps its tables: SQLite on the data volume, or a Postgres database created before it starts. */
   readonly database: DatabasePlan;
+  /** Scheduled snapshots and restore (`backup:`). @default - no backups: nothing is created */
+  readonly backup?: BackupPlan;
 }
 
 /** Where the CA bundle of a Postgres server is mounted in the backend and init containers. */
@@ -101,6 +104,10 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
     issues.push({ field: "storage.doctor", value: "true", fix: "the doctor Job is a Kubernetes setting; on Docker run npm run doctor -- --config <this file> before deploying" });
   }
   const storage = buildStorage(config.storage.mode as StorageModeName, bucket, config.storage.proxy.sse as SsePolicy);
+  const backup = resolveBackup({ config, instanceName, workspaceBucket: bucket }, issues);
+  if (backup !== undefined && options.target === "docker") {
+    issues.push({ field: "backup", value: showValue("(set)"), fix: "scheduled backups are deployed on the Kubernetes target for now; on Docker run the runner's command yourself (README, Backup and restore)" });
+  }
 
   const base = options.defaultUrls ?? (config.ingress ? ingressUrls({ ...config.ingress, tls: config.ingress.tlsSecretName !== undefined }) : LOCAL_URLS);
   const urls: WorkspaceUrls = {
@@ -153,6 +160,7 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
     proxyEndpoint,
     storageDoctor: config.storage.doctor && storage.mode !== "local",
     database,
+    backup,
   };
 }
 

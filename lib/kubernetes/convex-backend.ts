@@ -72,6 +72,17 @@ export interface ConvexBackendProps {
    * the CA bundle's volume (mounted in the backend too). @default - SQLite on the data volume, nothing extra
    */
   readonly database?: BackendDatabaseParts;
+  /**
+   * An init container (and its volumes) that fills a fresh data volume from a backup snapshot before the backend
+   * starts (lib/kubernetes/convex-backup.ts `restoreInitParts`). @default - no restore
+   */
+  readonly restore?: BackendRestoreParts;
+}
+
+/** Pod parts for a restore from a snapshot (see lib/kubernetes/convex-backup.ts). */
+export interface BackendRestoreParts {
+  readonly initContainer: DeploymentV1SpecTemplateSpecInitContainer;
+  readonly volumes: DeploymentV1SpecTemplateSpecVolume[];
 }
 
 /** Pod parts for a database outside the pod (see lib/kubernetes/database-init.ts). */
@@ -180,8 +191,12 @@ export class ConvexBackend extends Construct {
               securityContext: { allowPrivilegeEscalation: false },
             },
           ],
-          initContainer: props.database ? [props.database.initContainer] : undefined,
-          volume: [{ name: "data", persistentVolumeClaim: { claimName: this.dataVolume.metadata.name } }, ...(props.database?.volumes ?? [])],
+          initContainer: props.database || props.restore ? [...(props.database ? [props.database.initContainer] : []), ...(props.restore ? [props.restore.initContainer] : [])] : undefined,
+          volume: [
+            { name: "data", persistentVolumeClaim: { claimName: this.dataVolume.metadata.name } },
+            ...(props.database?.volumes ?? []),
+            ...(props.restore?.volumes ?? []),
+          ],
         },
       },
     },

@@ -6,11 +6,11 @@
  */
 import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { runFixture, runRunner, startFixture, writeBundle, type Finished } from "../support/backup-runner.ts";
+import { NODE_USER, runFixture, runRunner, startFixture, writeBundle, type Finished } from "../support/backup-runner.ts";
 import { describeWithRgw, useTestBucket } from "../support/rgw.ts";
 
 interface Check {
@@ -61,7 +61,13 @@ describeWithRgw("the backup runner against Ceph RGW", (rgw) => {
   let bundleDir: string;
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), "convex-backup-test-"));
-    bundleDir = writeBundle(mkdirSync(path.join(dir, "bundle"), { recursive: true }) ?? path.join(dir, "bundle"));
+    // Readable and searchable by the node user, like the CronJob's mounts; its scratch directory is its own.
+    chmodSync(dir, 0o755);
+    bundleDir = path.join(dir, "bundle");
+    mkdirSync(bundleDir, { mode: 0o755 });
+    writeBundle(bundleDir);
+    mkdirSync(path.join(dir, "scratch"), { mode: 0o777 });
+    chmodSync(path.join(dir, "scratch"), 0o777);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -73,7 +79,7 @@ describeWithRgw("the backup runner against Ceph RGW", (rgw) => {
     AWS_SECRET_ACCESS_KEY: rgw.secretAccessKey,
     INSTANCE_NAME: "convex-alice-dev",
     STORAGE_MODE: "local",
-    BACKUP_WORK_DIR: dir,
+    BACKUP_WORK_DIR: path.join(dir, "scratch"),
     ...over,
   });
 
@@ -99,11 +105,11 @@ describeWithRgw("the backup runner against Ceph RGW", (rgw) => {
     return { data, files };
   }
 
-  it("WAL mode: a snapshot taken while the database is written restores to a consistent database with every row committed before it", async () => {
+  it("WAL mode, read by the node user (as through the CronJob's read-only mount): a snapshot taken while the database is written restores to a consistent database with every row committed before it", async () => {
     const { data, files } = dataDir("wal");
     const prefix = "convex-backups/convex-alice-dev/";
     const run = await whileWriting(path.join(data, "db.sqlite3"), "wal", 5000, 2000, () =>
-      runRunner(bundleDir, "backup", env({ CONVEX_DATA_DIR: data, BACKUP_PREFIX: prefix, BACKUP_KEEP: "3" })),
+      runRunner(bundleDir, "backup", env({ CONVEX_DATA_DIR: data, BACKUP_PREFIX: prefix, BACKUP_KEEP: "3" }), { uid: NODE_USER }),
     );
     expect(run.result.code, run.result.stderr).toBe(0);
     noSecrets(run.result);
@@ -132,11 +138,11 @@ describeWithRgw("the backup runner against Ceph RGW", (rgw) => {
     console.log(`WAL: backup ${run.result.ms} ms (${run.result.stdout.trim().split("\n")[0]}); restore ${restore.ms} ms`);
   });
 
-  it("rollback-journal mode (Convex's own, no journal_mode set): the writer's commits wait and never fail within rusqlite's 5 s busy timeout; the copy is consistent", async () => {
+  it("rollback-journal mode (Convex's own, no journal_mode set), read by the node user: the writer's commits wait and never fail within rusqlite's 5 s busy timeout; the copy is consistent", async () => {
     const { data } = dataDir("rollback");
     const prefix = "convex-backups/rollback/";
     const run = await whileWriting(path.join(data, "db.sqlite3"), "delete", 5000, 3000, () =>
-      runRunner(bundleDir, "backup", env({ CONVEX_DATA_DIR: data, BACKUP_PREFIX: prefix })),
+      runRunner(bundleDir, "backup", env({ CONVEX_DATA_DIR: data, BACKUP_PREFIX: prefix }), { uid: NODE_USER }),
     );
     expect(run.result.code, run.result.stderr).toBe(0);
     expect(run.writerCode, run.writerErrors).toBe(0);

