@@ -40,6 +40,11 @@ export function runFixture(name: string, args: string[], timeoutMs = 60_000): Pr
   return runNode([...BACKUP_NODE_OPTIONS, fixture(name), ...args], {}, timeoutMs, undefined);
 }
 
+/** Runs an ES module given as text under the pinned Node (node:sqlite available). */
+export function runNodeScript(source: string, timeoutMs = 600_000): Promise<Finished> {
+  return runNode([...BACKUP_NODE_OPTIONS, "--input-type=module", "-e", source], {}, timeoutMs, undefined);
+}
+
 /** Starts a fixture that runs until its stdin is closed. */
 export function startFixture(name: string, args: string[]): ChildProcessByStdio<Writable, Readable, Readable> {
   return spawn(pinnedNode(), [...BACKUP_NODE_OPTIONS, fixture(name), ...args], { stdio: ["pipe", "pipe", "pipe"], env: { PATH: process.env.PATH ?? "" } });
