@@ -23,8 +23,8 @@ export const BACKUP_BUNDLE_DIR = "/opt/convex-backup";
  */
 export const BACKUP_NODE_OPTIONS = ["--experimental-sqlite", "--disable-warning=ExperimentalWarning"] as const;
 
-/** The container's command for one runner command (`backup` or `restore`). */
-export function backupCommand(command: "backup" | "restore", bundleDir: string = BACKUP_BUNDLE_DIR): string[] {
+/** The container's command for one runner command. */
+export function backupCommand(command: "backup" | "restore" | "schedule", bundleDir: string = BACKUP_BUNDLE_DIR): string[] {
   return ["node", ...BACKUP_NODE_OPTIONS, `${bundleDir}/${BACKUP_BUNDLE_FILE}`, command];
 }
 

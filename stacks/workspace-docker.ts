@@ -19,6 +19,7 @@ import { PulledImage } from "../lib/docker/image.ts";
 import { MinioServer } from "../lib/docker/minio.ts";
 import { WorkspaceNetwork } from "../lib/docker/network.ts";
 import { S3Proxy } from "../lib/docker/s3-proxy.ts";
+import { dockerWorkspaceBackup } from "../lib/docker/workspace-backup.ts";
 import { proxyBundle } from "../lib/proxy-bundle.ts";
 import { LiteralSafeStack } from "../lib/terraform/literal-safe-stack.ts";
 import { StorageModeLock } from "../lib/terraform/storage-mode-lock.ts";
@@ -91,8 +92,10 @@ export class WorkspaceDockerStack extends LiteralSafeStack {
     const backendDependsOn: ITerraformDependable[] = [];
 
     const storage = plan.storage;
-    if (storage.mode !== "local") {
-      const bucket = storage.bucket;
+    // Backups go to the workspace bucket: in local mode its MinIO (or external endpoint) then exists for them alone.
+    const backupBucket = plan.backup?.target.kind === "workspace" ? plan.backup.target.bucket : undefined;
+    if (storage.mode !== "local" || backupBucket !== undefined) {
+      const bucket = storage.mode !== "local" ? storage.bucket : (backupBucket as NonNullable<typeof backupBucket>);
       if (bucket.kind === "minio") {
         const minioImage = new PulledImage(this, "MinioImage", { name: MINIO_IMAGE });
         this.minio = new MinioServer(this, "Minio", {
@@ -153,6 +156,15 @@ export class WorkspaceDockerStack extends LiteralSafeStack {
       protectDataVolume: plan.dataVolume.protect,
       dependsOn: backendDependsOn,
       preconditions: [modeLock.precondition],
+    });
+
+    dockerWorkspaceBackup(this, {
+      plan,
+      refs,
+      networkName: this.network.name,
+      minioEndpoint: this.minio?.endpoint,
+      dependsOn: this.minio ? [this.minio.resource] : [],
+      backend: this.backend,
     });
 
     this.dashboard = new ConvexDashboard(this, "Dashboard", {

@@ -29,5 +29,5 @@ export const backupErrors = {
       `snapshot ${key} is of instance ${JSON.stringify(snapshot)}, this workspace's INSTANCE_NAME is ${JSON.stringify(target)}: set convex.instanceName: ${snapshot} in the new workspace's YAML file (Convex checks it against its database's storage prefix)`,
     ),
   badArchive: (key: string, reason: string) => new BackupError(`snapshot ${key} is not a snapshot this runner wrote: ${reason}`),
-  usage: (got: string) => new BackupError(`unknown command ${JSON.stringify(got)}: use backup or restore`),
+  usage: (got: string) => new BackupError(`unknown command ${JSON.stringify(got)}: use backup, restore or schedule`),
 };

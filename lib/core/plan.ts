@@ -105,8 +105,12 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
   }
   const storage = buildStorage(config.storage.mode as StorageModeName, bucket, config.storage.proxy.sse as SsePolicy);
   const backup = resolveBackup({ config, instanceName, workspaceBucket: bucket }, issues);
-  if (backup !== undefined && options.target === "docker") {
-    issues.push({ field: "backup", value: showValue("(set)"), fix: "scheduled backups are deployed on the Kubernetes target for now; on Docker run the runner's command yourself (README, Backup and restore)" });
+  if (backup?.target.kind === "external" && options.target === "docker") {
+    issues.push({
+      field: "backup.bucket",
+      value: showValue(config.backup?.bucket?.bucketName),
+      fix: "a separate backup bucket reads its keys from a Kubernetes Secret; on Docker snapshots go to the workspace bucket (MinIO, or storage.bucket): remove backup.bucket",
+    });
   }
 
   const base = options.defaultUrls ?? (config.ingress ? ingressUrls({ ...config.ingress, tls: config.ingress.tlsSecretName !== undefined }) : LOCAL_URLS);

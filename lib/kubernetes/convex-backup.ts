@@ -1,7 +1,7 @@
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1/index.js";
 import { CronJobV1 } from "@cdktf/provider-kubernetes/lib/cron-job-v1/index.js";
 import type { DeploymentV1SpecTemplateSpecInitContainer, DeploymentV1SpecTemplateSpecVolume } from "@cdktf/provider-kubernetes/lib/deployment-v1/index.js";
-import type { ITerraformDependable } from "cdktf";
+import type { ITerraformDependable, Precondition } from "cdktf";
 import { Construct } from "constructs";
 import { createHash } from "node:crypto";
 import { BACKUP_BUNDLE_DIR, BACKUP_BUNDLE_FILE, backupCommand } from "../../backup/bundle.ts";
@@ -49,6 +49,10 @@ export interface ConvexBackupProps {
   readonly resources?: ResourceSpec;
   /** Terraform `count` of the CronJob, e.g. Coder's start_count (backups only while the workspace runs). @default - always created */
   readonly cronJobCount?: number;
+  /** Terraform `count` of the bundle ConfigMap, e.g. 1 only when an admin set a schedule. @default - always created */
+  readonly presenceCount?: number;
+  /** Preconditions of the CronJob, e.g. that a template's backup bucket is named. @default - none */
+  readonly preconditions?: Precondition[];
   /** What the CronJob waits for (Terraform `depends_on`), e.g. the bucket claim. @default - only what references imply */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -75,11 +79,14 @@ export class ConvexBackup extends Construct {
     if (!Number.isInteger(this.deadlineSeconds) || this.deadlineSeconds < 60 || this.deadlineSeconds > 86_400) {
       throw configError("ConvexBackup.deadlineSeconds", this.deadlineSeconds, "use whole seconds from 60 to 86400");
     }
-    this.bundleConfigMap = backupBundleConfigMap(this, "Bundle", props);
+    this.bundleConfigMap = backupBundleConfigMap(this, "Bundle", { ...props, count: props.presenceCount });
+    // A counted ConfigMap cannot be referenced without an index: name it directly then.
+    const bundleName = props.presenceCount === undefined ? this.bundleConfigMap.metadata.name : bundleConfigMapName(props.name);
     const bundleHash = createHash("sha256").update(props.bundle).digest("hex").slice(0, 16);
     this.cronJob = new CronJobV1(this, "Resource", {
       count: props.cronJobCount,
-      dependsOn: props.dependsOn,
+      dependsOn: props.presenceCount === undefined ? props.dependsOn : [...(props.dependsOn ?? []), this.bundleConfigMap],
+      lifecycle: props.preconditions ? { precondition: props.preconditions } : undefined,
       metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
       spec: {
         schedule: props.schedule,
@@ -123,7 +130,7 @@ export class ConvexBackup extends Construct {
                 ],
                 volume: [
                   { name: "data", persistentVolumeClaim: { claimName: props.dataVolumeClaimName, readOnly: true } },
-                  { name: "bundle", configMap: { name: this.bundleConfigMap.metadata.name } },
+                  { name: "bundle", configMap: { name: bundleName } },
                   { name: "scratch", emptyDir: { sizeLimit: this.scratchSize } },
                 ],
               },
@@ -135,11 +142,15 @@ export class ConvexBackup extends Construct {
   }
 }
 
+function bundleConfigMapName(name: string): string {
+  return `${name}-bundle`.slice(0, 63);
+}
+
 /** The ConfigMap holding the runner bundle, named `<name>-bundle`. */
 export function backupBundleConfigMap(scope: Construct, id: string, props: { name: string; namespace: string; labels: Record<string, string>; bundle: string; count?: number }): ConfigMapV1 {
   return new ConfigMapV1(scope, id, {
     count: props.count,
-    metadata: { name: `${props.name}-bundle`.slice(0, 63), namespace: props.namespace, labels: props.labels },
+    metadata: { name: bundleConfigMapName(props.name), namespace: props.namespace, labels: props.labels },
     data: { [BACKUP_BUNDLE_FILE]: props.bundle },
   });
 }

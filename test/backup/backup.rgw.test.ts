@@ -10,7 +10,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { NODE_USER, runFixture, runRunner, startFixture, writeBundle, type Finished } from "../support/backup-runner.ts";
+import { NODE_USER, runFixture, runRunner, startFixture, startRunner, writeBundle, type Finished } from "../support/backup-runner.ts";
 import { describeWithRgw, useTestBucket } from "../support/rgw.ts";
 
 interface Check {
@@ -201,6 +201,27 @@ describeWithRgw("the backup runner against Ceph RGW", (rgw) => {
     const none = await runRunner(bundleDir, "restore", env({ CONVEX_DATA_DIR: fresh, BACKUP_PREFIX: "convex-backups/nothing-here/" }));
     expect(none.code).toBe(1);
     expect(none.stderr).toContain(`no snapshot under s3://${bucket.current.name}/convex-backups/nothing-here/`);
+  });
+
+  it("schedule (the Docker container's command): snapshots at the next minute the cron names, stops on SIGTERM", async () => {
+    const { data } = dataDir("schedule");
+    const prefix = "convex-backups/schedule/";
+    await whileWriting(path.join(data, "db.sqlite3"), "delete", 5000, 10, async () => undefined);
+    const runner = startRunner(bundleDir, env({ CONVEX_DATA_DIR: data, BACKUP_PREFIX: prefix, BACKUP_SCHEDULE: "* * * * *" }), NODE_USER);
+    let out = "";
+    runner.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    runner.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => runner.once("exit", resolve));
+    const deadline = Date.now() + 75_000;
+    while (!out.includes("deleted 0 older snapshot(s)") && Date.now() < deadline) await sleep(200);
+    runner.kill("SIGTERM");
+    const code = await Promise.race([exited, sleep(20_000).then(() => "timeout" as const)]);
+    if (code === "timeout") runner.kill("SIGKILL");
+    expect(out).toMatch(/next snapshot at [0-9-]+T[0-9:]+:00\.000Z/);
+    expect(out).toContain(`wrote s3://${bucket.current.name}/${prefix}`);
+    expect(out.trim().split("\n").at(-1)).toBe("convex-backup: stopped");
+    expect(code).toBe(0);
+    expect(await listKeys(prefix)).toHaveLength(1);
   });
 
   it("fails with the setting to fix: no database at the data directory, wrong keys", async () => {

@@ -45,6 +45,12 @@ export function runNodeScript(source: string, timeoutMs = 600_000): Promise<Fini
   return runNode([...BACKUP_NODE_OPTIONS, "--input-type=module", "-e", source], {}, timeoutMs, undefined);
 }
 
+/** Starts the runner's long-running `schedule` command (the Docker container's) as `uid`. */
+export function startRunner(bundleDir: string, env: Record<string, string>, uid: number): ChildProcessByStdio<Writable, Readable, Readable> {
+  const [, ...args] = backupCommand("schedule", bundleDir);
+  return spawn(pinnedNode(), args, { stdio: ["pipe", "pipe", "pipe"], env: { PATH: process.env.PATH ?? "", ...env }, uid, gid: uid });
+}
+
 /** Starts a fixture that runs until its stdin is closed. */
 export function startFixture(name: string, args: string[]): ChildProcessByStdio<Writable, Readable, Readable> {
   return spawn(pinnedNode(), [...BACKUP_NODE_OPTIONS, fixture(name), ...args], { stdio: ["pipe", "pipe", "pipe"], env: { PATH: process.env.PATH ?? "" } });

@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { planWithTerraform, type PlanResult } from "../../scripts/terraform-harness/terraform.ts";
 import { inventory } from "../support/plan-inventory.ts";
+import { synthDocker } from "../support/docker-synth.ts";
 import { synthKubernetes } from "../support/synth.ts";
 
 const k8sLocal = { kubernetes_deployment_v1: 2, kubernetes_service_v1: 2, kubernetes_persistent_volume_claim_v1: 1, kubernetes_secret_v1: 1, random_id: 1, terraform_data: 1 };
@@ -89,5 +90,57 @@ describe("backups on Kubernetes, planned by the real terraform", () => {
     expect(first(init.security_context)).toMatchObject({ run_as_user: "0", allow_privilege_escalation: false });
     const deps = [...(plan.dependencies.get(backend.resource) ?? [])];
     expect(deps.some((d) => d.startsWith("kubernetes_config_map_v1.Backup_Bundle"))).toBe(true);
+  });
+});
+
+describe("backups on Docker, planned by the real terraform", () => {
+  const dockerLocal = { docker_container: 3, docker_image: 2, docker_network: 1, docker_volume: 1, random_id: 1, terraform_data: 1 };
+  const container = (plan: PlanResult, name: string): Body => {
+    const found = plan.resources.filter((r) => r.type === "docker_container" && r.values.name === name);
+    expect(found).toHaveLength(1);
+    return (found[0] as { values: Body }).values;
+  };
+  /** The literal entries; references to generated keys are unknown at plan time (null). */
+  const envList = (c: Body): Record<string, string> =>
+    Object.fromEntries((c.env as (string | null)[]).filter((e): e is string => typeof e === "string").map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
+
+  it("nothing is created when backups are off", async () => {
+    const plan = await planWithTerraform(synthDocker({ storage: { mode: "local" } }));
+    expect(inventory(plan)).toEqual(dockerLocal);
+  });
+
+  it("local mode: a scheduled container (the runner's schedule command) with the data volume read-only, into a MinIO created for it", async () => {
+    const plan = await planWithTerraform(synthDocker({ storage: { mode: "local" }, backup: BACKUP }));
+    // MinIO (container, image, volume, root keys), the backup container and its image.
+    expect(inventory(plan)).toEqual({ ...dockerLocal, docker_container: 5, docker_image: 4, docker_volume: 2, random_password: 2 });
+    const backup = container(plan, "convex-alice-dev-backup");
+    expect((backup.command as string[]).at(-1)).toBe("schedule");
+    expect(backup.user).toBe("1000:1000");
+    expect(first(backup.volumes)).toMatchObject({ volume_name: "convex-alice-dev-data", container_path: "/convex/data", read_only: true });
+    expect(envList(backup)).toMatchObject({
+      BACKUP_SCHEDULE: "17 3 * * *",
+      BACKUP_KEEP: "5",
+      BACKUP_PREFIX: "convex-backups/convex-alice-dev/",
+      BACKUP_S3_ENDPOINT: "http://convex-alice-dev-minio:9000",
+      STORAGE_MODE: "local",
+    });
+    // The two keys: MinIO's generated root keys by Terraform reference, unknown (and sensitive) at plan time.
+    expect((backup.env as unknown[]).filter((e) => e === null)).toHaveLength(2);
+    expect(Object.keys(envList(backup))).not.toContain("AWS_SECRET_ACCESS_KEY");
+  });
+
+  it("restoreFrom: a one-shot restore container the backend's container waits for", async () => {
+    const plan = await planWithTerraform(synthDocker({ storage: { mode: "s3" }, backup: { ...BACKUP, restoreFrom: "latest" } }), { graph: true });
+    const restore = container(plan, "convex-alice-dev-restore");
+    expect((restore.command as string[]).at(-1)).toBe("restore");
+    expect(restore.must_run).toBe(false);
+    const backend = plan.resources.find((r) => r.type === "docker_container" && r.values.name === "convex-alice-dev-backend") as { resource: string };
+    expect([...(plan.dependencies.get(backend.resource) ?? [])].some((d) => d.startsWith("docker_container.Restore"))).toBe(true);
+  });
+
+  it("fails if a separate backup bucket is asked of Docker (its keys come from a Kubernetes Secret)", () => {
+    expect(() => synthDocker({ storage: { mode: "s3" }, backup: { ...BACKUP, bucket: { endpoint: "https://b.example.com", bucketName: "team-backups", credentialsSecretName: "k" } } })).toThrow(
+      'backup.bucket: got "team-backups"; a separate backup bucket reads its keys from a Kubernetes Secret; on Docker snapshots go to the workspace bucket (MinIO, or storage.bucket): remove backup.bucket',
+    );
   });
 });
