@@ -18,6 +18,7 @@ import { INSTANCE_SECRET_KEY, InstanceSecret, PROXY_ACCESS_KEY_ID_KEY, PROXY_SEC
 import { ObjectBucketClaim } from "../lib/kubernetes/object-bucket-claim.ts";
 import { S3Proxy } from "../lib/kubernetes/s3-proxy.ts";
 import { proxyBundle } from "../lib/proxy-bundle.ts";
+import { kubernetesTemplateBackup } from "./template-backup.ts";
 import { coderInputs, coderLabels, coderSelectorLabels, firstInstanceId, modeComputeCount, modeCount, templateBase, workspaceAgent, type CoderInputs } from "./template-shared.ts";
 import { ADMIN_KEY_DIR, ADMIN_KEY_FILE, INSTANCE_NAME } from "./template-env-local.ts";
 import { LiteralSafeStack } from "../lib/terraform/literal-safe-stack.ts";
@@ -174,6 +175,8 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
         dependsOn: [instanceSecret.resource, claim.resource, proxyCredentials.resource, proxy.deployment],
       }),
     };
+
+    kubernetesTemplateBackup(this, { inputs, namespace, name, dataVolumeName: name("data"), instanceName: INSTANCE_NAME, region });
 
     const dashboardName = name("dashboard");
     new ConvexDashboard(this, "Dashboard", {

@@ -3,9 +3,11 @@
  * (scripts/terraform-harness): the CronJob's schedule, retention, references and placement, the restore init
  * container, and nothing at all when `backup:` is absent.
  */
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import type { TerraformConfig } from "../../scripts/terraform-harness/stand-in.ts";
 import { planWithTerraform, type PlanResult } from "../../scripts/terraform-harness/terraform.ts";
-import { inventory } from "../support/plan-inventory.ts";
+import { buildTemplateForTest } from "../support/built-template.ts";
+import { inventory, names } from "../support/plan-inventory.ts";
 import { synthDocker } from "../support/docker-synth.ts";
 import { synthKubernetes } from "../support/synth.ts";
 
@@ -142,5 +144,48 @@ describe("backups on Docker, planned by the real terraform", () => {
     expect(() => synthDocker({ storage: { mode: "s3" }, backup: { ...BACKUP, bucket: { endpoint: "https://b.example.com", bucketName: "team-backups", credentialsSecretName: "k" } } })).toThrow(
       'backup.bucket: got "team-backups"; a separate backup bucket reads its keys from a Kubernetes Secret; on Docker snapshots go to the workspace bucket (MinIO, or storage.bucket): remove backup.bucket',
     );
+  });
+});
+
+describe("backups in the Kubernetes Coder template (admin variables), planned by the real terraform", () => {
+  const built = buildTemplateForTest("kubernetes");
+  afterAll(() => built.remove());
+  const base = { namespace: "coder-workspaces", wildcard_access_url: "*.apps.example.com" };
+  const on = { ...base, backup_schedule: "17 3 * * *", backup_keep: "4", backup_bucket_endpoint: "http://rgw.rook-ceph.svc:80", backup_bucket_name: "team-backups", backup_credentials_secret: "convex-backup-keys" };
+  const plan = (vars: Record<string, string>, mode: string, start: 0 | 1) =>
+    planWithTerraform(built.json as TerraformConfig, {
+      vars,
+      data: { "coder_parameter.storage_mode": { value: mode }, "coder_workspace.me": { start_count: start, transition: start ? "start" : "stop" } },
+    });
+
+  it("off by default: no CronJob and no bundle in any mode", async () => {
+    for (const mode of ["local", "s3", "proxied"]) {
+      const planned = await plan(base, mode, 1);
+      expect(names(planned, "kubernetes_cron_job_v1"), mode).toEqual([]);
+      expect(names(planned, "kubernetes_config_map_v1").filter((n) => n.startsWith("Backup")), mode).toEqual([]);
+    }
+  });
+
+  it("with a schedule: a CronJob only while the workspace runs, into the team bucket by reference, one prefix per workspace", async () => {
+    const started = await plan(on, "local", 1);
+    expect(names(started, "kubernetes_cron_job_v1")).toEqual(["Backup"]);
+    const job = cronJob(started);
+    expect(first(job.spec)).toMatchObject({ schedule: "17 3 * * *", timezone: "Etc/UTC" });
+    const env = envOf(first(podSpec(job).container));
+    expect(env).toMatchObject({ BACKUP_KEEP: "4", BACKUP_S3_BUCKET: "team-backups", BACKUP_S3_ENDPOINT: "http://rgw.rook-ceph.svc:80", STORAGE_MODE: "local" });
+    expect(String(env.BACKUP_PREFIX)).toMatch(/^convex-backups\/.+\/$/);
+    expect(first((env.AWS_SECRET_ACCESS_KEY as Body).secret_key_ref)).toMatchObject({ name: "convex-backup-keys", key: "AWS_SECRET_ACCESS_KEY" });
+    const stopped = await plan(on, "s3", 0);
+    expect(names(stopped, "kubernetes_cron_job_v1")).toEqual([]);
+    expect(names(stopped, "kubernetes_config_map_v1")).toEqual(["Backup_Bundle"]);
+  });
+
+  it("fails the plan with the variables to set when a schedule has no bucket, and refuses a malformed schedule", async () => {
+    // terraform wraps long diagnostics: compare with the line breaks folded.
+    const refusal = (vars: Record<string, string>) => plan(vars, "local", 1).then(() => "planned", (error: Error) => error.message.replace(/\s+/g, " "));
+    expect(await refusal({ ...base, backup_schedule: "@daily" })).toContain(
+      "backup_schedule is set: also set backup_bucket_endpoint, backup_bucket_name and backup_credentials_secret (coder templates push --variable ...)",
+    );
+    expect(await refusal({ ...on, backup_schedule: "every night" })).toContain('backup_schedule: use five fields "minute hour day-of-month month day-of-week" in UTC');
   });
 });
