@@ -275,16 +275,22 @@ describe("aws-chunked uploads", () => {
 });
 
 describe("XML bodies", () => {
-  it("DeleteObjects: forwards the body with a Content-MD5 the upstream can check", async () => {
-    const xml = Buffer.from("<Delete><Object><Key>a</Key></Object></Delete>");
-    fx.upstream.handler = (req, res) => {
+  it("DeleteObjects: forwards a re-serialized document with a Content-MD5 the upstream can check", async () => {
+    const xml = Buffer.from('<Delete><Quiet>false</Quiet><Object><Key> a&amp;b </Key></Object><Object><Key>c</Key><VersionId>v1</VersionId></Object></Delete>');
+    let received = Buffer.alloc(0);
+    fx.upstream.handler = (req, res, body) => {
+      received = body;
       res.writeHead(200, { "content-type": "application/xml" });
       res.end("<DeleteResult><Deleted><Key>a</Key></Deleted></DeleteResult>");
       return req.method === "POST";
     };
     const res = await send("POST", `/${TEST_BUCKET}`, { query: { delete: "" }, body: xml, headers: { "x-amz-checksum-crc32": crc32b64(xml), "x-amz-sdk-checksum-algorithm": "CRC32" } });
     expect(res.status).toBe(200);
-    expect(fx.upstream.requests[0]?.headers["content-md5"]).toBe(createHash("md5").update(xml).digest("base64"));
+    expect(received.toString()).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Quiet>false</Quiet>' +
+        "<Object><Key> a&amp;b </Key></Object><Object><Key>c</Key><VersionId>v1</VersionId></Object></Delete>",
+    );
+    expect(fx.upstream.requests[0]?.headers["content-md5"]).toBe(createHash("md5").update(received).digest("base64"));
     expect(fx.upstream.requests[0]?.headers["x-amz-checksum-crc32"]).toBeUndefined();
   });
 

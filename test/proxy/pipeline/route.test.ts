@@ -23,11 +23,11 @@ describe("parseRoute", () => {
   });
 
   it("decodes the key but keeps + as +, and keeps the raw path for verification", () => {
-    const route = parseRoute("GET", "/bucket/dir/a%20b+c%2Fd?x=1+2");
+    const route = parseRoute("GET", "/bucket/dir/a%20b+c%2Fd?response-content-type=1+2");
     expect(route.bucket).toBe("bucket");
     expect(route.key).toBe("dir/a b+c/d");
     expect(route.rawPath).toBe("/bucket/dir/a%20b+c%2Fd");
-    expect(route.query).toEqual([["x", "1+2"]]);
+    expect(route.query).toEqual([["response-content-type", "1+2"]]);
   });
 
   it("names copies from the x-amz-copy-source header", () => {

@@ -1,0 +1,37 @@
+/**
+ * The total bound: how many S3 requests the proxy serves at once (`maxConcurrentRequests`), and how many of them may
+ * carry a body (`maxConcurrentUploads`, fewer, so that slow uploads can never take every slot from reads). A request
+ * beyond either limit is answered 503 SlowDown at once, before its body is read. The operations endpoints are not
+ * counted.
+ */
+export interface AdmissionLimits {
+  readonly maxConcurrentRequests: number;
+  readonly maxConcurrentUploads: number;
+}
+
+export class Admission {
+  private requests = 0;
+  private uploads = 0;
+
+  constructor(private readonly limits: AdmissionLimits) {}
+
+  /** Requests in flight. */
+  get inFlight(): number {
+    return this.requests;
+  }
+
+  /** Takes a slot; returns the function that gives it back (call it once), or undefined when full. */
+  tryAdmit(upload: boolean): (() => void) | undefined {
+    if (this.requests >= this.limits.maxConcurrentRequests) return undefined;
+    if (upload && this.uploads >= this.limits.maxConcurrentUploads) return undefined;
+    this.requests += 1;
+    if (upload) this.uploads += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.requests -= 1;
+      if (upload) this.uploads -= 1;
+    };
+  }
+}
