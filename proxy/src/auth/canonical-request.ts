@@ -39,7 +39,7 @@ export function sha256Hex(data: string | Uint8Array): string {
  * Text with wider characters (built in code, not read off the wire) is hashed as UTF-8.
  */
 export function canonicalBytes(canonical: string): Buffer {
-  return Buffer.from(canonical, /[^\u0000-\u00ff]/u.test(canonical) ? "utf8" : "latin1");
+  return Buffer.from(canonical, /[\u0100-\uffff]/.test(canonical) ? "utf8" : "latin1");
 }
 
 /** `AWS4-HMAC-SHA256\n<amzDate>\n<scope>\n<hex sha256 of the canonical request's bytes>`. */
