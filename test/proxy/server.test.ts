@@ -277,7 +277,7 @@ describe("aws-chunked uploads", () => {
 describe("XML bodies", () => {
   it("DeleteObjects: forwards a re-serialized document with a Content-MD5 the upstream can check", async () => {
     const xml = Buffer.from('<Delete><Quiet>false</Quiet><Object><Key> a&amp;b </Key></Object><Object><Key>c</Key><VersionId>v1</VersionId></Object></Delete>');
-    let received = Buffer.alloc(0);
+    let received: Buffer = Buffer.alloc(0);
     fx.upstream.handler = (req, res, body) => {
       received = body;
       res.writeHead(200, { "content-type": "application/xml" });

@@ -1,6 +1,8 @@
 /**
  * A tiny TCP forwarder on 127.0.0.1 port 0, to put between the proxy and a real upstream and cut the connection
- * mid-request: `resetAfterBytes(n)` resets both sides once n bytes went upstream on one connection.
+ * mid-request: `resetAfterBytes(n)` resets both sides once n bytes went upstream on one connection;
+ * `resetOnAnswer()` forwards the whole request and resets the connection instead of passing on the answer (the
+ * upstream acted on the request, the proxy never hears how).
  */
 import net from "node:net";
 import type { AddressInfo } from "node:net";
@@ -9,13 +11,16 @@ export interface TcpForwarder {
   readonly endpoint: string;
   /** Reset (RST) the next connection once `bytes` bytes were forwarded upstream on it. */
   resetAfterBytes(bytes: number): void;
-  /** Resolves when a connection was reset by `resetAfterBytes`. */
+  /** Forward the next connection's request whole, then reset it when the upstream's first answer byte arrives. */
+  resetOnAnswer(): void;
+  /** How many connections were reset by `resetAfterBytes` or `resetOnAnswer`. */
   readonly resets: number;
   close(): Promise<void>;
 }
 
 export async function startTcpForwarder(target: { host: string; port: number }): Promise<TcpForwarder> {
   let resetAt: number | undefined;
+  let resetAnswer = false;
   let resets = 0;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
@@ -24,6 +29,8 @@ export async function startTcpForwarder(target: { host: string; port: number }):
     sockets.add(upstream);
     let forwarded = 0;
     const limit = resetAt;
+    const dropAnswer = resetAnswer;
+    resetAnswer = false;
     client.on("data", (chunk: Buffer) => {
       forwarded += chunk.length;
       if (limit !== undefined && forwarded >= limit) {
@@ -36,7 +43,15 @@ export async function startTcpForwarder(target: { host: string; port: number }):
       if (!upstream.write(chunk)) client.pause();
     });
     upstream.on("drain", () => client.resume());
-    upstream.pipe(client);
+    if (dropAnswer) {
+      upstream.once("data", () => {
+        resets += 1;
+        upstream.resetAndDestroy();
+        client.resetAndDestroy();
+      });
+    } else {
+      upstream.pipe(client);
+    }
     client.on("close", () => upstream.destroy());
     upstream.on("close", () => client.destroy());
     client.on("error", () => upstream.destroy());
@@ -49,6 +64,9 @@ export async function startTcpForwarder(target: { host: string; port: number }):
     endpoint: `http://127.0.0.1:${port}`,
     resetAfterBytes(bytes) {
       resetAt = bytes;
+    },
+    resetOnAnswer() {
+      resetAnswer = true;
     },
     get resets() {
       return resets;
