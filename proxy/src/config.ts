@@ -19,8 +19,8 @@ export const PROXY_DEFAULTS = {
   headersTimeoutMs: 20_000,
   bodyTimeoutMs: 20_000,
   minBodyBytesPerSecond: 1_024,
-  maxConcurrentRequests: 128,
-  maxConcurrentUploads: 96,
+  maxConcurrentRequests: 64,
+  maxConcurrentUploads: 48,
 } as const;
 
 /** Paths the proxy serves itself; a bucket with one of these names could not be reached. */

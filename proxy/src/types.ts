@@ -71,12 +71,12 @@ export interface ProxyOptions {
   readonly minBodyBytesPerSecond: number;
   /**
    * Most S3 requests served at once; more get 503 SlowDown at once. With the per-request bound (ARCHITECTURE.md,
-   * Memory) this bounds the proxy's memory. @default 128
+   * Memory) this bounds the proxy's memory. @default 64
    */
   readonly maxConcurrentRequests: number;
   /**
    * Most requests with a body (uploads) served at once, at most `maxConcurrentRequests`; more get 503 SlowDown, so
-   * slow uploads cannot take the slots reads need. @default 96
+   * slow uploads cannot take the slots reads need. @default 48
    */
   readonly maxConcurrentUploads: number;
   /** How long `/readyz` waits for the upstream to answer, in milliseconds. @default 2_000 */
