@@ -142,6 +142,38 @@ describe("timeouts", () => {
     expect(fx.upstream.objects.has(`/${TEST_BUCKET}/stalled`)).toBe(false);
   });
 
+  it("an upstream that takes the whole GET and never answers gives 503 after upstreamResponseTimeoutMs", async () => {
+    await fx.close();
+    fx = await startProxyFixture({ S3PROXY_UPSTREAM_RESPONSE_TIMEOUT_MS: "200" });
+    fx.upstream.handler = () => true;
+    const started = Date.now();
+    const res = await signedSend({ endpoint: fx.proxy.url, method: "GET", path: `/${TEST_BUCKET}/hangs`, credentials: PROXY_CLIENT_CREDENTIALS });
+    expect(res.status).toBe(503);
+    expect(res.body.toString()).toContain("The upstream object store did not answer (UPSTREAM_RESPONSE_TIMEOUT). Nothing was changed; please retry.");
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it("an upstream that takes the whole PUT and never answers gives 500 InternalError, outcome unknown", async () => {
+    await fx.close();
+    fx = await startProxyFixture({ S3PROXY_UPSTREAM_RESPONSE_TIMEOUT_MS: "200" });
+    fx.upstream.handler = () => true;
+    const res = await signedSend({ endpoint: fx.proxy.url, method: "PUT", path: `/${TEST_BUCKET}/maybe`, body: Buffer.alloc(1000, 1), credentials: PROXY_CLIENT_CREDENTIALS });
+    expect(res.status).toBe(500);
+    expect(res.body.toString()).toContain("<Code>InternalError</Code>");
+    expect(res.body.toString()).toContain("the outcome is unknown");
+    expect((await fx.upstream.waitFor((r) => r.method === "PUT")).complete).toBe(true);
+  });
+
+  it("an upstream that closes the connection after the whole DELETE, without answering, gives 500 outcome unknown", async () => {
+    fx.upstream.handler = (req) => {
+      req.socket.destroy();
+      return true;
+    };
+    const res = await signedSend({ endpoint: fx.proxy.url, method: "DELETE", path: `/${TEST_BUCKET}/gone`, credentials: PROXY_CLIENT_CREDENTIALS });
+    expect(res.status).toBe(500);
+    expect(res.body.toString()).toContain("its answer was lost (ECONNRESET): the outcome is unknown");
+  });
+
   it("an upstream that never answers gives 503 after upstreamIdleTimeoutMs", async () => {
     await fx.close();
     fx = await startProxyFixture({}, { upstreamIdleTimeoutMs: 300 });
@@ -174,6 +206,17 @@ describe("graceful close", () => {
     expect((await response).split("\r\n")[0]).toBe("HTTP/1.1 200 OK");
     socket.destroy();
     await closing;
+    expect(closed).toBe(true);
     expect(fx.upstream.objects.get(`/${TEST_BUCKET}/during-close`)?.length).toBe(size);
+    // It stopped: the port no longer accepts connections.
+    const refused = await new Promise<string>((resolve) => {
+      const probe = net.connect(fx.proxy.port, "127.0.0.1");
+      probe.once("connect", () => {
+        probe.destroy();
+        resolve("connected");
+      });
+      probe.once("error", (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+    });
+    expect(refused).toBe("ECONNREFUSED");
   });
 });

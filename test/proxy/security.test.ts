@@ -153,8 +153,12 @@ describe("a body that does not verify is never committed upstream", () => {
     const res = await signedSend({ endpoint: fx.proxy.url, method: "PUT", path: `/${TEST_BUCKET}/bad-empty`, body: Buffer.alloc(0), headers: { "x-amz-checksum-crc32": crc32b64(Buffer.from("x")) }, credentials: PROXY_CLIENT_CREDENTIALS });
     expect(res.status).toBe(400);
     expect(codeOf(res)).toBe("BadDigest");
-    await new Promise((r) => setTimeout(r, 50));
-    expect(fx.upstream.requests.filter((r) => r.complete)).toHaveLength(0);
+    // The request's log line is written when the proxy is done with it (its upstream request destroyed); once every
+    // upstream connection has then closed, any request head the proxy had sent would have been recorded.
+    const requestId = res.headers["x-amz-request-id"];
+    await fx.waitForLog((entry) => entry.requestId === requestId && entry.msg === "request");
+    await fx.upstream.quiesce();
+    expect(fx.upstream.requests).toHaveLength(0);
     expect(fx.upstream.objects.has(`/${TEST_BUCKET}/bad-empty`)).toBe(false);
   });
 

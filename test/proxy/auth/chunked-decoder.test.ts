@@ -336,10 +336,12 @@ describe("createChunkedDecoder: after a failure", () => {
       ended = true;
     });
     decoder.resume();
+    const closed = new Promise((resolve) => decoder.once("close", resolve));
     decoder.write(tampered);
     decoder.write(Buffer.from("more"));
     decoder.end();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // 'close' is the stream's last event: after it, 'end' can no longer come.
+    await closed;
     expect(ended).toBe(false);
     expect(errors[0]).toMatchObject({ code: "SignatureDoesNotMatch" });
   });
