@@ -97,10 +97,18 @@ describe("bucket allow-list", () => {
     ["DeleteBucket", "DELETE", `/${TEST_BUCKET}`, {}, {}, "DeleteBucket is not allowed through this proxy."],
     ["PutBucketPolicy", "PUT", `/${TEST_BUCKET}`, { policy: "" }, {}, "Changing bucket configuration is not allowed through this proxy."],
     ["PutBucketAcl", "PUT", `/${TEST_BUCKET}`, { acl: "" }, {}, "Changing bucket configuration is not allowed through this proxy."],
+    ["DeleteBucketPolicy", "DELETE", `/${TEST_BUCKET}`, { policy: "" }, {}, "Changing bucket configuration is not allowed through this proxy."],
+    ["DeleteBucketCors", "DELETE", `/${TEST_BUCKET}`, { cors: "" }, {}, "Changing bucket configuration is not allowed through this proxy."],
+    ["DeleteBucketLifecycle", "DELETE", `/${TEST_BUCKET}`, { lifecycle: "" }, {}, "Changing bucket configuration is not allowed through this proxy."],
+    ["DeleteBucketEncryption", "DELETE", `/${TEST_BUCKET}`, { encryption: "" }, {}, "Changing bucket configuration is not allowed through this proxy."],
+    ["DeleteBucketWebsite", "DELETE", `/${TEST_BUCKET}`, { website: "" }, {}, "Changing bucket configuration is not allowed through this proxy."],
+    ["PutBucketVersioning", "PUT", `/${TEST_BUCKET}`, { versioning: "" }, {}, "Changing bucket configuration is not allowed through this proxy."],
     ["PutObjectAcl", "PUT", `/${TEST_BUCKET}/k`, { acl: "" }, {}, "Setting ACLs is not allowed through this proxy."],
+    ["PutObjectRetention", "PUT", `/${TEST_BUCKET}/k`, { retention: "" }, {}, "Changing object retention is not allowed through this proxy."],
+    ["PutObjectLegalHold", "PUT", `/${TEST_BUCKET}/k`, { "legal-hold": "" }, {}, "Changing object legal-hold is not allowed through this proxy."],
     ["PutObject with a canned ACL", "PUT", `/${TEST_BUCKET}/k`, {}, { "x-amz-acl": "public-read" }, "Setting ACLs (x-amz-acl) is not allowed through this proxy."],
     ["CreateMultipartUpload with a grant", "POST", `/${TEST_BUCKET}/k`, { uploads: "" }, { "x-amz-grant-read": "uri=http://acs.amazonaws.com/groups/global/AllUsers" }, "Setting ACLs (x-amz-grant-read) is not allowed through this proxy."],
-  ])("denies %s (prevents deleting the bucket or making data public)", async (_name, method, path, query, headers, message) => {
+  ])("denies %s, whatever the method (prevents deleting the bucket, its configuration, or making data public)", async (_name, method, path, query, headers, message) => {
     const res = await signedSend({ endpoint: fx.proxy.url, method, path, query, headers, body: Buffer.alloc(0), credentials: PROXY_CLIENT_CREDENTIALS });
     expect(res.status).toBe(403);
     expect(codeOf(res)).toBe("AccessDenied");

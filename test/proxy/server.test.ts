@@ -135,6 +135,29 @@ describe("SSE-S3 policy", () => {
     expect(fx.upstream.requests[0]?.headers["x-amz-server-side-encryption"]).toBeUndefined();
   });
 
+  it("strip: drops x-amz-server-side-encryption-context and -bucket-key-enabled along with the SSE header", async () => {
+    const context = Buffer.from('{"a":"b"}').toString("base64");
+    const put = await send("PUT", `/${TEST_BUCKET}/sse-extras`, {
+      body: Buffer.from("x"),
+      headers: { "x-amz-server-side-encryption": "AES256", "x-amz-server-side-encryption-context": context, "x-amz-server-side-encryption-bucket-key-enabled": "true", "x-amz-meta-kept": "yes" },
+    });
+    expect(put.status).toBe(200);
+    const upstream = fx.upstream.requests[0]?.headers ?? {};
+    expect(Object.keys(upstream).filter((name) => name.startsWith("x-amz-server-side-encryption"))).toEqual([]);
+    expect(upstream["x-amz-meta-kept"]).toBe("yes");
+  });
+
+  it("passthrough: forwards the context and bucket-key headers with the SSE header", async () => {
+    await fx.close();
+    fx = await startProxyFixture({ S3PROXY_SSE: "passthrough" });
+    const put = await send("PUT", `/${TEST_BUCKET}/sse-extras`, {
+      body: Buffer.from("x"),
+      headers: { "x-amz-server-side-encryption": "AES256", "x-amz-server-side-encryption-bucket-key-enabled": "true" },
+    });
+    expect(put.status).toBe(200);
+    expect(fx.upstream.requests[0]?.headers["x-amz-server-side-encryption-bucket-key-enabled"]).toBe("true");
+  });
+
   it("strip: refuses SSE-KMS, which it cannot pretend", async () => {
     const put = await send("PUT", `/${TEST_BUCKET}/kms`, { body: Buffer.from("x"), headers: { "x-amz-server-side-encryption": "aws:kms" } });
     expect(put.status).toBe(400);
