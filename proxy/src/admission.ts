@@ -15,9 +15,9 @@ export class Admission {
 
   constructor(private readonly limits: AdmissionLimits) {}
 
-  /** Requests in flight. */
-  get inFlight(): number {
-    return this.requests;
+  /** Requests in flight, all and those with a body. */
+  get inFlight(): { readonly requests: number; readonly uploads: number } {
+    return { requests: this.requests, uploads: this.uploads };
   }
 
   /** Takes a slot; returns the function that gives it back (call it once), or undefined when full. */

@@ -49,7 +49,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     if ((req.method === "GET" || req.method === "HEAD") && OPS_PATHS.has(path)) {
       if (path === "/healthz") serveHealthz(res);
-      else if (path === "/metrics") serveMetrics(ctx.metrics, res);
+      else if (path === "/metrics") serveMetrics(ctx.metrics, admission.inFlight, res);
       else void serveReadyz(ctx, res);
       return;
     }

@@ -21,6 +21,14 @@ async function openRawPut(path: string, length: number): Promise<net.Socket> {
   return socket;
 }
 
+async function untilAsync(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
@@ -181,6 +189,26 @@ describe("timeouts", () => {
     const res = await signedSend({ endpoint: fx.proxy.url, method: "GET", path: `/${TEST_BUCKET}/hangs`, credentials: PROXY_CLIENT_CREDENTIALS });
     expect(res.status).toBe(503);
     expect(res.body.toString()).toContain("The upstream object store did not answer (ETIMEDOUT).");
+  });
+});
+
+describe("concurrency bound", () => {
+  it("beyond maxConcurrentUploads an upload gets 503 SlowDown at once, while reads and /healthz still answer", async () => {
+    await fx.close();
+    fx = await startProxyFixture({ S3PROXY_MAX_CONCURRENT_REQUESTS: "2", S3PROXY_MAX_CONCURRENT_UPLOADS: "1" });
+    fx.upstream.objects.set(`/${TEST_BUCKET}/r`, Buffer.from("read me"));
+    const holding = await openRawPut(`/${TEST_BUCKET}/holding`, 1024);
+    holding.write(Buffer.alloc(10));
+    await untilAsync(async () => (await (await fetch(`${fx.proxy.url}/metrics`)).text()).includes('s3proxy_requests_in_flight{kind="upload"} 1'));
+    const second = await signedSend({ endpoint: fx.proxy.url, method: "PUT", path: `/${TEST_BUCKET}/second`, body: Buffer.from("x"), credentials: PROXY_CLIENT_CREDENTIALS });
+    expect(second.status).toBe(503);
+    expect(second.headers["retry-after"]).toBe("1");
+    expect(second.body.toString()).toContain("<Code>SlowDown</Code>");
+    const read = await signedSend({ endpoint: fx.proxy.url, method: "GET", path: `/${TEST_BUCKET}/r`, credentials: PROXY_CLIENT_CREDENTIALS });
+    expect(read.status).toBe(200);
+    expect((await fetch(`${fx.proxy.url}/healthz`)).status).toBe(200);
+    expect(fx.upstream.requests.map((r) => r.method)).toEqual(["GET"]);
+    holding.destroy();
   });
 });
 

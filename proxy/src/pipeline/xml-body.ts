@@ -47,7 +47,8 @@ export function parseXmlBody(xml: string, what: string, root: string): Record<st
     throw malformed(what, `it is not well-formed (${(error as Error).message}).`);
   }
   const names = Object.keys(document);
-  const element = document[root];
+  // An empty root element (`<Delete></Delete>`) parses as text; it is an element without children.
+  const element = document[root] === "" ? {} : document[root];
   if (names.length !== 1 || names[0] !== root || typeof element !== "object" || element === null || Array.isArray(element)) {
     throw malformed(what, `the document must have exactly one <${root}> root element.`);
   }
