@@ -192,6 +192,25 @@ describe("timeouts", () => {
   });
 });
 
+describe("header timeout", () => {
+  it("a client that sends its request head too slowly gets 408 and the connection closes after headersTimeoutMs", async () => {
+    await fx.close();
+    fx = await startProxyFixture({ S3PROXY_HEADERS_TIMEOUT_MS: "200" });
+    const socket = net.connect(fx.proxy.port, "127.0.0.1");
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    const started = Date.now();
+    socket.write(`GET /${TEST_BUCKET}/k HTTP/1.1\r\nhost: x\r\n`);
+    let text = "";
+    socket.on("data", (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    await new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    expect(text.split("\r\n")[0]).toBe("HTTP/1.1 408 Request Timeout");
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(fx.upstream.requests).toHaveLength(0);
+  });
+});
+
 describe("concurrency bound", () => {
   it("beyond maxConcurrentUploads an upload gets 503 SlowDown at once, while reads and /healthz still answer", async () => {
     await fx.close();

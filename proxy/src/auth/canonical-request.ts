@@ -38,7 +38,7 @@ export function sha256Hex(data: string | Uint8Array): string {
  * client signed as UTF-8 hashes the same, and the upstream, which hashes the raw bytes it receives, agrees.
  * Text with wider characters (built in code, not read off the wire) is hashed as UTF-8.
  */
-export function canonicalBytes(canonical: string): Buffer {
+function canonicalBytes(canonical: string): Buffer {
   return Buffer.from(canonical, /[\u0100-\uffff]/.test(canonical) ? "utf8" : "latin1");
 }
 

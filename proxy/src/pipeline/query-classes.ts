@@ -45,14 +45,14 @@ export interface OperationRule {
 }
 
 /** Configuration sub-resources of a bucket. Readable through the proxy (GET); every write is denied (authorize-bucket.ts). */
-export const BUCKET_SUBRESOURCES: readonly string[] = [
+const BUCKET_SUBRESOURCES: readonly string[] = [
   "accelerate", "acl", "analytics", "cors", "encryption", "intelligent-tiering", "inventory", "lifecycle", "location",
   "logging", "metrics", "notification", "object-lock", "ownershipControls", "policy", "policyStatus",
   "publicAccessBlock", "replication", "requestPayment", "tagging", "versioning", "website",
 ];
 
 /** Sub-resources of an object. Tagging may be read, set and removed; the others only read (authorize-bucket.ts). */
-export const OBJECT_SUBRESOURCES: readonly string[] = ["acl", "tagging", "retention", "legal-hold", "attributes"];
+const OBJECT_SUBRESOURCES: readonly string[] = ["acl", "tagging", "retention", "legal-hold", "attributes"];
 
 const RESPONSE_OVERRIDES = [
   "response-cache-control", "response-content-disposition", "response-content-encoding", "response-content-language",

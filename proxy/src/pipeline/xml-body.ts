@@ -9,7 +9,7 @@ import { XMLParser } from "fast-xml-parser";
 import { S3Error, xmlEscape } from "../errors.ts";
 import { decodeXmlText } from "./upstream-errors.ts";
 
-export const S3_XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/";
+const S3_XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/";
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
 
 /** Element names that may repeat, per document type; every other element must appear at most once. */
