@@ -407,6 +407,28 @@ describeWithRgw("security regressions against Ceph RGW: refused, and nothing cha
     }
   });
 
+  it("answers a GET whose answer RGW holds back with 503 after the response timeout, not a wait for the socket", async () => {
+    const rgwUrl = new URL(rgw.endpoint);
+    const forwarder = await startTcpForwarder({ host: rgwUrl.hostname, port: Number(rgwUrl.port) });
+    const viaForwarder = await startProxy({
+      ...testProxyOptions(forwarder.endpoint, { S3PROXY_BUCKETS: A(), S3PROXY_UPSTREAM_RESPONSE_TIMEOUT_MS: "300" }, []),
+      upstreamCredentials: { accessKeyId: rgw.accessKeyId, secretAccessKey: rgw.secretAccessKey },
+    });
+    try {
+      forwarder.holdAnswers();
+      const started = Date.now();
+      const req = await signRequest({ endpoint: viaForwarder.url, method: "GET", path: `/${A()}/keep-me`, credentials: PROXY_CLIENT_CREDENTIALS });
+      const res = await rawRequest(viaForwarder.url, "GET", req.path, Object.entries(req.headers));
+      expect(res.status).toBe(503);
+      expect(res.headers["retry-after"]).toBe("1");
+      expect(messageOf(res)).toBe("The upstream object store did not answer (UPSTREAM_RESPONSE_TIMEOUT). Nothing was changed; please retry.");
+      expect(Date.now() - started).toBeLessThan(3_000);
+    } finally {
+      await viaForwarder.close(100);
+      await forwarder.close();
+    }
+  });
+
   it("answers HEAD like GET (500 InternalError) when RGW rejects the proxy's own signature", async () => {
     const misconfigured = await startProxy({
       ...testProxyOptions(rgw.endpoint, { S3PROXY_BUCKETS: A() }, []),

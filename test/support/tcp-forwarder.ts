@@ -2,7 +2,8 @@
  * A tiny TCP forwarder on 127.0.0.1 port 0, to put between the proxy and a real upstream and cut the connection
  * mid-request: `resetAfterBytes(n)` resets both sides once n bytes went upstream on one connection;
  * `resetOnAnswer()` forwards the whole request and resets the connection instead of passing on the answer (the
- * upstream acted on the request, the proxy never hears how).
+ * upstream acted on the request, the proxy never hears how); `holdAnswers()` forwards requests and never passes on
+ * an answer (a stalled upstream).
  */
 import net from "node:net";
 import type { AddressInfo } from "node:net";
@@ -13,6 +14,8 @@ export interface TcpForwarder {
   resetAfterBytes(bytes: number): void;
   /** Forward the next connection's request whole, then reset it when the upstream's first answer byte arrives. */
   resetOnAnswer(): void;
+  /** Forward requests on the next connection and never pass on an answer, nor close it. */
+  holdAnswers(): void;
   /** How many connections were reset by `resetAfterBytes` or `resetOnAnswer`. */
   readonly resets: number;
   close(): Promise<void>;
@@ -21,6 +24,7 @@ export interface TcpForwarder {
 export async function startTcpForwarder(target: { host: string; port: number }): Promise<TcpForwarder> {
   let resetAt: number | undefined;
   let resetAnswer = false;
+  let holdAnswer = false;
   let resets = 0;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
@@ -30,7 +34,9 @@ export async function startTcpForwarder(target: { host: string; port: number }):
     let forwarded = 0;
     const limit = resetAt;
     const dropAnswer = resetAnswer;
+    const hold = holdAnswer;
     resetAnswer = false;
+    holdAnswer = false;
     client.on("data", (chunk: Buffer) => {
       forwarded += chunk.length;
       if (limit !== undefined && forwarded >= limit) {
@@ -43,7 +49,9 @@ export async function startTcpForwarder(target: { host: string; port: number }):
       if (!upstream.write(chunk)) client.pause();
     });
     upstream.on("drain", () => client.resume());
-    if (dropAnswer) {
+    if (hold) {
+      upstream.resume();
+    } else if (dropAnswer) {
       upstream.once("data", () => {
         resets += 1;
         upstream.resetAndDestroy();
@@ -67,6 +75,9 @@ export async function startTcpForwarder(target: { host: string; port: number }):
     },
     resetOnAnswer() {
       resetAnswer = true;
+    },
+    holdAnswers() {
+      holdAnswer = true;
     },
     get resets() {
       return resets;
