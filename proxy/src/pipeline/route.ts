@@ -8,7 +8,7 @@
  */
 import { S3Error } from "../errors.ts";
 import { percentDecode } from "../auth/uri-encode.ts";
-import { OPERATION_RULES, checkQueryValue, isClientOnlyQueryParameter, type S3Operation } from "./query-classes.ts";
+import { OPERATION_RULES, checkQueryValue, isClientOnlyQueryParameter, type OperationRule, type S3Operation } from "./query-classes.ts";
 
 export type { S3Operation } from "./query-classes.ts";
 
@@ -30,6 +30,13 @@ export interface Route {
   readonly operation: S3Operation;
   /** The sub-resource parameter that selected a BucketSubresource or ObjectSubresource operation. */
   readonly subresource: string | undefined;
+}
+
+/** The operation table grouped by `<method> <level>`, built once. */
+const RULES_BY_TARGET = new Map<string, OperationRule[]>();
+for (const rule of OPERATION_RULES) {
+  const key = `${rule.method} ${rule.level}`;
+  RULES_BY_TARGET.set(key, [...(RULES_BY_TARGET.get(key) ?? []), rule]);
 }
 
 /** Names the request's target and operation. `copySource` is whether `x-amz-copy-source` is present. */
@@ -96,7 +103,7 @@ function operationOf(
   }
   const level = key === undefined ? "bucket" : "object";
   const names = query.map(([name]) => name);
-  const rules = OPERATION_RULES.filter((rule) => rule.method === method && rule.level === level);
+  const rules = RULES_BY_TARGET.get(`${method} ${level}`) ?? [];
   if (rules.length === 0) throw new S3Error("MethodNotAllowed");
   const matches = rules.filter(
     (rule) => rule.requires.every((name) => names.includes(name)) && names.every((name) => rule.requires.includes(name) || rule.allows.includes(name)),
