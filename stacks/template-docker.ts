@@ -1,7 +1,7 @@
 import { Container } from "@cdktf/provider-docker/lib/container/index.js";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider/index.js";
 import { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
-import { Fn, TerraformLocal, TerraformStack, TerraformVariable, Token, type TerraformResource } from "cdktf";
+import { Fn, TerraformLocal, TerraformVariable, Token, type TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
 import { CoderAgent } from "../lib/coder/agent.ts";
 import { CoderMetadata } from "../lib/coder/metadata.ts";
@@ -24,6 +24,7 @@ import { S3Proxy } from "../lib/docker/s3-proxy.ts";
 import { proxyBundle } from "../lib/proxy-bundle.ts";
 import { ADMIN_KEY_DIR, ADMIN_KEY_FILE, INSTANCE_NAME } from "./template-env-local.ts";
 import { coderInputs, coderLabels, modeComputeCount, templateBase, workspaceAgent, type CoderInputs } from "./template-shared.ts";
+import { LiteralSafeStack } from "../lib/terraform/literal-safe-stack.ts";
 
 /** The template's stack id (also its folder under build/templates). */
 export const DOCKER_TEMPLATE_ID = "docker";
@@ -74,7 +75,7 @@ export function dockerTemplateStorage(mode: StorageModeName): AnyStorage {
  * `count`, drops the host port bindings (several workspaces share one host; Coder's agent reaches the containers on
  * the workspace network) and sets the dashboard's environment through CDKTF overrides.
  */
-export class DockerTemplateStack extends TerraformStack {
+export class DockerTemplateStack extends LiteralSafeStack {
   readonly inputs: CoderInputs;
   readonly agent: CoderAgent;
   readonly backend: ConvexBackend;

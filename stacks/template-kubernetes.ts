@@ -1,7 +1,7 @@
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1/index.js";
 import { PersistentVolumeClaimV1 } from "@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1/index.js";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider/index.js";
-import { TerraformStack, TerraformVariable } from "cdktf";
+import { TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import { CoderAgent } from "../lib/coder/agent.ts";
 import { CoderMetadata } from "../lib/coder/metadata.ts";
@@ -20,6 +20,8 @@ import { S3Proxy } from "../lib/kubernetes/s3-proxy.ts";
 import { proxyBundle } from "../lib/proxy-bundle.ts";
 import { coderInputs, coderLabels, coderSelectorLabels, modeComputeCount, modeCount, templateBase, workspaceAgent, type CoderInputs } from "./template-shared.ts";
 import { ADMIN_KEY_DIR, ADMIN_KEY_FILE, INSTANCE_NAME } from "./template-env-local.ts";
+import { LiteralSafeStack } from "../lib/terraform/literal-safe-stack.ts";
+import { tfExpression } from "../lib/terraform/expression.ts";
 
 /** The template's stack id (also its folder under build/templates). */
 export const KUBERNETES_TEMPLATE_ID = "kubernetes";
@@ -49,7 +51,7 @@ export function kubernetesTemplateStorage(mode: StorageModeName): AnyStorage {
  * the workspace runs. Data (the backend volume, the home volume, the bucket claim, the secrets) has no start_count
  * and survives a stop; it goes when the workspace is deleted.
  */
-export class KubernetesTemplateStack extends TerraformStack {
+export class KubernetesTemplateStack extends LiteralSafeStack {
   readonly inputs: CoderInputs;
   readonly agent: CoderAgent;
   readonly backend: ConvexBackend;
@@ -228,7 +230,7 @@ export class KubernetesTemplateStack extends TerraformStack {
                   optionalRef("BUCKET_PORT", "configMap", claim.name, "BUCKET_PORT"),
                   optionalRef("AWS_ACCESS_KEY_ID", "secret", claim.name, "AWS_ACCESS_KEY_ID"),
                   optionalRef("AWS_SECRET_ACCESS_KEY", "secret", claim.name, "AWS_SECRET_ACCESS_KEY"),
-                  { name: "AWS_ENDPOINT_URL_S3", value: `\${local.storage_mode == "local" ? "" : "http://$(BUCKET_HOST):$(BUCKET_PORT)"}` },
+                  { name: "AWS_ENDPOINT_URL_S3", value: tfExpression('local.storage_mode == "local" ? "" : "http://$(BUCKET_HOST):$(BUCKET_PORT)"') },
                 ],
                 resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "2", memory: "4Gi" } },
                 volumeMount: [

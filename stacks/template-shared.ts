@@ -12,6 +12,7 @@ import { CoderWorkspace, CoderWorkspaceOwner } from "../lib/coder/workspace.ts";
 import { configError } from "../lib/core/errors.ts";
 import { STORAGE_MODES, type StorageModeName } from "../lib/core/storage.ts";
 import { envLocalScript } from "./template-env-local.ts";
+import { tfExpression } from "../lib/terraform/expression.ts";
 
 /**
  * The coder_agent's Terraform name. Coder uses it as the agent name, and it is part of every subdomain app URL
@@ -84,7 +85,7 @@ export function coderInputs(stack: TerraformStack): CoderInputs {
     description:
       "Coder's wildcard access URL host pattern (CODER_WILDCARD_ACCESS_URL), e.g. \"*.apps.example.com\". The Convex URLs " +
       "are subdomain apps under it.",
-    validation: [{ condition: '${length(split("*", var.wildcard_access_url)) == 2}', errorMessage: "wildcard_access_url must contain exactly one '*', e.g. \"*.apps.example.com\"." }],
+    validation: [{ condition: tfExpression('length(split("*", var.wildcard_access_url)) == 2'), errorMessage: "wildcard_access_url must contain exactly one '*', e.g. \"*.apps.example.com\"." }],
   });
   const modeLocal = new TerraformLocal(stack, "storage_mode", storageMode.value);
   const startLocal = new TerraformLocal(stack, "start_count", workspace.startCount);

@@ -1,3 +1,4 @@
+import type { ITerraformDependable, Precondition } from "cdktf";
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1/index.js";
 import { PersistentVolumeClaimV1 } from "@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1/index.js";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1/index.js";
@@ -53,6 +54,14 @@ export interface ConvexBackendProps {
   readonly waitForRollout?: boolean;
   /** Terraform `count` of the compute (Deployment), e.g. Coder's start_count. @default - always created */
   readonly computeCount?: number;
+  /**
+   * What every Deployment of this backend waits for (Terraform `depends_on`): the Secrets, bucket claim and proxy it
+   * reads by name, so a create does not lean on kubelet retries and a destroy removes the pods before their keys
+   * and bucket. @default - only the ordering references imply
+   */
+  readonly dependsOn?: ITerraformDependable[];
+  /** Preconditions of every Deployment, e.g. the storage-mode lock. @default - none */
+  readonly preconditions?: Precondition[];
 }
 
 /**
@@ -89,7 +98,7 @@ export class ConvexBackend extends Construct {
     });
 
     this.props = props;
-    this.deployment = this.createDeployment("Resource", props.env, props.refSources, props.computeCount);
+    this.deployment = this.createDeployment("Resource", props.env, props.refSources, props.computeCount, props.dependsOn);
 
     this.service = new ServiceV1(this, "Service", {
       metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
@@ -110,14 +119,19 @@ export class ConvexBackend extends Construct {
    * and count. Coder templates add one per storage mode and give each a count that is 1 for the workspace's mode
    * only, so at most one runs (the volume is ReadWriteOnce and SQLite has a single writer).
    */
-  addDeployment(id: string, options: { readonly env: readonly EnvEntry[]; readonly refSources: RefSources; readonly computeCount?: number }): DeploymentV1 {
-    return this.createDeployment(id, options.env, options.refSources, options.computeCount);
+  addDeployment(
+    id: string,
+    options: { readonly env: readonly EnvEntry[]; readonly refSources: RefSources; readonly computeCount?: number; readonly dependsOn?: ITerraformDependable[] },
+  ): DeploymentV1 {
+    return this.createDeployment(id, options.env, options.refSources, options.computeCount, options.dependsOn ?? this.props.dependsOn);
   }
 
-  private createDeployment(id: string, env: readonly EnvEntry[], refSources: RefSources, count: number | undefined): DeploymentV1 {
+  private createDeployment(id: string, env: readonly EnvEntry[], refSources: RefSources, count: number | undefined, dependsOn: ITerraformDependable[] | undefined): DeploymentV1 {
     const props = this.props;
   return new DeploymentV1(this, id, {
     count,
+    dependsOn,
+    lifecycle: props.preconditions ? { precondition: props.preconditions } : undefined,
     metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
     waitForRollout: props.waitForRollout ?? true,
     spec: {
