@@ -1,6 +1,6 @@
 /**
  * The memory and time bounds of the bundled proxy (a child process, as in production) in front of a real Ceph RGW:
- * - memory: many concurrent signed aws-chunked uploads that each declare one 16 MiB chunk and stall part-way keep
+ * - memory: concurrent signed aws-chunked uploads that each declare one 16 MiB chunk and stall one byte short keep
  *   the proxy's RSS under the documented bound (ARCHITECTURE.md, "Memory and time bounds"): chunk data is streamed
  *   while hashed, never buffered whole; and none of them is committed.
  * - starvation: while the maximum number of slow uploads trickles (legitimately, above the minimum rate), a GET is
@@ -57,10 +57,10 @@ describeWithRgw("memory: stalled aws-chunked uploads with 16 MiB chunks", (rgw) 
     await proxy?.stop();
   });
 
-  it("keeps RSS under the documented bound with 24 uploads each 4 MiB into a declared 16 MiB chunk, and commits none", async () => {
-    const UPLOADS = 24;
+  it("keeps RSS under the documented bound with 14 uploads each stalled one byte short of a declared 16 MiB chunk (the issue's attack), and commits none", async () => {
+    const UPLOADS = 14;
     const CHUNK = 16 * MIB;
-    const SENT = 4 * MIB;
+    const SENT = CHUNK - 1;
     // Warm up (compiled code, the allocator's working set for this much traffic) with the same number of complete,
     // legitimate uploads of the same size at once, then take the baseline: what is measured is what stalling adds.
     const warm = randomBytes(SENT);
@@ -94,15 +94,15 @@ describeWithRgw("memory: stalled aws-chunked uploads with 16 MiB chunks", (rgw) 
     }, 20);
     try {
       await Promise.all(connections.map((c) => flushed(c, Buffer.concat([Buffer.from(line), data]))));
-      // Stalled now, each 4 MiB into its chunk: what the proxy still holds is what it keeps per request.
+      // Stalled now, each one byte short of its chunk: what the proxy still holds is what it keeps per request.
       await new Promise((resolve) => setTimeout(resolve, 500));
       const stalled = proxy.rssBytes();
       peak = Math.max(peak, stalled);
       const growth = peak - baseline;
       console.log(
-        `[memory] ${UPLOADS} stalled uploads, ${SENT / MIB} MiB each sent into a declared ${CHUNK / MIB} MiB chunk: RSS baseline ` +
+        `[memory] ${UPLOADS} stalled uploads, ${SENT} bytes each sent into a declared ${CHUNK / MIB} MiB chunk: RSS baseline ` +
           `${(baseline / MIB).toFixed(1)} MiB, stalled ${(stalled / MIB).toFixed(1)} MiB, peak ${(peak / MIB).toFixed(1)} MiB, growth ${(growth / MIB).toFixed(1)} MiB ` +
-          `(${(growth / UPLOADS / 1024).toFixed(0)} KiB per upload; the old proxy buffered all ${(UPLOADS * SENT) / MIB} MiB)`,
+          `(${(growth / UPLOADS / 1024).toFixed(0)} KiB per upload; the old proxy buffered all ${((UPLOADS * SENT) / MIB).toFixed(0)} MiB)`,
       );
       // The documented bound: 1 MiB per request in flight over the baseline (ARCHITECTURE.md).
       expect(growth).toBeLessThan(UPLOADS * MIB);
