@@ -2,16 +2,18 @@
  * The total bound: how many S3 requests the proxy serves at once (`maxConcurrentRequests`), and how many of them may
  * carry a body (`maxConcurrentUploads`, fewer, so that slow uploads can never take every slot from reads). A request
  * beyond either limit is answered 503 SlowDown at once, before its body is read. The operations endpoints are not
- * counted.
+ * counted. XML request bodies, the only bodies read whole, share one byte budget (`maxXmlBytesInFlight`).
  */
 export interface AdmissionLimits {
   readonly maxConcurrentRequests: number;
   readonly maxConcurrentUploads: number;
+  readonly maxXmlBytesInFlight: number;
 }
 
 export class Admission {
   private requests = 0;
   private uploads = 0;
+  private xmlBytes = 0;
 
   constructor(private readonly limits: AdmissionLimits) {}
 
@@ -32,6 +34,18 @@ export class Admission {
       released = true;
       this.requests -= 1;
       if (upload) this.uploads -= 1;
+    };
+  }
+
+  /** Reserves `bytes` of the XML budget; returns the function that gives them back, or undefined when full. */
+  tryReserveXml(bytes: number): (() => void) | undefined {
+    if (this.xmlBytes + bytes > this.limits.maxXmlBytesInFlight) return undefined;
+    this.xmlBytes += bytes;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.xmlBytes -= bytes;
     };
   }
 }

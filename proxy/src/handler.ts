@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import type http from "node:http";
 import { Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import type { Admission } from "./admission.ts";
 import { S3Error } from "./errors.ts";
 import type { ProxyMetrics } from "./metrics.ts";
 import { authenticate } from "./pipeline/authenticate.ts";
@@ -23,7 +24,7 @@ import { normalizeRequestHeaders, upstreamHeaders } from "./pipeline/request-hea
 import { parseRoute, type Route } from "./pipeline/route.ts";
 import { EMPTY_SHA256, UNSIGNED_PAYLOAD } from "./pipeline/sign-upstream.ts";
 import { applySsePolicy } from "./pipeline/sse-policy.ts";
-import { translateUpstreamError, upstreamFailure, type ClientError } from "./pipeline/upstream-errors.ts";
+import { RETRY_AFTER_SECONDS, translateUpstreamError, upstreamFailure, type ClientError } from "./pipeline/upstream-errors.ts";
 import { openUpstreamRequest } from "./pipeline/upstream-request.ts";
 import { rewriteDeleteRequest, rewriteTaggingRequest } from "./pipeline/xml-body.ts";
 import type { LogSink, ProxyOptions } from "./types.ts";
@@ -35,6 +36,8 @@ export interface ProxyContext {
   readonly readinessAgent: http.Agent;
   readonly metrics: ProxyMetrics;
   readonly log: LogSink;
+  /** The total bounds (admission.ts): the XML byte budget is taken here, once a request's XML length is known. */
+  readonly admission: Admission;
 }
 
 /** Largest upstream error or CompleteMultipartUpload result document read into memory, in bytes. */
@@ -122,6 +125,15 @@ export async function handleS3Request(
     const xmlBody = XML_BODY_OPERATIONS.includes(route.operation);
     if (xmlBody && length > ctx.options.maxXmlBodyBytes) {
       throw new S3Error("MaxMessageLengthExceeded", `The XML document is larger than ${ctx.options.maxXmlBodyBytes} bytes.`);
+    }
+    if (xmlBody) {
+      const release = ctx.admission.tryReserveXml(length);
+      if (release === undefined) {
+        throw new S3Error("SlowDown", "The proxy is reading as many XML request bodies as it allows; retry shortly.", {
+          "retry-after": String(RETRY_AFTER_SECONDS),
+        });
+      }
+      res.once("close", release);
     }
     // Everything that can refuse the request without its body has run: only now is the body invited.
     if (expectContinue) res.writeContinue();

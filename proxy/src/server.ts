@@ -43,8 +43,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     readinessAgent: new http.Agent({ keepAlive: false, maxSockets: Math.max(1, options.buckets.length) }),
     metrics: new ProxyMetrics(),
     log: options.log ?? jsonLineSink(),
+    admission: new Admission(options),
   };
-  const admission = new Admission(options);
+  const admission = ctx.admission;
   const dispatch = (req: http.IncomingMessage, res: http.ServerResponse, expectContinue: boolean): void => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     if ((req.method === "GET" || req.method === "HEAD") && OPS_PATHS.has(path)) {

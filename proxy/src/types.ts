@@ -79,6 +79,12 @@ export interface ProxyOptions {
    * slow uploads cannot take the slots reads need. @default 48
    */
   readonly maxConcurrentUploads: number;
+  /**
+   * XML request bodies (read whole, then parsed) all requests may hold at once, in bytes; a request whose XML body
+   * would exceed it gets 503 SlowDown before its body is read. At least `maxXmlBodyBytes`.
+   * @default 8_388_608 (8 MiB: two of the largest documents)
+   */
+  readonly maxXmlBytesInFlight: number;
   /** How long `/readyz` waits for the upstream to answer, in milliseconds. @default 2_000 */
   readonly readinessTimeoutMs: number;
   /** Where log lines go. @default - one JSON object per line on stdout */

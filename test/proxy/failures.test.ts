@@ -231,6 +231,28 @@ describe("concurrency bound", () => {
   });
 });
 
+describe("XML byte budget", () => {
+  it("a CompleteMultipartUpload whose XML would exceed maxXmlBytesInFlight gets 503 SlowDown before its body is read", async () => {
+    await fx.close();
+    fx = await startProxyFixture({}, { maxXmlBytesInFlight: 1000 });
+    const signed = await signRequest({ endpoint: fx.proxy.url, method: "POST", path: `/${TEST_BUCKET}/k`, query: { uploadId: "u1" }, credentials: PROXY_CLIENT_CREDENTIALS, headers: { "content-length": "600" } });
+    const holding = net.connect(fx.proxy.port, "127.0.0.1");
+    await new Promise<void>((resolve) => holding.once("connect", () => resolve()));
+    holding.write([`POST ${signed.path} HTTP/1.1`, ...Object.entries(signed.headers).map(([k, v]) => `${k}: ${v}`), "", ""].join("\r\n"));
+    await untilAsync(async () => (await (await fetch(`${fx.proxy.url}/metrics`)).text()).includes('s3proxy_requests_in_flight{kind="upload"} 1'));
+    const xml = Buffer.from(`<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${"e".repeat(500)}</ETag></Part></CompleteMultipartUpload>`);
+    const second = await signedSend({ endpoint: fx.proxy.url, method: "POST", path: `/${TEST_BUCKET}/k2`, query: { uploadId: "u2" }, body: xml, credentials: PROXY_CLIENT_CREDENTIALS });
+    expect(second.status).toBe(503);
+    expect(second.body.toString()).toContain("<Code>SlowDown</Code><Message>The proxy is reading as many XML request bodies as it allows; retry shortly.</Message>");
+    holding.destroy();
+    await fx.waitForLog((entry) => entry.msg === "client aborted");
+    // Released when the first request ended: the same document now goes through.
+    const third = await signedSend({ endpoint: fx.proxy.url, method: "POST", path: `/${TEST_BUCKET}/k2`, query: { uploadId: "u2" }, body: xml, credentials: PROXY_CLIENT_CREDENTIALS });
+    expect(third.status).toBe(200);
+    expect(fx.upstream.requests.map((r) => r.url)).toEqual([`/${TEST_BUCKET}/k2?uploadId=u2`]);
+  });
+});
+
 describe("graceful close", () => {
   it("lets an in-flight upload finish, then stops", async () => {
     const size = 1024 * 1024;
