@@ -1,6 +1,6 @@
 /**
- * The proxy's HTTP server: the operations endpoints (/healthz, /readyz, /metrics) and every other request through
- * the S3 pipeline (handler.ts). `close()` stops accepting, lets in-flight requests finish for a grace period, then
+ * The proxy's HTTP server: the operations endpoints (/healthz, /readyz, /metrics) and every other request, once
+ * admitted under the concurrency bound (admission.ts), through the S3 pipeline (handler.ts). `close()` stops accepting, lets in-flight requests finish for a grace period, then
  * cuts what is left.
  */
 import { randomBytes } from "node:crypto";
@@ -59,6 +59,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     const release = admission.tryAdmit((length !== undefined && length !== "0") || req.headers["transfer-encoding"] !== undefined);
     if (release === undefined) {
       ctx.metrics.recordRequest("Unknown", 503, 0);
+      ctx.log({ level: "warn", msg: "request", requestId, method: req.method, status: 503, errorCode: "SlowDown", inFlight: admission.inFlight.requests });
       const error = new S3Error("SlowDown", `The proxy is serving as many requests as it allows (${options.maxConcurrentRequests}, of them ${options.maxConcurrentUploads} with a body); retry shortly.`, {
         "retry-after": String(RETRY_AFTER_SECONDS),
       });
