@@ -3,10 +3,7 @@
  * Node 22.11: node:sqlite behind --experimental-sqlite). The Kubernetes CronJob mounts it from a ConfigMap, the
  * Docker container gets it uploaded; no image is built. Built in memory, deterministic, cached per process.
  */
-import { buildSync } from "esbuild";
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { buildNodeBundle, repositoryFile } from "../lib/node-bundle.ts";
 
 /** The bundle must fit a ConfigMap and a Coder template archive with room to spare. */
 export const BACKUP_BUNDLE_LIMIT_BYTES = 96 * 1024;
@@ -28,37 +25,14 @@ export function backupCommand(command: "backup" | "restore" | "schedule", bundle
   return ["node", ...BACKUP_NODE_OPTIONS, `${bundleDir}/${BACKUP_BUNDLE_FILE}`, command];
 }
 
-function entry(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, "backup", "src", "main.ts");
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error("cannot find backup/src/main.ts above " + fileURLToPath(import.meta.url));
-    dir = parent;
-  }
-}
-
 let cached: string | undefined;
 
 /** Builds (once per process) and returns the bundle's text; throws if it outgrows the limit. */
 export function backupBundle(): string {
   if (cached !== undefined) return cached;
-  const result = buildSync({
-    entryPoints: [entry()],
-    bundle: true,
-    platform: "node",
-    target: "node22",
-    format: "esm",
-    minify: true,
-    legalComments: "none",
-    write: false,
-    logLevel: "silent",
-  });
-  const file = result.outputFiles[0];
-  if (file === undefined) throw new Error("esbuild produced no output for the backup runner");
-  if (file.contents.byteLength > BACKUP_BUNDLE_LIMIT_BYTES) {
-    throw new Error(`backup runner bundle is ${file.contents.byteLength} bytes, over the ${BACKUP_BUNDLE_LIMIT_BYTES}-byte limit: trim its dependencies`);
+  const file = buildNodeBundle(repositoryFile("backup", "src", "main.ts"), "backup runner");
+  if (file.byteLength > BACKUP_BUNDLE_LIMIT_BYTES) {
+    throw new Error(`backup runner bundle is ${file.byteLength} bytes, over the ${BACKUP_BUNDLE_LIMIT_BYTES}-byte limit: trim its dependencies`);
   }
   cached = file.text;
   return cached;

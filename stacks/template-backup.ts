@@ -96,7 +96,8 @@ export function kubernetesTemplateBackup(stack: Construct, props: TemplateBackup
     cronJobCount: Token.asNumber(tfExpression(`${on} ? local.${START_LOCAL} : 0`)),
     preconditions: [
       {
-        condition: tfExpression(`var.${BACKUP_VARIABLES.endpoint} != "" && var.${BACKUP_VARIABLES.bucket} != "" && var.${BACKUP_VARIABLES.secret} != ""`),
+        // Guarded by the schedule too: it holds whether or not the CronJob is counted in.
+        condition: tfExpression(`!(${on}) || (var.${BACKUP_VARIABLES.endpoint} != "" && var.${BACKUP_VARIABLES.bucket} != "" && var.${BACKUP_VARIABLES.secret} != "")`),
         errorMessage: `backup_schedule is set: also set ${BACKUP_VARIABLES.endpoint}, ${BACKUP_VARIABLES.bucket} and ${BACKUP_VARIABLES.secret} (coder templates push --variable ...).`,
       },
     ],
