@@ -10,6 +10,8 @@ export interface LabelContext {
   readonly coderWorkspaceId?: string;
   /** Coder workspace owner name, when deployed from a Coder template. */
   readonly coderOwner?: string;
+  /** More labels for every object (Kubernetes `scheduling.labels`); never one of the keys below. @default - none */
+  readonly extra?: Readonly<Record<string, string>>;
 }
 
 /** Label keys and values longer than this are rejected by Kubernetes. */
@@ -21,6 +23,7 @@ const MAX_LABEL_VALUE = 63;
  */
 export function workspaceLabels(ctx: LabelContext, component: Component): Record<string, string> {
   const labels: Record<string, string> = {
+    ...ctx.extra,
     ...selectorLabels(ctx.workspace, component),
     "app.kubernetes.io/part-of": "convex-workspace",
     "app.kubernetes.io/managed-by": "cdktf",

@@ -8,10 +8,10 @@ import { planWithTerraform } from "../../scripts/terraform-harness/terraform.ts"
 import { inventory, NAME_32 } from "../support/plan-inventory.ts";
 import { synthKubernetes } from "../support/synth.ts";
 
-const PROXIED_EXTRA = { kubernetes_config_map_v1: 1, kubernetes_secret_v1: 2, random_password: 2 };
+const PROXIED_EXTRA = { kubernetes_config_map_v1: 1, kubernetes_secret_v1: 2, random_password: 2, kubernetes_network_policy_v1: 3 };
 
 describe("workspace-kubernetes passes the real terraform (validate + plan)", () => {
-  const k8sLocal = { kubernetes_deployment_v1: 2, kubernetes_service_v1: 2, kubernetes_persistent_volume_claim_v1: 1, kubernetes_secret_v1: 1, random_id: 1, terraform_data: 1 };
+  const k8sLocal = { kubernetes_deployment_v1: 2, kubernetes_network_policy_v1: 2, kubernetes_service_v1: 2, kubernetes_persistent_volume_claim_v1: 1, kubernetes_secret_v1: 1, random_id: 1, terraform_data: 1 };
   const cells: [string, object, Record<string, number>][] = [
     ["local", { storage: { mode: "local" } }, k8sLocal],
     ["s3 (Rook claim)", { storage: { mode: "s3" } }, { ...k8sLocal, kubernetes_manifest: 1 }],

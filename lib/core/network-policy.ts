@@ -1,0 +1,61 @@
+import { BACKEND_PORTS, DASHBOARD_HTTP_PORT } from "./ports.ts";
+import { PROXY_PORT } from "./backend-env.ts";
+import { selectorLabels } from "./labels.ts";
+import { MINIO_PORT } from "./minio.ts";
+import type { Component } from "./names.ts";
+import type { WorkspacePlan } from "./plan.ts";
+
+/**
+ * The workspace's NetworkPolicies as data: which pods each one selects and who may reach them on which ports.
+ * Every selector comes from `selectorLabels` (lib/core/labels.ts), the labels every pod of the stack carries, so a
+ * policy selects its component's pods and nothing else. Ingress only: egress stays open (see the README for a
+ * policy that closes it).
+ */
+
+/** A source of traffic: pods (in the workspace namespace unless a namespace selector is given) or whole namespaces. */
+export interface PolicyPeer {
+  /** @default - the policy's own namespace */
+  readonly namespaceLabels?: Readonly<Record<string, string>>;
+  /** @default - every pod of the selected namespaces */
+  readonly podLabels?: Readonly<Record<string, string>>;
+}
+
+export interface PolicyRule {
+  readonly ports: readonly number[];
+  readonly from: readonly PolicyPeer[];
+}
+
+export interface WorkspaceNetworkPolicy {
+  /** The component whose pods the policy selects (also the policy's name suffix). */
+  readonly component: Component;
+  readonly podSelector: Readonly<Record<string, string>>;
+  /** Allowed ingress; an empty list refuses all ingress to the selected pods. */
+  readonly ingress: readonly PolicyRule[];
+}
+
+/** Kubernetes sets this label on every namespace (1.21+): the namespace's name. */
+export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+
+/** The NetworkPolicies of a workspace; empty when `networkPolicy.enabled` is false. */
+export function networkPolicies(plan: WorkspacePlan): WorkspaceNetworkPolicy[] {
+  if (!plan.networkPolicy.enabled) return [];
+  const pods = (component: Component): PolicyPeer => ({ podLabels: selectorLabels(plan.workspace, component) });
+  const namespace = (name: string): PolicyPeer => ({ namespaceLabels: { [NAMESPACE_NAME_LABEL]: name } });
+  // Where the browser-facing URLs are served from: the Ingress controller, and the sources the operator names.
+  const servers: PolicyPeer[] = [
+    ...(plan.ingress === undefined ? [] : [namespace(plan.networkPolicy.ingressControllerNamespace)]),
+    ...plan.networkPolicy.allowFrom,
+  ];
+  const prometheus = plan.monitoring.serviceMonitor ? [namespace(plan.monitoring.prometheusNamespace)] : [];
+  const rule = (ports: readonly number[], from: readonly PolicyPeer[]): PolicyRule[] => (from.length === 0 ? [] : [{ ports, from }]);
+  const policy = (component: Component, ingress: PolicyRule[]): WorkspaceNetworkPolicy => ({ component, podSelector: selectorLabels(plan.workspace, component), ingress });
+
+  const policies = [
+    policy("backend", [...rule(BACKEND_PORTS, [pods("dashboard"), ...servers]), ...rule([BACKEND_PORTS[0]], prometheus)]),
+    policy("dashboard", rule([DASHBOARD_HTTP_PORT], servers)),
+  ];
+  const mode = plan.storage.mode;
+  if (mode === "proxied") policies.push(policy("s3-proxy", [...rule([PROXY_PORT], [pods("backend")]), ...rule([PROXY_PORT], prometheus)]));
+  if (plan.minio !== undefined) policies.push(policy("minio", rule([MINIO_PORT], [pods(mode === "proxied" ? "s3-proxy" : "backend")])));
+  return policies;
+}
