@@ -3,6 +3,7 @@ import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
 import { LocalBackend, TerraformOutput, type ITerraformDependable } from "cdktf";
 import { resolve } from "node:path";
 import type { Construct } from "constructs";
+import { POSTGRES_CLIENT_IMAGE } from "../lib/core/images.ts";
 import { selectorLabels, workspaceLabels } from "../lib/core/labels.ts";
 import type { WorkspacePlan } from "../lib/core/plan.ts";
 import { BACKEND_API_PORT, BACKEND_SITE_PORT, ConvexBackend } from "../lib/kubernetes/convex-backend.ts";
@@ -22,7 +23,10 @@ import { networkPolicies } from "../lib/core/network-policy.ts";
 import { KubernetesMinio } from "../lib/kubernetes/minio.ts";
 import { WorkspaceMonitoring } from "../lib/kubernetes/monitoring.ts";
 import { WorkspaceNetworkPolicies } from "../lib/kubernetes/network-policies.ts";
+import { postgresInitParts } from "../lib/kubernetes/database-init.ts";
 import { ObjectBucketClaim } from "../lib/kubernetes/object-bucket-claim.ts";
+import { StorageDoctorJob } from "../lib/kubernetes/storage-doctor-job.ts";
+import { doctorBundle } from "../doctor/bundle.ts";
 import { S3Proxy } from "../lib/kubernetes/s3-proxy.ts";
 import { proxyBundle } from "../lib/proxy-bundle.ts";
 import { LiteralSafeStack } from "../lib/terraform/literal-safe-stack.ts";
@@ -70,6 +74,7 @@ export class WorkspaceKubernetesStack extends LiteralSafeStack {
 
     const instanceSecret = new InstanceSecret(this, "InstanceSecret", { name: names.of("instance-secret"), namespace, labels: labels("backend") });
     const refs: RefSources = { instanceSecret: { secret: instanceSecret.name, key: INSTANCE_SECRET_KEY } };
+    if (plan.database.kind === "postgres") refs.databaseUrl = { secret: plan.database.urlSecret.name, key: plan.database.urlSecret.key };
     // The backend waits for the Secrets and claim it reads by name and for the proxy it talks to; a destroy then
     // removes the pods before their keys and bucket.
     const backendDependencies: ITerraformDependable[] = [instanceSecret.resource];
@@ -143,6 +148,26 @@ export class WorkspaceKubernetesStack extends LiteralSafeStack {
       backendDependencies.push(credentials.resource, this.proxy.deployment);
     }
 
+    if (plan.storageDoctor) {
+      // The first boot locks the storage mode into the database: check the storage first, with the backend's own
+      // environment, and fail the apply instead of booting on a store Convex cannot use.
+      const doctor = new StorageDoctorJob(this, "StorageDoctor", {
+        name: names.of("storage-doctor"),
+        namespace,
+        labels: labels("storage-doctor"),
+        image: plan.images.proxy,
+        bundleGzip: doctorBundle().gzip,
+        backendEnv: plan.backendEnv,
+        refSources: refs,
+        dependsOn: [
+          ...(this.bucketClaim ? [this.bucketClaim.resource] : []),
+          ...(this.minio ? [this.minio.credentials.resource, this.minio.deployment] : []),
+          ...(this.proxy ? [this.proxy.deployment] : []),
+        ],
+      });
+      backendDependencies.push(doctor.job);
+    }
+
     // A later plan with another storage mode fails before it changes anything (Convex locks its database to one).
     const modeLock = new StorageModeLock(this, "StorageModeLock", { workspace: plan.workspace, mode: storage.mode });
     this.backend = new ConvexBackend(this, "Backend", {
@@ -162,6 +187,7 @@ export class WorkspaceKubernetesStack extends LiteralSafeStack {
       dependsOn: backendDependencies,
       preconditions: [modeLock.precondition],
       scheduling,
+      database: plan.database.kind === "postgres" ? postgresInitParts({ database: plan.database, image: POSTGRES_CLIENT_IMAGE }) : undefined,
     });
 
     this.dashboard = new ConvexDashboard(this, "Dashboard", {

@@ -55,7 +55,9 @@ export function networkPolicies(plan: WorkspacePlan): WorkspaceNetworkPolicy[] {
     policy("dashboard", rule([DASHBOARD_HTTP_PORT], servers)),
   ];
   const mode = plan.storage.mode;
-  if (mode === "proxied") policies.push(policy("s3-proxy", [...rule([PROXY_PORT], [pods("backend")]), ...rule([PROXY_PORT], prometheus)]));
-  if (plan.minio !== undefined) policies.push(policy("minio", rule([MINIO_PORT], [pods(mode === "proxied" ? "s3-proxy" : "backend")])));
+  // The storage doctor's Job runs with the backend's storage environment, so it talks to what the backend talks to.
+  const storageClients = [pods("backend"), ...(plan.storageDoctor ? [pods("storage-doctor")] : [])];
+  if (mode === "proxied") policies.push(policy("s3-proxy", [...rule([PROXY_PORT], storageClients), ...rule([PROXY_PORT], prometheus)]));
+  if (plan.minio !== undefined) policies.push(policy("minio", rule([MINIO_PORT], mode === "proxied" ? [pods("s3-proxy")] : storageClients)));
   return policies;
 }

@@ -1,5 +1,10 @@
 import type { ITerraformDependable, Precondition } from "cdktf";
-import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1/index.js";
+import {
+  DeploymentV1,
+  type DeploymentV1SpecTemplateSpecContainerVolumeMount,
+  type DeploymentV1SpecTemplateSpecInitContainer,
+  type DeploymentV1SpecTemplateSpecVolume,
+} from "@cdktf/provider-kubernetes/lib/deployment-v1/index.js";
 import { PersistentVolumeClaimV1 } from "@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1/index.js";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1/index.js";
 import { Construct } from "constructs";
@@ -65,6 +70,18 @@ export interface ConvexBackendProps {
   readonly preconditions?: Precondition[];
   /** Where the pods run and how they pull images (`scheduling:`). @default - no constraints, the namespace's default ServiceAccount */
   readonly scheduling?: PodScheduling;
+  /**
+   * What the pod needs for a Postgres database: the init container that creates it before the backend starts, and
+   * the CA bundle's volume (mounted in the backend too). @default - SQLite on the data volume, nothing extra
+   */
+  readonly database?: BackendDatabaseParts;
+}
+
+/** Pod parts for a database outside the pod (see lib/kubernetes/database-init.ts). */
+export interface BackendDatabaseParts {
+  readonly initContainer: DeploymentV1SpecTemplateSpecInitContainer;
+  readonly volumes: DeploymentV1SpecTemplateSpecVolume[];
+  readonly volumeMounts: DeploymentV1SpecTemplateSpecContainerVolumeMount[];
 }
 
 /**
@@ -156,7 +173,7 @@ export class ConvexBackend extends Construct {
                 { name: "site", containerPort: BACKEND_SITE_PORT },
               ],
               env: kubernetesEnv(env, refSources),
-              volumeMount: [{ name: "data", mountPath: DATA_MOUNT_PATH }],
+              volumeMount: [{ name: "data", mountPath: DATA_MOUNT_PATH }, ...(props.database?.volumeMounts ?? [])],
               // First boot initializes the database and storage before the listener binds: allow 10 minutes.
               startupProbe: httpProbe("/version", BACKEND_API_PORT, 5, 120),
               readinessProbe: httpProbe("/version", BACKEND_API_PORT, 10, 3),
@@ -167,7 +184,8 @@ export class ConvexBackend extends Construct {
               securityContext: { allowPrivilegeEscalation: false },
             },
           ],
-          volume: [{ name: "data", persistentVolumeClaim: { claimName: this.dataVolume.metadata.name } }],
+          initContainer: props.database ? [props.database.initContainer] : undefined,
+          volume: [{ name: "data", persistentVolumeClaim: { claimName: this.dataVolume.metadata.name } }, ...(props.database?.volumes ?? [])],
         },
       },
     },

@@ -113,6 +113,18 @@ describe("NetworkPolicies select exactly the pods they are meant to", () => {
     expect(backendPolicy?.spec.ingress?.[0]?.from).toContainEqual({ namespace_selector: { match_labels: coder.namespaceLabels }, pod_selector: { match_labels: coder.podLabels } });
   });
 
+  it("with storage.doctor, the doctor's Job reaches what the backend reaches (the proxy, or MinIO in s3 mode)", () => {
+    const jobPods = (json: TerraformJson): Pod[] =>
+      Object.values(resourcesOf(json, "kubernetes_job_v1")).map((j) => {
+        const job = j as { metadata: { name: string }; spec: { template: { metadata: { labels: Record<string, string> } } } };
+        return { name: job.metadata.name, labels: job.spec.template.metadata.labels };
+      });
+    const proxied = synthKubernetes({ storage: { mode: "proxied", doctor: true } });
+    expect(view(proxied, [...pods(proxied), ...jobPods(proxied)])[`${A}-s3-proxy`]?.ingress[0]?.pods).toEqual([`${A}-backend`, `${A}-storage-doctor`]);
+    const minio = synthKubernetes({ storage: { mode: "s3", doctor: true, bucket: { kind: "minio" } } });
+    expect(view(minio, [...pods(minio), ...jobPods(minio)])[`${A}-minio`]?.ingress[0]?.pods).toEqual([`${A}-backend`, `${A}-storage-doctor`]);
+  });
+
   it("no policy of one workspace selects a pod of another in the same namespace", () => {
     const raw = { storage: { mode: "proxied", bucket: { kind: "minio" } } };
     const { alice, all } = both(raw);

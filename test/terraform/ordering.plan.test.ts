@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { planWithTerraform, type PlanResult } from "../../scripts/terraform-harness/terraform.ts";
+import type { TerraformConfig } from "../../scripts/terraform-harness/stand-in.ts";
+import { buildTemplateForTest } from "../support/built-template.ts";
 import { synthKubernetes } from "../support/synth.ts";
 
 /**
@@ -44,10 +46,36 @@ describe("workspace-kubernetes: Terraform orders compute after the objects it re
     ]));
   });
 
+  it("storage.doctor: the backend waits for the doctor Job, and the Job for the claim and the proxy", async () => {
+    const plan = await planWithTerraform(synthKubernetes({ storage: { mode: "proxied", doctor: true } }), { graph: true });
+    expect(dependenciesOf(plan, "kubernetes_deployment_v1.Backend")).toContain("kubernetes_job_v1.StorageDoctor");
+    expect(dependenciesOf(plan, "kubernetes_job_v1.StorageDoctor")).toEqual(expect.arrayContaining(["kubernetes_deployment_v1.S3Proxy", "kubernetes_manifest.Bucket"]));
+  });
+
   it("s3: the backend waits for the claim and its instance secret", async () => {
     const plan = await planWithTerraform(synthKubernetes({ storage: { mode: "s3" } }), { graph: true });
     expect(dependenciesOf(plan, "kubernetes_deployment_v1.Backend")).toEqual(
       expect.arrayContaining(["kubernetes_manifest.Bucket", "kubernetes_persistent_volume_claim_v1.Backend_Data", "kubernetes_secret_v1.InstanceSecret"]),
     );
+  });
+});
+
+describe("the Kubernetes Coder template: each mode's backend waits for what it reads", () => {
+  it("s3 and proxied backends wait for the claim and the Secrets; proxied for the proxy too", async () => {
+    const built = buildTemplateForTest("kubernetes");
+    try {
+      const plan = await planWithTerraform(built.json as TerraformConfig, {
+        vars: { namespace: "coder-workspaces", wildcard_access_url: "*.apps.example.com" },
+        data: { "coder_parameter.storage_mode": { value: "proxied" }, "coder_workspace.me": { start_count: 1 } },
+        graph: true,
+      });
+      expect(dependenciesOf(plan, "kubernetes_deployment_v1.Backend_S3")).toEqual(expect.arrayContaining(["kubernetes_manifest.Bucket", "kubernetes_secret_v1.InstanceSecret"]));
+      expect(dependenciesOf(plan, "kubernetes_deployment_v1.Backend_Proxied")).toEqual(
+        expect.arrayContaining(["kubernetes_deployment_v1.S3Proxy", "kubernetes_manifest.Bucket", "kubernetes_secret_v1.InstanceSecret", "kubernetes_secret_v1.ProxyCredentials"]),
+      );
+      expect(dependenciesOf(plan, "kubernetes_deployment_v1.S3Proxy")).toEqual(expect.arrayContaining(["kubernetes_manifest.Bucket", "kubernetes_secret_v1.ProxyCredentials"]));
+    } finally {
+      built.remove();
+    }
   });
 });

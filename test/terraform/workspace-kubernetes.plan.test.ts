@@ -39,6 +39,18 @@ describe("workspace-kubernetes passes the real terraform (validate + plan)", () 
       { ...k8sLocal, kubernetes_manifest: 1, kubernetes_deployment_v1: 3, kubernetes_service_v1: 3, ...PROXIED_EXTRA, kubernetes_ingress_v1: 1 },
     ],
     ["s3 with an external bucket (Secret)", { storage: { mode: "s3", bucket: externalK8s } }, k8sLocal],
+    ["s3 with the storage doctor Job", { storage: { mode: "s3", doctor: true } }, { ...k8sLocal, kubernetes_manifest: 1, kubernetes_job_v1: 1, kubernetes_config_map_v1: 1 }],
+    [
+      "proxied with the storage doctor Job",
+      { storage: { mode: "proxied", doctor: true } },
+      { ...k8sLocal, kubernetes_manifest: 1, kubernetes_deployment_v1: 3, kubernetes_service_v1: 3, ...PROXIED_EXTRA, kubernetes_config_map_v1: 2, kubernetes_job_v1: 1 },
+    ],
+    ["local with a Postgres database (init container, URL by reference)", { database: { kind: "postgres", urlSecretName: "alice-db" } }, k8sLocal],
+    [
+      "s3 with a Postgres database, its CA, TLS not required",
+      { storage: { mode: "s3" }, database: { kind: "postgres", urlSecretName: "alice-db", caSecretName: "db-ca", requireSsl: false } },
+      { ...k8sLocal, kubernetes_manifest: 1 },
+    ],
     ["proxied with an external bucket (Secret)", { storage: { mode: "proxied", bucket: externalK8s } }, { ...k8sLocal, kubernetes_deployment_v1: 3, kubernetes_service_v1: 3, ...PROXIED_EXTRA }],
     [
       "proxied, 32-character workspace name",
