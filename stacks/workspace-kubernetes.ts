@@ -155,6 +155,7 @@ export class WorkspaceKubernetesStack extends LiteralSafeStack {
         name: names.of("storage-doctor"),
         namespace,
         labels: labels("storage-doctor"),
+        scheduling: { settings: scheduling, selectorLabels: selectorLabels(plan.workspace, "storage-doctor") },
         image: plan.images.proxy,
         bundleGzip: doctorBundle().gzip,
         backendEnv: plan.backendEnv,

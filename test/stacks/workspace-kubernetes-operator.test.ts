@@ -110,6 +110,13 @@ describe("scheduling: on every pod of the stack", () => {
     }
   });
 
+  it("sets them on the storage doctor's Job too", () => {
+    const withDoctor = synthKubernetes({ storage: { mode: "s3", doctor: true }, scheduling });
+    const job = Object.values(resourcesOf(withDoctor, "kubernetes_job_v1"))[0] as { spec: { template: PodTemplate } };
+    expect(job.spec.template.spec).toMatchObject({ node_selector: { "node-pool": "convex" }, image_pull_secrets: [{ name: "ghcr-mirror" }], service_account_name: "convex-workspace", priority_class_name: "convex-workspaces" });
+    expect(Object.keys(job.spec.template.metadata.annotations ?? {}).sort()).toEqual(["cluster-autoscaler.kubernetes.io/safe-to-evict", "convex-workspace/doctor-bundle-sha256"]);
+  });
+
   it("spreads each component over its own pods when the constraint names no selector", () => {
     const spread = (name: string) => (templates(json).find((t) => t.name === name)?.template.spec.topology_spread_constraint as { label_selector: unknown[] }[])[0]?.label_selector;
     expect(spread("convex-alice-dev-backend")).toEqual([{ match_labels: { "app.kubernetes.io/name": "convex-backend", "app.kubernetes.io/instance": "alice-dev", "app.kubernetes.io/component": "backend" } }]);
