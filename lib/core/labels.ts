@@ -14,6 +14,18 @@ export interface LabelContext {
   readonly extra?: Readonly<Record<string, string>>;
 }
 
+/** The label keys the stack sets itself: `scheduling.labels` may not replace them (selectors rely on them). */
+export const MANAGED_LABEL_KEYS = [
+  "app.kubernetes.io/name",
+  "app.kubernetes.io/instance",
+  "app.kubernetes.io/component",
+  "app.kubernetes.io/part-of",
+  "app.kubernetes.io/managed-by",
+  "app.kubernetes.io/version",
+] as const;
+/** Prefix of the Coder labels the templates set (`com.coder.workspace.id`, ...). */
+export const MANAGED_LABEL_PREFIX = "com.coder.";
+
 /** Label keys and values longer than this are rejected by Kubernetes. */
 const MAX_LABEL_VALUE = 63;
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { IMAGE_DIGEST_PATTERN } from "./images.ts";
+import { MANAGED_LABEL_KEYS, MANAGED_LABEL_PREFIX } from "./labels.ts";
 import { ENV_NAME_PATTERN, managedVariableFix, UNMANAGED_ENV_NAME } from "./managed-env.ts";
 import { DNS_LABEL } from "./names.ts";
 
@@ -14,7 +15,8 @@ const LABEL_KEY = /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*
 /** A label value: empty, or at most 63 alphanumerics, '-', '_' and '.', starting and ending with an alphanumeric. */
 const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 /** Label keys the stack sets on every object (selectors rely on them): extra labels must not replace them. */
-const UNMANAGED_LABEL_KEY = /^(?!app\.kubernetes\.io\/(?:name|instance|component|part-of|managed-by|version)$)(?!com\.coder\.)/;
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+const UNMANAGED_LABEL_KEY = new RegExp(`^(?!(?:${MANAGED_LABEL_KEYS.map(escapeRegExp).join("|")})$)(?!${escapeRegExp(MANAGED_LABEL_PREFIX)})`);
 /** A DNS-1123 subdomain (ServiceAccount, PriorityClass and Secret names). */
 const DNS_SUBDOMAIN = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
 
