@@ -18,11 +18,17 @@ export interface PolicyPeer {
   readonly namespaceLabels?: Readonly<Record<string, string>>;
   /** @default - every pod of the selected namespaces */
   readonly podLabels?: Readonly<Record<string, string>>;
+  /** An IPv4 block instead of selectors (egress to an endpoint outside the cluster). @default - none */
+  readonly cidr?: string;
 }
 
 export interface PolicyRule {
+  /** TCP ports (also UDP with `udp`); empty means every port. */
   readonly ports: readonly number[];
-  readonly from: readonly PolicyPeer[];
+  /** Also allow the same ports over UDP (DNS). @default false */
+  readonly udp?: boolean;
+  /** The sources (ingress) or destinations (egress). */
+  readonly peers: readonly PolicyPeer[];
 }
 
 export interface WorkspaceNetworkPolicy {
@@ -31,7 +37,12 @@ export interface WorkspaceNetworkPolicy {
   readonly podSelector: Readonly<Record<string, string>>;
   /** Allowed ingress; an empty list refuses all ingress to the selected pods. */
   readonly ingress: readonly PolicyRule[];
+  /** Allowed egress when restricted (`networkPolicy.egress.restrict`). @default - egress open */
+  readonly egress?: readonly PolicyRule[];
 }
+
+/** The cluster DNS port. */
+const DNS_PORT = 53;
 
 /** Kubernetes sets this label on every namespace (1.21+): the namespace's name. */
 export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
@@ -47,7 +58,7 @@ export function networkPolicies(plan: WorkspacePlan): WorkspaceNetworkPolicy[] {
     ...plan.networkPolicy.allowFrom,
   ];
   const prometheus = plan.monitoring.serviceMonitor ? [namespace(plan.monitoring.prometheusNamespace)] : [];
-  const rule = (ports: readonly number[], from: readonly PolicyPeer[]): PolicyRule[] => (from.length === 0 ? [] : [{ ports, from }]);
+  const rule = (ports: readonly number[], peers: readonly PolicyPeer[]): PolicyRule[] => (peers.length === 0 ? [] : [{ ports, peers }]);
   const policy = (component: Component, ingress: PolicyRule[]): WorkspaceNetworkPolicy => ({ component, podSelector: selectorLabels(plan.workspace, component), ingress });
 
   const policies = [
@@ -59,5 +70,25 @@ export function networkPolicies(plan: WorkspacePlan): WorkspaceNetworkPolicy[] {
   const storageClients = [pods("backend"), ...(plan.storageDoctor ? [pods("storage-doctor")] : [])];
   if (mode === "proxied") policies.push(policy("s3-proxy", [...rule([PROXY_PORT], storageClients), ...rule([PROXY_PORT], prometheus)]));
   if (plan.minio !== undefined) policies.push(policy("minio", rule([MINIO_PORT], mode === "proxied" ? [pods("s3-proxy")] : storageClients)));
-  return policies;
+  return restrictEgress(plan, policies, pods);
+}
+
+/**
+ * With `networkPolicy.egress.restrict`, the backend and the proxy may reach only the cluster DNS, the next hop of
+ * their storage (the proxy, MinIO, or the bucket endpoint the operator names) and, for the backend, what its user code
+ * needs (`egress.backend`). Other pods keep open egress.
+ */
+function restrictEgress(plan: WorkspacePlan, policies: WorkspaceNetworkPolicy[], pods: (c: Component) => PolicyPeer): WorkspaceNetworkPolicy[] {
+  const egress = plan.networkPolicy.egress;
+  if (!egress.restrict) return policies;
+  const dns: PolicyRule = { ports: [DNS_PORT], udp: true, peers: [{ namespaceLabels: { [NAMESPACE_NAME_LABEL]: egress.dnsNamespace } }] };
+  const operatorRules = (peers: typeof egress.bucket): PolicyRule[] => peers.map(({ ports, ...peer }) => ({ ports: ports ?? [], peers: [peer] }));
+  const bucket: PolicyRule[] = plan.minio !== undefined ? [{ ports: [MINIO_PORT], peers: [pods("minio")] }] : operatorRules(egress.bucket);
+  const mode = plan.storage.mode;
+  const backendStorage: PolicyRule[] = mode === "proxied" ? [{ ports: [PROXY_PORT], peers: [pods("s3-proxy")] }] : mode === "s3" ? bucket : [];
+  const rules: Partial<Record<Component, PolicyRule[]>> = {
+    backend: [dns, ...backendStorage, ...operatorRules(egress.backend)],
+    "s3-proxy": [dns, ...bucket],
+  };
+  return policies.map((p) => (rules[p.component] === undefined ? p : { ...p, egress: rules[p.component] }));
 }

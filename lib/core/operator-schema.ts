@@ -103,6 +103,31 @@ const peer = z.union(
   { error: "give namespaceLabels, podLabels or both (label maps), e.g. { namespaceLabels: { kubernetes.io/metadata.name: coder } }" },
 );
 
+const port = z.number().int().min(1, { error: "use a TCP port from 1 to 65535" }).max(65535, { error: "use a TCP port from 1 to 65535" });
+const ports = z.array(port).optional();
+const CIDR = /^(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\/(?:3[0-2]|[12]?[0-9])$/;
+const egressPeer = z.union(
+  [
+    z.strictObject({ namespaceLabels: labelMap, podLabels: labelMap.optional(), ports }),
+    z.strictObject({ podLabels: labelMap, ports }),
+    z.strictObject({ cidr: z.string().regex(CIDR, { error: "use an IPv4 CIDR block such as 10.0.0.0/8" }), ports }),
+  ],
+  { error: "give namespaceLabels and/or podLabels, or an IPv4 cidr such as 10.0.0.0/8, and optionally ports: [443]" },
+);
+
+/** Egress of the backend and the proxy: open unless `restrict` is on. */
+const egressSchema = z
+  .strictObject({
+    restrict: z.boolean({ error: "use true or false (unquoted)" }).default(false),
+    /** Namespace of the cluster DNS (port 53, UDP and TCP). */
+    dnsNamespace: z.string().regex(DNS_LABEL, { error: "name a namespace, e.g. kube-system" }).default("kube-system"),
+    /** Where an objectBucketClaim or external bucket's endpoint is (MinIO is known to the stack). */
+    bucket: z.array(egressPeer).default([]),
+    /** What the backend's user code may reach besides (HTTP APIs called from actions). */
+    backend: z.array(egressPeer).default([]),
+  })
+  .prefault({});
+
 /** NetworkPolicies of the workspace: on by default. */
 export const networkPolicySchema = z
   .strictObject({
@@ -111,6 +136,7 @@ export const networkPolicySchema = z
     ingressControllerNamespace: z.string().regex(DNS_LABEL, { error: "name a namespace, e.g. ingress-nginx" }).default("ingress-nginx"),
     /** More sources allowed to the backend (3210, 3211) and the dashboard (6791), e.g. the Coder workspace pods. */
     allowFrom: z.array(peer).default([]),
+    egress: egressSchema,
   })
   .prefault({});
 

@@ -129,6 +129,7 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
     dashboardUrl: trimOrigin(config.urls.dashboardUrl ?? base.dashboardUrl),
   };
   issues.push(...urlIssues(urls, "urls"));
+  issues.push(...egressIssues(config, options.target, storage));
   if (issues.length > 0) throw new ConfigError(issues);
 
   const proxyEndpoint = storage.mode === "proxied" ? proxyUrl(options.target, names, config.workspace.namespace) : undefined;
@@ -210,6 +211,19 @@ function resolveDatabase(config: WorkspaceConfig, target: Target, instanceName: 
     requireSsl: spec.requireSsl,
     ca: spec.caSecretName ? { secretName: spec.caSecretName, key: spec.caSecretKey, file: `${DATABASE_CA_DIR}/${spec.caSecretKey}` } : undefined,
   };
+}
+
+/** Restricted egress needs to know where a bucket outside the stack is (MinIO is known). */
+function egressIssues(config: WorkspaceConfig, target: Target, storage: AnyStorage): ConfigIssue[] {
+  const { enabled, egress } = config.networkPolicy;
+  if (target !== "kubernetes" || !enabled || !egress.restrict || storage.mode === "local" || storage.bucket.kind === "minio" || egress.bucket.length > 0) return [];
+  return [
+    {
+      field: "networkPolicy.egress.bucket",
+      value: showValue(egress.bucket),
+      fix: "name where the bucket endpoint is, e.g. [{ namespaceLabels: { kubernetes.io/metadata.name: rook-ceph }, ports: [8080] }] or [{ cidr: 203.0.113.0/24, ports: [443] }], or leave egress open (restrict: false)",
+    },
+  ];
 }
 
 type MinioBucketSpec = Extract<NonNullable<WorkspaceConfig["storage"]["bucket"]>, { kind: "minio" }>;

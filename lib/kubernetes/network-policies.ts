@@ -1,7 +1,7 @@
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1/index.js";
 import { Construct } from "constructs";
 import type { Component } from "../core/names.ts";
-import type { PolicyPeer, WorkspaceNetworkPolicy } from "../core/network-policy.ts";
+import type { PolicyPeer, PolicyRule, WorkspaceNetworkPolicy } from "../core/network-policy.ts";
 
 export interface WorkspaceNetworkPoliciesProps {
   readonly namespace: string;
@@ -27,11 +27,9 @@ export class WorkspaceNetworkPolicies extends Construct {
         metadata: { name: props.nameOf(policy.component), namespace: props.namespace, labels: props.labelsOf(policy.component) },
         spec: {
           podSelector: { matchLabels: { ...policy.podSelector } },
-          policyTypes: ["Ingress"],
-          ingress: policy.ingress.map((rule) => ({
-            ports: rule.ports.map((port) => ({ port: String(port), protocol: "TCP" })),
-            from: rule.from.map(peer),
-          })),
+          policyTypes: policy.egress === undefined ? ["Ingress"] : ["Ingress", "Egress"],
+          ingress: policy.ingress.map((rule) => ({ ports: ports(rule), from: rule.peers.map(peer) })),
+          egress: policy.egress?.map((rule) => ({ ports: ports(rule), to: rule.peers.map(peer) })),
         },
       });
     }
@@ -39,8 +37,15 @@ export class WorkspaceNetworkPolicies extends Construct {
   }
 }
 
+function ports(rule: PolicyRule) {
+  const protocols = rule.udp === true ? ["TCP", "UDP"] : ["TCP"];
+  const list = rule.ports.flatMap((port) => protocols.map((protocol) => ({ port: String(port), protocol })));
+  return list.length === 0 ? undefined : list;
+}
+
 function peer(p: PolicyPeer) {
   return {
+    ipBlock: p.cidr === undefined ? undefined : { cidr: p.cidr },
     namespaceSelector: p.namespaceLabels === undefined ? undefined : { matchLabels: { ...p.namespaceLabels } },
     podSelector: p.podLabels === undefined ? undefined : { matchLabels: { ...p.podLabels } },
   };

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { parseWorkspaceConfig } from "../../lib/core/config.ts";
 import { ConfigError } from "../../lib/core/errors.ts";
+import { planWorkspace } from "../../lib/core/plan.ts";
 
 function problems(raw: object): string[] {
   try {
@@ -16,7 +17,12 @@ function problems(raw: object): string[] {
 describe("operator settings", () => {
   it("defaults: NetworkPolicies on, monitoring off, no scheduling constraint, no extra variable, no digest", () => {
     const config = parseWorkspaceConfig({ workspace: { name: "alice-dev" } });
-    expect(config.networkPolicy).toEqual({ enabled: true, ingressControllerNamespace: "ingress-nginx", allowFrom: [] });
+    expect(config.networkPolicy).toEqual({
+      enabled: true,
+      ingressControllerNamespace: "ingress-nginx",
+      allowFrom: [],
+      egress: { restrict: false, dnsNamespace: "kube-system", bucket: [], backend: [] },
+    });
     expect(config.monitoring).toEqual({ serviceMonitor: false, labels: {}, prometheusNamespace: "monitoring", proxyLatencyP99Seconds: 2, proxyErrorRatio: 0.05 });
     expect(config.scheduling).toEqual({ nodeSelector: {}, tolerations: [], topologySpreadConstraints: [], imagePullSecrets: [], labels: {}, podAnnotations: {} });
     expect(config.convex.extraEnv).toEqual({});
@@ -72,6 +78,30 @@ describe("operator settings", () => {
       'networkPolicy.enabled: got "no"; use true or false (unquoted)',
       "networkPolicy.allowFrom.0: got {}; give namespaceLabels, podLabels or both (label maps), e.g. { namespaceLabels: { kubernetes.io/metadata.name: coder } }",
     ]);
+  });
+
+  it("fails on an egress destination that is neither selectors nor a CIDR, or a bad port", () => {
+    expect(problems({ networkPolicy: { egress: { backend: [{ cidr: "10.0.0.0/33" }, { podLabels: { a: "b" }, ports: [0] }] } } })).toEqual([
+      'networkPolicy.egress.backend.0.cidr: got "10.0.0.0/33"; use an IPv4 CIDR block such as 10.0.0.0/8',
+      "networkPolicy.egress.backend.1.ports.0: got 0; use a TCP port from 1 to 65535",
+    ]);
+  });
+
+  it("fails if restricted egress does not say where a claimed or external bucket is (MinIO needs nothing)", () => {
+    const planProblems = (raw: object) => {
+      try {
+        planWorkspace(parseWorkspaceConfig({ workspace: { name: "alice-dev" }, ...raw }), { target: "kubernetes" });
+      } catch (error) {
+        if (error instanceof ConfigError) return error.issues.map((i) => `${i.field}: got ${i.value}; ${i.fix}`);
+        throw error;
+      }
+      return [];
+    };
+    expect(planProblems({ storage: { mode: "s3" }, networkPolicy: { egress: { restrict: true } } })).toEqual([
+      "networkPolicy.egress.bucket: got []; name where the bucket endpoint is, e.g. [{ namespaceLabels: { kubernetes.io/metadata.name: rook-ceph }, ports: [8080] }] or [{ cidr: 203.0.113.0/24, ports: [443] }], or leave egress open (restrict: false)",
+    ]);
+    expect(planProblems({ storage: { mode: "s3", bucket: { kind: "minio" } }, networkPolicy: { egress: { restrict: true } } })).toEqual([]);
+    expect(planProblems({ storage: { mode: "local" }, networkPolicy: { egress: { restrict: true } } })).toEqual([]);
   });
 
   it("fails on a malformed digest or an unpinned image", () => {

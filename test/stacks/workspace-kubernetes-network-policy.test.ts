@@ -134,6 +134,42 @@ describe("NetworkPolicies select exactly the pods they are meant to", () => {
     expect(all.some((p) => p.name === `${B}-backend`)).toBe(true);
   });
 
+  it("restricted egress: backend and proxy reach DNS and their storage's next hop only, plus what the operator names", () => {
+    interface Egress {
+      ports?: { port: string; protocol: string }[];
+      to: Peer[];
+    }
+    const egressOf = (json: TerraformJson, all: Pod[], name: string) => {
+      const p = policies(json).find((x) => x.metadata.name === name) as (Policy & { spec: { egress?: Egress[] } }) | undefined;
+      return {
+        types: p?.spec.policy_types,
+        egress: p?.spec.egress?.map((rule) => ({
+          ports: (rule.ports ?? []).map((port) => `${port.port}/${port.protocol}`),
+          pods: rule.to.filter((t) => t.namespace_selector === undefined && t.pod_selector !== undefined).flatMap((t) => selected(t.pod_selector?.match_labels ?? {}, all)),
+          other: rule.to.filter((t) => t.namespace_selector !== undefined || (t as { ip_block?: unknown }).ip_block !== undefined),
+        })),
+      };
+    };
+    const dns = { ports: ["53/TCP", "53/UDP"], pods: [], other: [{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "kube-system" } } }] };
+    const api = { cidr: "203.0.113.0/24", ports: [443] };
+    const raw = { storage: { mode: "proxied", bucket: { kind: "minio" } }, networkPolicy: { egress: { restrict: true, backend: [api] } } };
+    const { alice, all } = both(raw);
+    expect(egressOf(alice, all, `${A}-backend`)).toEqual({
+      types: ["Ingress", "Egress"],
+      egress: [dns, { ports: ["8333/TCP"], pods: [`${A}-s3-proxy`], other: [] }, { ports: ["443/TCP"], pods: [], other: [{ ip_block: { cidr: "203.0.113.0/24" } }] }],
+    });
+    expect(egressOf(alice, all, `${A}-s3-proxy`)).toEqual({ types: ["Ingress", "Egress"], egress: [dns, { ports: ["9000/TCP"], pods: [`${A}-minio`], other: [] }] });
+    expect(egressOf(alice, all, `${A}-dashboard`)).toEqual({ types: ["Ingress"], egress: undefined });
+    expect(egressOf(alice, all, `${A}-minio`)).toEqual({ types: ["Ingress"], egress: undefined });
+
+    const rook = { namespaceLabels: { "kubernetes.io/metadata.name": "rook-ceph" }, podLabels: { app: "rook-ceph-rgw" }, ports: [8080] };
+    const claim = synthKubernetes({ storage: { mode: "s3" }, networkPolicy: { egress: { restrict: true, bucket: [rook] } } });
+    expect(egressOf(claim, pods(claim), `${A}-backend`).egress).toEqual([
+      dns,
+      { ports: ["8080/TCP"], pods: [], other: [{ namespace_selector: { match_labels: rook.namespaceLabels }, pod_selector: { match_labels: rook.podLabels } }] },
+    ]);
+  });
+
   it("creates none with networkPolicy.enabled: false", () => {
     expect(resourcesOf(synthKubernetes({ storage: { mode: "proxied" }, networkPolicy: { enabled: false } }), "kubernetes_network_policy_v1")).toEqual({});
   });

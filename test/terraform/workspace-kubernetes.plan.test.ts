@@ -65,6 +65,11 @@ describe("workspace-kubernetes passes the real terraform (validate + plan)", () 
     ],
     ["local, networkPolicy off", { networkPolicy: { enabled: false } }, withoutPolicies(k8sLocal)],
     [
+      "proxied with MinIO, restricted egress",
+      { storage: { mode: "proxied", bucket: { kind: "minio" } }, networkPolicy: { egress: { restrict: true, backend: [{ cidr: "203.0.113.0/24", ports: [443] }] } } },
+      { ...k8sLocal, ...PROXIED_EXTRA, ...MINIO_EXTRA, kubernetes_deployment_v1: 4, kubernetes_service_v1: 4, kubernetes_persistent_volume_claim_v1: 2, kubernetes_secret_v1: 3, random_password: 4, kubernetes_network_policy_v1: 4 },
+    ],
+    [
       "proxied, monitoring on (2 ServiceMonitors, 1 PrometheusRule, besides the claim)",
       { storage: { mode: "proxied" }, monitoring: { serviceMonitor: true } },
       { ...k8sLocal, kubernetes_manifest: 4, kubernetes_deployment_v1: 3, kubernetes_service_v1: 3, ...PROXIED_EXTRA },
