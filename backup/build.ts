@@ -1,6 +1,6 @@
 /**
  * `npm run build:backup`: writes the backup runner (backup/bundle.ts) to dist/convex-backup.mjs, one file for a stock
- * Node 22 image: `node --experimental-sqlite dist/convex-backup.mjs backup` (or `restore`), configured by its
+ * Node image (>= 22.13): `node dist/convex-backup.mjs backup` (or `restore`), configured by its
  * environment (backup/src/settings.ts).
  */
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";

@@ -1,6 +1,6 @@
 /**
- * The backup runner (backup/src/main.ts) built into ONE ESM file for the pinned stock Node image (NODE_IMAGE,
- * Node 22.11: node:sqlite behind --experimental-sqlite). The Kubernetes CronJob mounts it from a ConfigMap, the
+ * The backup runner (backup/src/main.ts) built into ONE ESM file for the pinned stock Node image (NODE_IMAGE, Node 24:
+ * node:sqlite without a flag, which needs Node >= 22.13). The Kubernetes CronJob mounts it from a ConfigMap, the
  * Docker container gets it uploaded; no image is built. Built in memory, deterministic, cached per process.
  */
 import { buildNodeBundle, repositoryFile } from "../lib/node-bundle.ts";
@@ -15,10 +15,10 @@ export const BACKUP_BUNDLE_FILE = "convex-backup.mjs";
 export const BACKUP_BUNDLE_DIR = "/opt/convex-backup";
 
 /**
- * Node's options for the runner: node:sqlite is behind a flag before Node 22.13 (the pinned image is 22.11), and
- * its experimental-feature warning would be the first line of every log.
+ * Node's options for the runner: none on the pinned Node 24 (node:sqlite needs no flag from Node 22.13 on, and prints
+ * no experimental warning there).
  */
-export const BACKUP_NODE_OPTIONS = ["--experimental-sqlite", "--disable-warning=ExperimentalWarning"] as const;
+export const BACKUP_NODE_OPTIONS: readonly string[] = [];
 
 /** The container's command for one runner command. */
 export function backupCommand(command: "backup" | "restore" | "schedule", bundleDir: string = BACKUP_BUNDLE_DIR): string[] {

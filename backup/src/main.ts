@@ -1,7 +1,7 @@
 /**
  * The backup runner: `node convex-backup.mjs backup`, `... restore` or `... schedule` (backup at each time
  * BACKUP_SCHEDULE names, for the Docker target), configured by its environment
- * (settings.ts). Runs on the pinned stock Node image (node:sqlite, with --experimental-sqlite on Node 22.11).
+ * (settings.ts). Runs on the pinned stock Node image (its built-in node:sqlite, Node >= 22.13).
  * Exit status 0 on success, 1 on failure, with one line saying why; keys are never printed.
  */
 import { BackupError, backupErrors } from "./errors.ts";

@@ -19,12 +19,12 @@ export interface DatabaseSnapshot {
 /** Copies `source` into `dest` (which must not exist) as of one moment, and checks the copy. */
 export function snapshotDatabase(source: string, dest: string): DatabaseSnapshot {
   if (!existsSync(source)) throw backupErrors.noDatabase(source);
-  const db = new DatabaseSync(source);
+  // Read-only: this connection cannot write the source (VACUUM INTO writes only its target); a writer holding its
+  // lock is waited for, not failed.
+  const db = new DatabaseSync(source, { readOnly: true });
   let journalMode: string;
   let readMs: number;
   try {
-    // This connection only reads the source (PRAGMA query_only would refuse VACUUM INTO, and Node 22.11 opens no
-    // read-only connection); a writer holding its lock is waited for, not failed.
     db.exec("PRAGMA busy_timeout = 30000");
     journalMode = String(db.prepare("PRAGMA journal_mode").get()?.journal_mode ?? "unknown");
     const started = performance.now();

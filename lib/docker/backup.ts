@@ -12,7 +12,7 @@ const NODE_USER = "1000:1000";
 interface RunnerContainerProps {
   /** Container name, e.g. `convex-alice-dev-backup`. */
   readonly name: string;
-  /** A stock Node 22 image (the pinned NODE_IMAGE), or its pulled id. */
+  /** A stock Node image, Node >= 22.13 for node:sqlite (the pinned NODE_IMAGE), or its pulled id. */
   readonly image: string;
   readonly networkName: string;
   /** The runner bundle (backup/bundle.ts), uploaded before the container starts. */

@@ -30,7 +30,7 @@ export interface ConvexBackupProps {
   readonly labels: Record<string, string>;
   /** Cron schedule in UTC (validated by lib/core/cron.ts). */
   readonly schedule: string;
-  /** A stock Node 22 image (the pinned NODE_IMAGE): node:sqlite behind --experimental-sqlite. */
+  /** A stock Node image, Node >= 22.13 for node:sqlite (the pinned NODE_IMAGE). */
   readonly image: string;
   /** The runner bundle (backup/bundle.ts `backupBundle()`). */
   readonly bundle: string;

@@ -52,7 +52,7 @@ describe("backups on Kubernetes, planned by the real terraform", () => {
     const data = (pod.volume as Body[]).find((v) => v.name === "data") as Body;
     expect(first(data.persistent_volume_claim)).toEqual({ claim_name: "convex-alice-dev-data", read_only: true });
     const container = first(pod.container);
-    expect(container.command).toEqual(["node", "--experimental-sqlite", "--disable-warning=ExperimentalWarning", "/opt/convex-backup/convex-backup.mjs", "backup"]);
+    expect(container.command).toEqual(["node", "/opt/convex-backup/convex-backup.mjs", "backup"]);
     expect((container.volume_mount as Body[]).find((m) => m.name === "data")).toMatchObject({ mount_path: "/convex/data", read_only: true });
     const env = envOf(container);
     expect(env).toMatchObject({
