@@ -125,6 +125,13 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
   }
   const storage = buildStorage(config.storage.mode as StorageModeName, bucket, config.storage.proxy.sse as SsePolicy);
   const backup = resolveBackup({ config, instanceName, workspaceBucket: bucket }, issues);
+  if (backup?.target.kind === "workspace" && backup.target.bucket.kind === "minio" && options.target === "kubernetes" && config.storage.mode === "local") {
+    issues.push({
+      field: "backup",
+      value: showValue("(set)"),
+      fix: "in local mode on Kubernetes snapshots go to a claimed bucket or backup.bucket; the workspace's MinIO runs only in s3 and proxied mode: remove storage.bucket, or set backup.bucket",
+    });
+  }
   if (backup?.target.kind === "external" && options.target === "docker") {
     issues.push({
       field: "backup.bucket",

@@ -29,7 +29,7 @@ export function workspaceBackup(scope: Construct, plan: WorkspacePlan, refs: Ref
     refs.bucketAccessKeyId = { secret: target.bucket.credentialsSecretName, key: target.bucket.accessKeyIdKey };
     refs.bucketSecretAccessKey = { secret: target.bucket.credentialsSecretName, key: target.bucket.secretAccessKeyKey };
   }
-  const input = { backup: spec, instanceName: plan.instanceName, storageMode: plan.storage.mode, region: plan.region };
+  const input = { backup: spec, instanceName: plan.instanceName, storageMode: plan.storage.mode, region: plan.region, minioEndpoint: plan.minio?.endpoint };
   const name = plan.names.of("backup");
   const backup = new ConvexBackup(scope, "Backup", {
     name,

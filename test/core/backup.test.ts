@@ -86,6 +86,12 @@ describe("backup settings", () => {
     ]);
   });
 
+  it("fails if a local-mode Kubernetes workspace names a MinIO bucket for its snapshots (MinIO runs only in s3 and proxied)", () => {
+    expect(problems(() => plan({ storage: { mode: "local", bucket: { kind: "minio" } }, backup: { schedule: "@daily" } }))).toEqual([
+      'backup: got "(set)"; in local mode on Kubernetes snapshots go to a claimed bucket or backup.bucket; the workspace\'s MinIO runs only in s3 and proxied mode: remove storage.bucket, or set backup.bucket',
+    ]);
+  });
+
   it("gives the runner the claim's coordinates and keys by reference, never the instance secret", () => {
     const p = plan({ backup: { schedule: "@daily", keep: 3, restoreFrom: "latest" } });
     const env = envToRecord(backupRunnerEnv({ backup: p.backup!, instanceName: p.instanceName, storageMode: p.storage.mode, region: p.region }, "restore"));

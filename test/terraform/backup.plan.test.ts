@@ -11,7 +11,7 @@ import { inventory, names } from "../support/plan-inventory.ts";
 import { synthDocker } from "../support/docker-synth.ts";
 import { synthKubernetes } from "../support/synth.ts";
 
-const k8sLocal = { kubernetes_deployment_v1: 2, kubernetes_service_v1: 2, kubernetes_persistent_volume_claim_v1: 1, kubernetes_secret_v1: 1, random_id: 1, terraform_data: 1 };
+const k8sLocal = { kubernetes_deployment_v1: 2, kubernetes_network_policy_v1: 2, kubernetes_service_v1: 2, kubernetes_persistent_volume_claim_v1: 1, kubernetes_secret_v1: 1, random_id: 1, terraform_data: 1 };
 const BACKUP = { schedule: "17 3 * * *", keep: 5 };
 
 type Body = Record<string, unknown>;
