@@ -23,6 +23,8 @@ export interface DatabaseInitProps {
   readonly urlSource: string;
   /** Require TLS to the server (libpq sslmode=require). */
   readonly requireSsl: boolean;
+  /** libpq's sslmode as given (lib/core/database.ts PostgresInitInput). @default - from requireSsl */
+  readonly sslMode?: string;
   readonly labels: Record<string, string>;
   /** What must be up first, e.g. the workspace's Postgres container. @default - nothing else */
   readonly dependsOn?: ITerraformDependable[];
@@ -42,7 +44,7 @@ export class DatabaseInit extends Construct {
 
   constructor(scope: Construct, id: string, props: DatabaseInitProps) {
     super(scope, id);
-    const env = postgresInitEnvironment({ database: props.database, urlSource: props.urlSource, requireSsl: props.requireSsl });
+    const env = postgresInitEnvironment({ database: props.database, urlSource: props.urlSource, requireSsl: props.requireSsl, sslMode: props.sslMode });
     this.resource = new Container(this, "Resource", {
       name: props.name,
       image: props.image,

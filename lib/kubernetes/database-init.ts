@@ -10,6 +10,10 @@ export interface PostgresInitProps {
   readonly database: Extract<DatabasePlan, { kind: "postgres" }>;
   /** The official postgres image, pinned (lib/core/images.ts). */
   readonly image: string;
+  /** Where the URL comes from, for the messages. @default - `database.urlSecretName (Secret <name>, key <key>)` */
+  readonly urlSource?: string;
+  /** libpq's sslmode as given (lib/core/database.ts PostgresInitInput). @default - from the plan's requireSsl */
+  readonly sslMode?: string;
 }
 
 /**
@@ -22,9 +26,9 @@ export function postgresInitParts(props: PostgresInitProps): BackendDatabasePart
   const { database } = props;
   const secret = database.server;
   if (secret.kind !== "secret") throw new InvariantError(`a Kubernetes workspace reads its Postgres URL from a Secret, not from a ${secret.kind} (plan with the kubernetes target)`);
-  const source = `database.urlSecretName (Secret ${secret.name}, key ${secret.key})`;
+  const source = props.urlSource ?? `database.urlSecretName (Secret ${secret.name}, key ${secret.key})`;
   const caMount = database.ca ? [{ name: "database-ca", mountPath: DATABASE_CA_DIR, readOnly: true }] : [];
-  const env = postgresInitEnvironment({ database: database.name, urlSource: source, requireSsl: database.requireSsl, caFile: database.ca?.file });
+  const env = postgresInitEnvironment({ database: database.name, urlSource: source, requireSsl: database.requireSsl, caFile: database.ca?.file, sslMode: props.sslMode });
   return {
     initContainer: {
       name: "create-database",
