@@ -129,10 +129,6 @@ export class DockerTemplateStack extends LiteralSafeStack {
         "the workspace containers (host.docker.internal is the Docker host). Each workspace then gets its own database there. Empty: SQLite " +
         "on each backend's data volume.",
     });
-    databaseUrl.addValidation({
-      condition: Op.or(Op.not(isSet(databaseUrl.stringValue)), Fn.can(Fn.regex(POSTGRES_URL_PATTERN, databaseUrl.stringValue))),
-      errorMessage: `${DATABASE_URL_VARIABLE} must be empty (SQLite) or postgres://USER:PASSWORD@HOST:PORT: a role, no database name, no path, no query parameters (Convex's rules; percent-encode '@', '/' and ':' in the password).`,
-    });
 
     const inputs = coderInputs(this);
     this.inputs = inputs;
@@ -232,6 +228,14 @@ export class DockerTemplateStack extends LiteralSafeStack {
       requireSsl: true,
       sslMode: database.sslMode,
       labels: labels("create-database"),
+      // A precondition, not a variable validation: Terraform 1.11 prints a sensitive variable's value when its
+      // validation fails, and a precondition's failure does not.
+      preconditions: [
+        {
+          condition: Token.asAny(Op.or(Op.not(isSet(databaseUrl.stringValue)), Fn.can(Fn.regex(POSTGRES_URL_PATTERN, databaseUrl.stringValue)))),
+          errorMessage: `${DATABASE_URL_VARIABLE} must be empty (SQLite) or postgres://USER:PASSWORD@HOST:PORT: a role, no database name, no path, no query parameters (Convex's rules; percent-encode '@', '/' and ':' in the password).`,
+        },
+      ],
     });
     counted(databaseInit.resource, modeComputeCount(inputs, STORAGE_MODES, database.is("postgres")));
     databaseInit.resource.putHost([DOCKER_HOST_ENTRY]);

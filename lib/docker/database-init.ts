@@ -1,5 +1,5 @@
 import { Container } from "@cdktf/provider-docker/lib/container/index.js";
-import type { ITerraformDependable } from "cdktf";
+import type { ITerraformDependable, Precondition } from "cdktf";
 import { Construct } from "constructs";
 import { postgresInitEnvironment, postgresInitScript } from "../core/database.ts";
 import { tfExpression } from "../terraform/expression.ts";
@@ -28,6 +28,8 @@ export interface DatabaseInitProps {
   readonly labels: Record<string, string>;
   /** What must be up first, e.g. the workspace's Postgres container. @default - nothing else */
   readonly dependsOn?: ITerraformDependable[];
+  /** Checks before it runs, e.g. a template's check of the URL variable. @default - none */
+  readonly preconditions?: Precondition[];
 }
 
 /**
@@ -60,6 +62,7 @@ export class DatabaseInit extends Construct {
       labels: dockerLabels(props.labels),
       dependsOn: props.dependsOn,
       lifecycle: {
+        precondition: props.preconditions,
         postcondition: [
           {
             condition: tfExpression("self.exit_code == 0"),

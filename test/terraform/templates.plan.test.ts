@@ -47,6 +47,30 @@ describe("the Coder templates pass the real terraform for every storage mode and
   });
 });
 
+describe("the shared server's variables: database_require_ssl = false, and values refused at plan time", () => {
+  const built = { kubernetes: buildTemplateForTest("kubernetes"), docker: buildTemplateForTest("docker") };
+  afterAll(() => Object.values(built).forEach((b) => b.remove()));
+  const vars = {
+    kubernetes: { namespace: "coder-workspaces", wildcard_access_url: "*.apps.example.com", database_url_secret_name: "shared-db", database_require_ssl: "false" },
+    docker: { wildcard_access_url: "*.apps.example.com", database_url: "postgres://convex:pw@db.example.com:5432", database_require_ssl: "false" },
+  };
+  it.each(["kubernetes", "docker"] as const)("%s template: the backend gets the presence flag DO_NOT_REQUIRE_SSL=true", async (template) => {
+    const plan = await planWithTerraform(built[template].json as TerraformConfig, { vars: vars[template], data: { "coder_parameter.storage_mode": { value: "local" } } });
+    expect(backendEnv(plan, template).DO_NOT_REQUIRE_SSL).toBe("true");
+  });
+
+  it("fails the plan on a server variable Convex or Kubernetes would refuse, without printing the URL", async () => {
+    const data = { "coder_parameter.storage_mode": { value: "local" } };
+    const docker = planWithTerraform(built.docker.json as TerraformConfig, { vars: { ...vars.docker, database_url: "postgres://convex:topsecret@db.example.com:5432/convex" }, data });
+    const refusal = await docker.then(() => "planned", (error: Error) => error.message);
+    expect(refusal.replace(/\s+/g, " ")).toContain("database_url must be empty (SQLite) or postgres://USER:PASSWORD@HOST:PORT: a role, no database name");
+    expect(refusal).not.toContain("topsecret");
+    const kubernetes = planWithTerraform(built.kubernetes.json as TerraformConfig, { vars: { ...vars.kubernetes, database_url_secret_name: "Shared_DB" }, data });
+    const refused = await kubernetes.then(() => "planned", (error: Error) => error.message);
+    expect(refused.replace(/\s+/g, " ")).toContain(`database_url_secret_name must be empty (SQLite) or a Secret name: lower-case letters, digits and '-'; got "Shared_DB"`);
+  });
+});
+
 /** The backend's evaluated environment in a plan: Docker's `NAME=value` list, or the Kubernetes Deployment's env. */
 function backendEnv(plan: PlanResult, template: "kubernetes" | "docker"): Record<string, string> {
   if (template === "docker") {
