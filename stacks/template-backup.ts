@@ -31,6 +31,11 @@ export interface TemplateBackupProps {
   readonly dataVolumeName: string;
   readonly instanceName: string;
   readonly region: string;
+  /**
+   * The admin variable that names a shared Postgres server: when it is set the workspace's tables are there, not on
+   * the data volume, and no CronJob is made (back the server up with its own tools).
+   */
+  readonly databaseVariable: string;
 }
 
 /**
@@ -38,7 +43,7 @@ export interface TemplateBackupProps {
  * only while the workspace runs (count = start_count: its pod must sit next to the backend, which a stopped workspace
  * does not run, and a stopped backend writes nothing new), into a team backup bucket the admin names with its keys in
  * a Secret of the namespace. Not the workspace's claim: a Coder workspace's bucket is deleted with it, and `local`
- * workspaces have none.
+ * workspaces have none. With a shared Postgres server (the database variable set) nothing is made.
  */
 export function kubernetesTemplateBackup(stack: Construct, props: TemplateBackupProps): ConvexBackup {
   const schedule = new TerraformVariable(stack, BACKUP_VARIABLES.schedule, {
@@ -66,7 +71,8 @@ export function kubernetesTemplateBackup(stack: Construct, props: TemplateBackup
     description: "Secret in the namespace with the backup bucket's AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.",
   });
   // cdktf renders Op.neq(x, "") with an empty literal it cannot print: the counts are written as expressions.
-  const on = `var.${BACKUP_VARIABLES.schedule} != ""`;
+  const scheduled = `var.${BACKUP_VARIABLES.schedule} != ""`;
+  const on = `${scheduled} && var.${props.databaseVariable} == ""`;
   const plan: BackupPlan = {
     schedule: schedule.stringValue,
     keep: 1,
@@ -97,7 +103,7 @@ export function kubernetesTemplateBackup(stack: Construct, props: TemplateBackup
     preconditions: [
       {
         // Guarded by the schedule too: it holds whether or not the CronJob is counted in.
-        condition: tfExpression(`!(${on}) || (var.${BACKUP_VARIABLES.endpoint} != "" && var.${BACKUP_VARIABLES.bucket} != "" && var.${BACKUP_VARIABLES.secret} != "")`),
+        condition: tfExpression(`!(${scheduled}) || (var.${BACKUP_VARIABLES.endpoint} != "" && var.${BACKUP_VARIABLES.bucket} != "" && var.${BACKUP_VARIABLES.secret} != "")`),
         errorMessage: `backup_schedule is set: also set ${BACKUP_VARIABLES.endpoint}, ${BACKUP_VARIABLES.bucket} and ${BACKUP_VARIABLES.secret} (coder templates push --variable ...).`,
       },
     ],

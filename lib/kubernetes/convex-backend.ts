@@ -152,13 +152,27 @@ export class ConvexBackend extends Construct {
    */
   addDeployment(
     id: string,
-    options: { readonly env: readonly EnvEntry[]; readonly refSources: RefSources; readonly computeCount?: number; readonly dependsOn?: ITerraformDependable[] },
+    options: {
+      readonly env: readonly EnvEntry[];
+      readonly refSources: RefSources;
+      readonly computeCount?: number;
+      readonly dependsOn?: ITerraformDependable[];
+      /** This Deployment's database parts. @default - the construct's `database` */
+      readonly database?: BackendDatabaseParts;
+    },
   ): DeploymentV1 {
-    return this.createDeployment(id, options.env, options.refSources, options.computeCount, options.dependsOn ?? this.props.dependsOn);
+    return this.createDeployment(id, options.env, options.refSources, options.computeCount, options.dependsOn ?? this.props.dependsOn, options.database);
   }
 
-  private createDeployment(id: string, env: readonly EnvEntry[], refSources: RefSources, count: number | undefined, dependsOn: ITerraformDependable[] | undefined): DeploymentV1 {
-    const props = this.props;
+  private createDeployment(
+    id: string,
+    env: readonly EnvEntry[],
+    refSources: RefSources,
+    count: number | undefined,
+    dependsOn: ITerraformDependable[] | undefined,
+    database: BackendDatabaseParts | undefined = this.props.database,
+  ): DeploymentV1 {
+    const props = { ...this.props, database };
   return new DeploymentV1(this, id, {
     count,
     dependsOn,
