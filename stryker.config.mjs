@@ -2,15 +2,28 @@
 //   npm run test:mutation -- --mutate 'lib/core/**/*.ts'
 // Results and their review: docs/mutation-testing.md. Reports go to reports/ (git-ignored).
 
-/** The --mutate argument, if any, turned into a file-name slug so each scope keeps its own incremental file. */
-function scopeSlug(argv) {
+/**
+ * The tests a module's mutants run against: the module's own tests (its mirror under test/), so a run fits in
+ * minutes and a survivor means the module's own tests miss a behaviour. A scope not listed here runs every related
+ * unit test; `--testFiles` on the command line overrides either.
+ */
+const OWN_TESTS = [
+  ["lib/core/", ["test/core/**/*.test.ts"]],
+  ["proxy/src/", ["test/proxy/**/*.test.ts"]],
+  ["stacks/template-", ["test/templates/**/*.test.ts"]],
+];
+
+/** The --mutate argument as given on the command line, or undefined. */
+function mutateArgument(argv) {
   const index = argv.findIndex((a) => a === "--mutate" || a === "-m" || a.startsWith("--mutate="));
-  if (index < 0) return "all";
-  const value = argv[index].startsWith("--mutate=") ? argv[index].slice("--mutate=".length) : (argv[index + 1] ?? "");
-  return value.replace(/\*+/g, "").replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "") || "all";
+  if (index < 0) return undefined;
+  return argv[index].startsWith("--mutate=") ? argv[index].slice("--mutate=".length) : argv[index + 1];
 }
 
-const scope = scopeSlug(process.argv);
+const mutate = mutateArgument(process.argv);
+/** A file-name slug of the scope, so each scope keeps its own incremental file and report. */
+const scope = (mutate ?? "").replace(/\*+/g, "").replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "") || "all";
+const ownTests = OWN_TESTS.find(([prefix]) => mutate !== undefined && mutate.split(",").every((p) => p.startsWith(prefix)))?.[1];
 
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
@@ -19,6 +32,7 @@ export default {
   // The unit project only: the rgw project needs a Ceph cluster.
   vitest: { configFile: "vitest.mutation.config.ts", related: true },
   mutate: ["lib/core/**/*.ts", "proxy/src/pipeline/**/*.ts", "proxy/src/auth/**/*.ts", "stacks/template-*.ts"],
+  ...(ownTests === undefined ? {} : { testFiles: ownTests }),
   coverageAnalysis: "perTest",
   // The development machine has two cores shared with others.
   concurrency: 2,
