@@ -34,6 +34,12 @@ const resources = (cpu: string, memory: string, cpuLimit: string, memoryLimit: s
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const envName = z.string().regex(ENV_NAME, { error: "name an environment variable: letters, digits and '_', not starting with a digit, e.g. ALICE_S3_ACCESS_KEY_ID" });
 
+/** Kubernetes' terminationGracePeriodSeconds and Docker's stop timeout: long enough to drain, short enough to stop. */
+const GRACE_PERIOD_MIN_SECONDS = 5;
+const GRACE_PERIOD_MAX_SECONDS = 3600;
+const gracePeriodRule = { error: `use a whole number of seconds from ${GRACE_PERIOD_MIN_SECONDS} to ${GRACE_PERIOD_MAX_SECONDS} (unquoted), e.g. 30` };
+const gracePeriod = z.number(gracePeriodRule).int(gracePeriodRule).min(GRACE_PERIOD_MIN_SECONDS, gracePeriodRule).max(GRACE_PERIOD_MAX_SECONDS, gracePeriodRule);
+
 const bucketName = z.string().regex(BUCKET_NAME, { error: "use an S3 bucket name: 3-63 lower-case letters, digits, '.' or '-'" });
 
 const objectBucketClaim = z.strictObject({
@@ -101,7 +107,7 @@ export const workspaceConfigSchema = z.strictObject({
       backendResources: resources("250m", "512Mi", "2", "4Gi"),
       dashboardResources: resources("50m", "128Mi", "500m", "512Mi"),
       /** Seconds the backend gets to drain after SIGINT before it is killed. */
-      stopGracePeriodSeconds: z.number().int().min(5).max(3600).default(30),
+      stopGracePeriodSeconds: gracePeriod.default(30),
     })
     .prefault({}),
   urls: z

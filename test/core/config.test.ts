@@ -99,6 +99,21 @@ describe("parseWorkspaceConfig", () => {
     ]);
   });
 
+  it("accepts a stop grace period from 5 to 3600 seconds", () => {
+    expect(parseWorkspaceConfig({ workspace: { name: "w" } }).convex.stopGracePeriodSeconds).toBe(30);
+    expect(parseWorkspaceConfig({ workspace: { name: "w" }, convex: { stopGracePeriodSeconds: 5 } }).convex.stopGracePeriodSeconds).toBe(5);
+    expect(parseWorkspaceConfig({ workspace: { name: "w" }, convex: { stopGracePeriodSeconds: 3600 } }).convex.stopGracePeriodSeconds).toBe(3600);
+  });
+
+  it("fails if the stop grace period is out of bounds, fractional or quoted", () => {
+    const rule = "use a whole number of seconds from 5 to 3600 (unquoted), e.g. 30";
+    for (const [value, shown] of [[4, "4"], [3601, "3601"], [0, "0"], [-30, "-30"], [2.5, "2.5"], ["30", '"30"']] as const) {
+      expect(problems(() => parseWorkspaceConfig({ workspace: { name: "w" }, convex: { stopGracePeriodSeconds: value } }))).toEqual([
+        `convex.stopGracePeriodSeconds: got ${shown}; ${rule}`,
+      ]);
+    }
+  });
+
   it("fails if a key is unknown (a typo would otherwise be ignored)", () => {
     expect(problems(() => parseWorkspaceConfig({ workspace: { name: "w" }, storage: { mdoe: "s3" } }))).toEqual([
       'storage.mdoe: got "s3"; remove it: it is not a known setting (check the spelling against config/workspace.example.yaml)',

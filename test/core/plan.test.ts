@@ -51,6 +51,13 @@ describe("planWorkspace", () => {
     ]);
   });
 
+  it("fails if an ObjectBucketClaim is asked for on Docker, naming the field (never a silent MinIO bucket instead)", () => {
+    const config = parseWorkspaceConfig({ workspace: { name: "alice-dev" }, storage: { mode: "s3", bucket: { kind: "objectBucketClaim" } } });
+    expect(problems(() => planWorkspace(config, { target: "docker", minioEndpoint: "http://convex-alice-dev-minio:9000" }))).toEqual([
+      'storage.bucket.kind: got "objectBucketClaim"; ObjectBucketClaims need Rook on Kubernetes; on Docker use minio or external',
+    ]);
+  });
+
   it("gives the instance a stable name from the workspace and lets the file set it", () => {
     expect(plan({}).instanceName).toBe("convex-alice-dev");
     expect(plan({ convex: { instanceName: "legacy" } }).instanceName).toBe("legacy");
