@@ -60,6 +60,14 @@ describe("labels", () => {
     expect(Object.keys(selectorLabels("alice-dev", "backend"))).not.toContain("app.kubernetes.io/version");
   });
 
+  it("lower-cases the instance and clips label values to 63 characters", () => {
+    const labels = workspaceLabels({ workspace: `Alice-${"w".repeat(70)}`, release: "r".repeat(70) }, "s3-proxy");
+    expect(labels["app.kubernetes.io/instance"]).toBe(`alice-${"w".repeat(57)}`);
+    expect(labels["app.kubernetes.io/version"]).toBe("r".repeat(63));
+    expect(labels["app.kubernetes.io/name"]).toBe("convex-s3-proxy");
+    expect(selectorLabels("Bob", "minio-data")).toEqual({ "app.kubernetes.io/name": "convex-minio-data", "app.kubernetes.io/instance": "bob", "app.kubernetes.io/component": "minio-data" });
+  });
+
   it("adds Coder's workspace labels when known", () => {
     const labels = workspaceLabels({ workspace: "w", release: "r", coderWorkspaceId: "id-1", coderOwner: "alice" }, "dashboard");
     expect(labels["com.coder.workspace.id"]).toBe("id-1");
