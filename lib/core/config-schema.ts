@@ -55,8 +55,8 @@ const externalBucket = z.strictObject({
   bucketName,
   /** Kubernetes: the Secret holding the keys (required there; see plan.ts). */
   credentialsSecretName: z.string().regex(DNS_LABEL, { error: "name a Kubernetes Secret in the workspace namespace (lower-case, digits, '-')" }).optional(),
-  accessKeyIdKey: z.string().min(1).default("AWS_ACCESS_KEY_ID"),
-  secretAccessKeyKey: z.string().min(1).default("AWS_SECRET_ACCESS_KEY"),
+  accessKeyIdKey: z.string().min(1, { error: "name the key of the access key id in the Secret, e.g. AWS_ACCESS_KEY_ID" }).default("AWS_ACCESS_KEY_ID"),
+  secretAccessKeyKey: z.string().min(1, { error: "name the key of the secret access key in the Secret, e.g. AWS_SECRET_ACCESS_KEY" }).default("AWS_SECRET_ACCESS_KEY"),
   /** Docker: environment variables holding the keys when the app synthesizes (both, or credentialsFile). */
   accessKeyIdEnv: envName.optional(),
   secretAccessKeyEnv: envName.optional(),
@@ -96,7 +96,7 @@ export const workspaceConfigSchema = z.strictObject({
       dataVolume: z
         .strictObject({
           size: quantity("10Gi").default("10Gi"),
-          storageClassName: z.string().min(1).optional(),
+          storageClassName: z.string().min(1, { error: "name a StorageClass, or leave it out for the cluster's default" }).optional(),
           /** Refuse `destroy` of the data volume (Terraform prevent_destroy). */
           protect: z.boolean({ error: "use true or false (unquoted)" }).default(true),
         })
@@ -119,7 +119,7 @@ export const workspaceConfigSchema = z.strictObject({
     .prefault({}),
   ingress: z
     .strictObject({
-      className: z.string().min(1).optional(),
+      className: z.string().min(1, { error: "name an IngressClass, e.g. nginx, or leave it out for the cluster's default" }).optional(),
       apiHost: z.string().regex(HOST, { error: "use a DNS host name, e.g. api.alice.example.com" }),
       siteHost: z.string().regex(HOST, { error: "use a DNS host name, e.g. site.alice.example.com" }),
       dashboardHost: z.string().regex(HOST, { error: "use a DNS host name, e.g. dashboard.alice.example.com" }),
@@ -137,7 +137,7 @@ export const workspaceConfigSchema = z.strictObject({
       proxy: z
         .strictObject({
           sse: z.enum(["strip", "reject", "passthrough"], { error: "use strip, reject or passthrough" }).default("strip"),
-          image: z.string().min(1).default(NODE_IMAGE),
+          image: z.string().min(1, { error: `name a Node image, e.g. ${NODE_IMAGE}` }).default(NODE_IMAGE),
           /** Kubernetes only; Docker sets no limits on the proxy container. */
           resources: resources("50m", "64Mi", "1", "256Mi"),
         })

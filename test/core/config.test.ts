@@ -3,20 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadWorkspaceConfig, parseWorkspaceConfig } from "../../lib/core/config.ts";
-import { ConfigError } from "../../lib/core/errors.ts";
 import { DEFAULT_CONVEX_RELEASE } from "../../lib/core/images.ts";
+import { problems } from "../support/config-problems.ts";
 
 const root = join(import.meta.dirname, "..", "..");
-
-function problems(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues.map((i) => `${i.field}: got ${i.value}; ${i.fix}`);
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("loadWorkspaceConfig", () => {
   it("loads the committed example with its defaults", () => {

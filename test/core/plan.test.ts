@@ -1,20 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { parseWorkspaceConfig } from "../../lib/core/config.ts";
 import { envToRecord } from "../../lib/core/env.ts";
-import { ConfigError } from "../../lib/core/errors.ts";
 import { planWorkspace } from "../../lib/core/plan.ts";
+import { problems } from "../support/config-problems.ts";
 
 const plan = (raw: object, env: Record<string, string> = {}) => planWorkspace(parseWorkspaceConfig({ workspace: { name: "alice-dev" }, ...raw }, env), { target: "kubernetes" });
-
-function problems(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues.map((i) => `${i.field}: got ${i.value}; ${i.fix}`);
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("planWorkspace", () => {
   it("defaults to local URLs reached by port-forward", () => {
