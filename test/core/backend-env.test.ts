@@ -135,6 +135,14 @@ describe("backendEnvironment", () => {
   });
 });
 
+describe("environment entries", () => {
+  it("a string is a literal value, a reference names what it refers to", () => {
+    expect(entry("A", "x")).toEqual({ name: "A", value: { kind: "literal", value: "x" } });
+    expect(entry("B", ref("bucketName"))).toEqual({ name: "B", value: { kind: "ref", ref: "bucketName" } });
+    expect(envToRecord([entry("A", "x"), entry("B", ref("instanceSecret"))])).toEqual({ A: "x", B: "<ref:instanceSecret>" });
+  });
+});
+
 describe("assertS3AllOrNone", () => {
   it("accepts none and all six", () => {
     expect(() => assertS3AllOrNone([entry("INSTANCE_NAME", "x")])).not.toThrow();

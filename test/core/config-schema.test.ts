@@ -70,7 +70,9 @@ describe("workspace configuration schema: every rule names the field, shows the 
   it("namespace and instance name: DNS labels of at most 63 characters", () => {
     expect(problemsOf({ workspace: { name: "w", namespace: "n".repeat(64) } })).toEqual([`workspace.namespace: got "${"n".repeat(64)}"; use at most 63 characters`]);
     expect(problemsOf({ convex: { instanceName: "i".repeat(64) } })).toEqual([`convex.instanceName: got "${"i".repeat(64)}"; use at most 63 characters`]);
-    expect(problemsOf({ convex: { instanceName: "Legacy" } })).toEqual([`convex.instanceName: got "Legacy"; use lower-case letters, digits and '-' (it prefixes every S3 key and the admin key)`]);
+    for (const instanceName of ["Legacy", "a_b", "_ab", "a-", "-a"]) {
+      expect(problemsOf({ convex: { instanceName } })).toEqual([`convex.instanceName: got ${JSON.stringify(instanceName)}; use lower-case letters, digits and '-' (it prefixes every S3 key and the admin key)`]);
+    }
   });
 
   it("quantities: data volume size and every resource value", () => {

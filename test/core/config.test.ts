@@ -26,6 +26,11 @@ describe("loadWorkspaceConfig", () => {
     expect(config.convex.release).toBe("b".repeat(40));
   });
 
+  it("resolves the default file against the working directory when no cwd is given", () => {
+    expect(process.cwd()).toBe(root);
+    expect(loadWorkspaceConfig({ env: {} }).workspace.name).toBe("dev");
+  });
+
   it("reads the file named by WORKSPACE_CONFIG", () => {
     const dir = mkdtempSync(join(tmpdir(), "cfg-"));
     writeFileSync(join(dir, "w.yaml"), "workspace: { name: bob }\nstorage: { mode: proxied }\n");
@@ -49,6 +54,17 @@ describe("loadWorkspaceConfig", () => {
 });
 
 describe("parseWorkspaceConfig", () => {
+  it("fails if the file is not a YAML mapping", () => {
+    for (const [raw, shown] of [[[], "[]"], [null, "null"], ["workspace", '"workspace"'], [3, "3"]] as const) {
+      expect(problems(() => parseWorkspaceConfig(raw))).toEqual([`(file): got ${shown}; write a YAML mapping with workspace:, storage:, ... at the top level`]);
+    }
+  });
+
+  it("ignores an empty override, and sets an override even where the file has a scalar", () => {
+    expect(parseWorkspaceConfig({ workspace: { name: "w" }, storage: { mode: "s3" } }, { STORAGE_MODE: "" }).storage.mode).toBe("s3");
+    expect(parseWorkspaceConfig({ workspace: "w" }, { WORKSPACE_NAME: "alice" }).workspace).toEqual({ name: "alice", namespace: "convex" });
+  });
+
   it("fails if WORKSPACE_NAME breaks Coder's name rule, naming the variable and the field", () => {
     expect(problems(() => parseWorkspaceConfig({}, { WORKSPACE_NAME: "Bad_Name!" }))).toEqual([
       `WORKSPACE_NAME (workspace.name): got "Bad_Name!"; use letters, digits and single hyphens, starting and ending with a letter or digit (Coder's rule), e.g. alice-dev`,

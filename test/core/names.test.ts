@@ -23,6 +23,12 @@ describe("dnsName", () => {
     expect(a).toMatch(/-[0-9a-f]{8}$/);
   });
 
+  it("clips to the first 54 characters, drops a hyphen left at the cut, and appends the SHA-256 prefix of the full name", () => {
+    // Hashes from `printf '%s' <full name> | sha256sum`.
+    expect(dnsName(["convex", "a".repeat(60)])).toBe(`convex-${"a".repeat(47)}-7846102f`);
+    expect(dnsName(["convex", "a".repeat(46), "b".repeat(16)])).toBe(`convex-${"a".repeat(46)}-799c4099`);
+  });
+
   it("leaves names of 63 characters or fewer untouched", () => {
     const exact = "x".repeat(63);
     expect(dnsName([exact])).toBe(exact);
@@ -72,5 +78,7 @@ describe("labels", () => {
     const labels = workspaceLabels({ workspace: "w", release: "r", coderWorkspaceId: "id-1", coderOwner: "alice" }, "dashboard");
     expect(labels["com.coder.workspace.id"]).toBe("id-1");
     expect(labels["com.coder.user.username"]).toBe("alice");
+    expect(Object.keys(workspaceLabels({ workspace: "w", release: "r" }, "dashboard"))).not.toContain("com.coder.workspace.id");
+    expect(Object.keys(workspaceLabels({ workspace: "w", release: "r" }, "dashboard"))).not.toContain("com.coder.user.username");
   });
 });
