@@ -33,7 +33,7 @@ describe("Bucket.objectBucketClaim", () => {
   it("keeps the StorageClass and quotas it is given", () => {
     const b = Bucket.objectBucketClaim({ storageClassName: "fast-bucket", maxSize: "1.5Gi", maxObjects: "1000" });
     expect([b.storageClassName, b.maxSize, b.maxObjects]).toEqual(["fast-bucket", "1.5Gi", "1000"]);
-    for (const maxSize of ["2", "2G", "500Mi", "3E"]) expect(Bucket.objectBucketClaim({ maxSize }).maxSize).toBe(maxSize);
+    for (const maxSize of ["2", "2G", "500Mi", "3E", "1.25Gi", "12"]) expect(Bucket.objectBucketClaim({ maxSize }).maxSize).toBe(maxSize);
   });
 
   it("fails if the StorageClass is empty", () => {

@@ -49,8 +49,10 @@ describe("workspace configuration schema: defaults", () => {
       storage: { mode: "proxied", region: "eu", bucket: { ...external, profile: "minio", accessKeyIdKey: "id", secretAccessKeyKey: "secret" }, proxy: { sse: "passthrough", image: "node:22" } },
     });
     expect([config.workspace.name, config.convex.dataVolume.size, config.ingress?.apiHost, config.storage.proxy.sse, config.storage.bucket?.kind]).toEqual(["Alice-1-dev", "1.5Ti", "*.apps.example.com", "passthrough", "external"]);
+    for (const apiHost of ["a.example.com", "a", "a-b.c", "*.apps.example.com"]) expect(parse({ ingress: { ...hosts, apiHost } }).ingress?.apiHost).toBe(apiHost);
+    for (const sse of ["strip", "reject", "passthrough"]) expect(parse({ storage: { proxy: { sse } } }).storage.proxy.sse).toBe(sse);
     for (const name of ["a", "a1", "a-b-c", "A".repeat(32)]) expect(parse({ workspace: { name } }).workspace.name).toBe(name);
-    for (const cpu of ["1", "250m", "1.5", "2M", "4Gi", "3E"]) expect(parse({ convex: { backendResources: { limits: { cpu } } } }).convex.backendResources.limits.cpu).toBe(cpu);
+    for (const cpu of ["1", "250m", "1.5", "1.25", "12", "2M", "4Gi", "3E"]) expect(parse({ convex: { backendResources: { limits: { cpu } } } }).convex.backendResources.limits.cpu).toBe(cpu);
     for (const accessKeyIdEnv of ["A", "_A", "a_1", "AWS_ACCESS_KEY_ID"]) expect(parse({ storage: { bucket: { ...external, accessKeyIdEnv } } }).storage.bucket).toMatchObject({ accessKeyIdEnv });
   });
 });
@@ -142,7 +144,7 @@ describe("workspace configuration schema: every rule names the field, shows the 
     for (const maxObjects of ["01", "1e3", "10x", "x10"]) {
       expect(problemsOf({ storage: { bucket: { kind: "objectBucketClaim", maxObjects } } })).toEqual([`storage.bucket.maxObjects: got ${JSON.stringify(maxObjects)}; use a positive whole number as a string, e.g. "1000"`]);
     }
-    expect(parse({ storage: { bucket: { kind: "objectBucketClaim", maxSize: "1.25Gi", maxObjects: "10" } } }).storage.bucket).toMatchObject({ maxSize: "1.25Gi", maxObjects: "10" });
+    for (const maxSize of ["1.25Gi", "12", "2G"]) expect(parse({ storage: { bucket: { kind: "objectBucketClaim", maxSize, maxObjects: "10" } } }).storage.bucket).toMatchObject({ maxSize, maxObjects: "10" });
   });
 
   it("external bucket: endpoint, bucket name, Secret and key names, keys file, profile", () => {

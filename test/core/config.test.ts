@@ -49,7 +49,8 @@ describe("loadWorkspaceConfig", () => {
     const dir = mkdtempSync(join(tmpdir(), "cfg-"));
     writeFileSync(join(dir, "bad.yaml"), "workspace: [unclosed\n");
     const [message] = problems(() => loadWorkspaceConfig({ env: { WORKSPACE_CONFIG: join(dir, "bad.yaml") }, cwd: root }));
-    expect(message).toMatch(/bad\.yaml: got \(unparsable YAML\); fix the YAML syntax: /);
+    // The first line of the yaml library's own message.
+    expect(message).toMatch(/^[^:]*bad\.yaml: got \(unparsable YAML\); fix the YAML syntax: Flow sequence in block collection must be sufficiently indented and end with a \] at line 2, column 1:$/);
   });
 });
 
@@ -63,6 +64,8 @@ describe("parseWorkspaceConfig", () => {
   it("ignores an empty override, and sets an override even where the file has a scalar", () => {
     expect(parseWorkspaceConfig({ workspace: { name: "w" }, storage: { mode: "s3" } }, { STORAGE_MODE: "" }).storage.mode).toBe("s3");
     expect(parseWorkspaceConfig({ workspace: "w" }, { WORKSPACE_NAME: "alice" }).workspace).toEqual({ name: "alice", namespace: "convex" });
+    expect(parseWorkspaceConfig({ workspace: null }, { WORKSPACE_NAME: "alice" }).workspace).toEqual({ name: "alice", namespace: "convex" });
+    expect(parseWorkspaceConfig({ workspace: ["w"] }, { WORKSPACE_NAME: "alice" }).workspace).toEqual({ name: "alice", namespace: "convex" });
   });
 
   it("fails if WORKSPACE_NAME breaks Coder's name rule, naming the variable and the field", () => {
