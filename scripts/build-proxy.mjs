@@ -7,7 +7,10 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const outfile = path.join(root, "dist", "s3-proxy.mjs");
+// `--outfile <path>` writes elsewhere (the tests build into a temporary directory, not into the checkout).
+const outArg = process.argv.indexOf("--outfile");
+const outfile = outArg === -1 ? path.join(root, "dist", "s3-proxy.mjs") : path.resolve(process.argv[outArg + 1] ?? "");
+const shown = path.relative(root, outfile).startsWith("..") ? outfile : path.relative(root, outfile);
 const MAX_BYTES = 262_144;
 
 // Only needed when a bundled CommonJS module calls require() for a Node built-in: ESM output has no `require`.
@@ -42,9 +45,9 @@ if (cjsInputs.length > 0) {
 const output = result.outputFiles[0];
 if (output === undefined) throw new Error("esbuild produced no output for proxy/src/main.ts");
 const size = output.contents.byteLength;
-console.log(`dist/s3-proxy.mjs: ${size} bytes (${(size / 1024).toFixed(1)} KiB of ${MAX_BYTES / 1024} KiB allowed)`);
+console.log(`${shown}: ${size} bytes (${(size / 1024).toFixed(1)} KiB of ${MAX_BYTES / 1024} KiB allowed)`);
 if (size > MAX_BYTES) {
-  console.error(`dist/s3-proxy.mjs is ${size} bytes, over the ${MAX_BYTES}-byte limit: drop a dependency or trim the proxy.`);
+  console.error(`${shown} is ${size} bytes, over the ${MAX_BYTES}-byte limit: drop a dependency or trim the proxy.`);
   process.exit(1);
 }
 // Write then rename, so a process starting the bundle never reads a half-written file (tests build it in parallel).

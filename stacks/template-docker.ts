@@ -1,7 +1,7 @@
 import { Container } from "@cdktf/provider-docker/lib/container/index.js";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider/index.js";
 import { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
-import { Fn, TerraformLocal, TerraformStack, TerraformVariable, Token, type TerraformResource } from "cdktf";
+import { Fn, TerraformLocal, TerraformVariable, Token, type TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
 import { CoderAgent } from "../lib/coder/agent.ts";
 import { CoderMetadata } from "../lib/coder/metadata.ts";
@@ -23,7 +23,8 @@ import { WorkspaceNetwork } from "../lib/docker/network.ts";
 import { S3Proxy } from "../lib/docker/s3-proxy.ts";
 import { proxyBundle } from "../lib/proxy-bundle.ts";
 import { ADMIN_KEY_DIR, ADMIN_KEY_FILE, INSTANCE_NAME } from "./template-env-local.ts";
-import { coderInputs, coderLabels, modeComputeCount, templateBase, workspaceAgent, type CoderInputs } from "./template-shared.ts";
+import { coderInputs, coderLabels, firstInstanceId, modeComputeCount, templateBase, workspaceAgent, type CoderInputs } from "./template-shared.ts";
+import { LiteralSafeStack } from "../lib/terraform/literal-safe-stack.ts";
 
 /** The template's stack id (also its folder under build/templates). */
 export const DOCKER_TEMPLATE_ID = "docker";
@@ -46,6 +47,19 @@ export function templateDockerEnv(env: readonly EnvEntry[], sources: DockerRefSo
     if (source === undefined) throw new InvariantError(`environment variable ${e.name} refers to '${e.value.ref}', which no resource of this template provides`);
     return `${e.name}=${source}`;
   });
+}
+
+/**
+ * The labels Coder's Docker example puts on its container and volume: owner, owner id, workspace id, and the
+ * workspace name (on a volume, which never changes after creation, named `coder.workspace_name_at_creation`).
+ */
+export function dockerExampleLabels(inputs: CoderInputs, kind: "container" | "volume"): Record<string, string> {
+  return {
+    "coder.owner": inputs.owner.name,
+    "coder.owner_id": inputs.owner.id,
+    "coder.workspace_id": inputs.workspace.id,
+    [kind === "container" ? "coder.workspace_name" : "coder.workspace_name_at_creation"]: inputs.workspace.name,
+  };
 }
 
 /** The bucket every Docker workspace's MinIO holds. */
@@ -74,7 +88,7 @@ export function dockerTemplateStorage(mode: StorageModeName): AnyStorage {
  * `count`, drops the host port bindings (several workspaces share one host; Coder's agent reaches the containers on
  * the workspace network) and sets the dashboard's environment through CDKTF overrides.
  */
-export class DockerTemplateStack extends TerraformStack {
+export class DockerTemplateStack extends LiteralSafeStack {
   readonly inputs: CoderInputs;
   readonly agent: CoderAgent;
   readonly backend: ConvexBackend;
@@ -96,7 +110,9 @@ export class DockerTemplateStack extends TerraformStack {
     const ws = inputs.workspace;
     const start = inputs.startLocal.asNumber;
     const name = (component: string) => `convex-${ws.id}-${component}`;
-    const labels = (component: string) => coderLabels(inputs, component);
+    // Coder's label set, plus the labels of Coder's Docker example (coder.owner, ...) for finding orphans.
+    const labels = (component: string) => ({ ...coderLabels(inputs, component), ...dockerExampleLabels(inputs, "container") });
+    const volumeLabels = (component: string) => dockerLabels({ ...coderLabels(inputs, component), ...dockerExampleLabels(inputs, "volume") });
     const counted = (resource: TerraformResource, count: number) => {
       resource.count = count;
     };
@@ -119,6 +135,7 @@ export class DockerTemplateStack extends TerraformStack {
       protectDataVolume: false,
     });
     counted(minio.resource, modeComputeCount(inputs, ["s3", "proxied"]));
+    minio.dataVolume.putLabels(volumeLabels("minio"));
 
     const refs: DockerRefSources = {
       instanceSecret: instanceSecret.hex,
@@ -175,6 +192,7 @@ export class DockerTemplateStack extends TerraformStack {
       dependsOn: [minio.resource, proxy.resource],
     });
     counted(this.backend.resource, start);
+    this.backend.dataVolume.putLabels(volumeLabels("backend"));
     this.backend.resource.resetPorts();
 
     const dashboard = new ConvexDashboard(this, "Dashboard", {
@@ -196,8 +214,8 @@ export class DockerTemplateStack extends TerraformStack {
     });
 
     // Data of the developer: the home volume, and the admin key's volume (mounted by the key maker and the workspace).
-    const home = new Volume(this, "Home", { name: `coder-${ws.id}-home`, labels: dockerLabels(labels("home")), lifecycle: { ignoreChanges: "all" } });
-    const adminKeyVolume = new Volume(this, "AdminKeyVolume", { name: name("admin-key"), labels: dockerLabels(labels("admin-key")), lifecycle: { ignoreChanges: "all" } });
+    const home = new Volume(this, "Home", { name: `coder-${ws.id}-home`, labels: volumeLabels("home"), lifecycle: { ignoreChanges: "all" } });
+    const adminKeyVolume = new Volume(this, "AdminKeyVolume", { name: name("admin-key"), labels: volumeLabels("admin-key"), lifecycle: { ignoreChanges: "all" } });
 
     // The backend image's own generate_key (root) writes the key into the admin-key volume at every start. The key
     // never reaches Terraform: no attach, no logs captured.
@@ -239,9 +257,10 @@ export class DockerTemplateStack extends TerraformStack {
       dependsOn: [keyMaker],
     });
 
+    // On the workspace container: Coder attaches metadata to the resource it points at and skips coder_* types.
     new CoderMetadata(this, "WorkspaceInfo", {
       count: start,
-      resourceId: this.agent.id,
+      resourceId: firstInstanceId(this.workspaceContainer),
       items: [
         { key: "storage mode", value: inputs.modeLocal.asString },
         { key: "convex release", value: defaults.convex.release },

@@ -1,7 +1,7 @@
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1/index.js";
 import { PersistentVolumeClaimV1 } from "@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1/index.js";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider/index.js";
-import { TerraformStack, TerraformVariable } from "cdktf";
+import { Fn, TerraformVariable, Token } from "cdktf";
 import type { Construct } from "constructs";
 import { CoderAgent } from "../lib/coder/agent.ts";
 import { CoderMetadata } from "../lib/coder/metadata.ts";
@@ -18,8 +18,10 @@ import { INSTANCE_SECRET_KEY, InstanceSecret, PROXY_ACCESS_KEY_ID_KEY, PROXY_SEC
 import { ObjectBucketClaim } from "../lib/kubernetes/object-bucket-claim.ts";
 import { S3Proxy } from "../lib/kubernetes/s3-proxy.ts";
 import { proxyBundle } from "../lib/proxy-bundle.ts";
-import { coderInputs, coderLabels, coderSelectorLabels, modeComputeCount, modeCount, templateBase, workspaceAgent, type CoderInputs } from "./template-shared.ts";
+import { coderInputs, coderLabels, coderSelectorLabels, firstInstanceId, modeComputeCount, modeCount, templateBase, workspaceAgent, type CoderInputs } from "./template-shared.ts";
 import { ADMIN_KEY_DIR, ADMIN_KEY_FILE, INSTANCE_NAME } from "./template-env-local.ts";
+import { LiteralSafeStack } from "../lib/terraform/literal-safe-stack.ts";
+import { tfExpression } from "../lib/terraform/expression.ts";
 
 /** The template's stack id (also its folder under build/templates). */
 export const KUBERNETES_TEMPLATE_ID = "kubernetes";
@@ -49,7 +51,7 @@ export function kubernetesTemplateStorage(mode: StorageModeName): AnyStorage {
  * the workspace runs. Data (the backend volume, the home volume, the bucket claim, the secrets) has no start_count
  * and survives a stop; it goes when the workspace is deleted.
  */
-export class KubernetesTemplateStack extends TerraformStack {
+export class KubernetesTemplateStack extends LiteralSafeStack {
   readonly inputs: CoderInputs;
   readonly agent: CoderAgent;
   readonly backend: ConvexBackend;
@@ -60,8 +62,16 @@ export class KubernetesTemplateStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     const { defaults, images, region } = templateBase(this);
-    // In-cluster credentials of the Coder provisioner (its service account), as in Coder's Kubernetes example.
-    new KubernetesProvider(this, "kubernetes", {});
+    // As in Coder's Kubernetes example: the provisioner's service account in-cluster, or the Coder host's kubeconfig.
+    const useKubeconfig = new TerraformVariable(this, "use_kubeconfig", {
+      type: "bool",
+      default: false,
+      description:
+        "Use the Coder host's ~/.kube/config (true/false). Leave it false when Coder runs as a pod in the cluster the " +
+        "workspaces go to (its service account is used); set it true when Coder runs outside that cluster, with a valid " +
+        "~/.kube/config on the Coder host.",
+    });
+    new KubernetesProvider(this, "kubernetes", { configPath: Token.asString(Fn.conditional(useKubeconfig.booleanValue, "~/.kube/config", Token.nullValue())) });
 
     const namespace = new TerraformVariable(this, "namespace", {
       type: "string",
@@ -107,7 +117,7 @@ export class KubernetesTemplateStack extends TerraformStack {
     const proxyName = name("s3-proxy");
     const proxyEndpoint = `http://${proxyName}.${namespace}.svc:${PROXY_PORT}`;
     const proxied = Storage.proxied(Bucket.objectBucketClaim());
-    new S3Proxy(this, "S3Proxy", {
+    const proxy = new S3Proxy(this, "S3Proxy", {
       name: proxyName,
       namespace,
       labels: labels("s3-proxy"),
@@ -120,6 +130,8 @@ export class KubernetesTemplateStack extends TerraformStack {
       waitForRollout: false,
       presenceCount: modeCount(inputs, ["proxied"]),
       computeCount: modeComputeCount(inputs, ["proxied"]),
+      // The claim (when counted in) and the keys it reads by name: a stop removes the pods before them.
+      dependsOn: [claim.resource, proxyCredentials.resource],
     });
 
     const backendName = name("backend");
@@ -149,11 +161,18 @@ export class KubernetesTemplateStack extends TerraformStack {
       protectDataVolume: false,
       waitForRollout: false,
       computeCount: modeComputeCount(inputs, ["local"]),
+      dependsOn: [instanceSecret.resource],
     });
+    // Each mode's Deployment waits for the Secrets and claim it reads by name (and proxied for the proxy).
     this.backendDeployments = {
       local: this.backend.deployment,
-      s3: this.backend.addDeployment("S3", { env: envOf("s3"), refSources: refs, computeCount: modeComputeCount(inputs, ["s3"]) }),
-      proxied: this.backend.addDeployment("Proxied", { env: envOf("proxied"), refSources: refs, computeCount: modeComputeCount(inputs, ["proxied"]) }),
+      s3: this.backend.addDeployment("S3", { env: envOf("s3"), refSources: refs, computeCount: modeComputeCount(inputs, ["s3"]), dependsOn: [instanceSecret.resource, claim.resource] }),
+      proxied: this.backend.addDeployment("Proxied", {
+        env: envOf("proxied"),
+        refSources: refs,
+        computeCount: modeComputeCount(inputs, ["proxied"]),
+        dependsOn: [instanceSecret.resource, claim.resource, proxyCredentials.resource, proxy.deployment],
+      }),
     };
 
     const dashboardName = name("dashboard");
@@ -175,9 +194,11 @@ export class KubernetesTemplateStack extends TerraformStack {
       site: `http://${backendName}.${namespace}.svc:${BACKEND_SITE_PORT}`,
       dashboard: `http://${dashboardName}.${namespace}.svc:${DASHBOARD_PORT}`,
     });
+    // As in Coder's Kubernetes example: the owner's e-mail on the workspace's own objects.
+    const annotations = { "com.coder.user.email": inputs.owner.email };
 
     const home = new PersistentVolumeClaimV1(this, "Home", {
-      metadata: { name: `coder-${ws.id}-home`, namespace, labels: labels("home") },
+      metadata: { name: `coder-${ws.id}-home`, namespace, labels: labels("home"), annotations },
       spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: homeSize } } },
       waitUntilBound: false,
       lifecycle: { ignoreChanges: ["spec[0].storage_class_name", "spec[0].access_modes"] },
@@ -189,14 +210,14 @@ export class KubernetesTemplateStack extends TerraformStack {
         : { name: variable, valueFrom: { configMapKeyRef: { name: objectName, key, optional: true } } };
     this.workspaceDeployment = new DeploymentV1(this, "Workspace", {
       count: inputs.startLocal.asNumber,
-      metadata: { name: `coder-${ws.id}`, namespace, labels: labels("workspace") },
+      metadata: { name: `coder-${ws.id}`, namespace, labels: labels("workspace"), annotations },
       waitForRollout: false,
       spec: {
         replicas: "1",
         strategy: { type: "Recreate" },
         selector: { matchLabels: coderSelectorLabels(inputs, "workspace") },
         template: {
-          metadata: { labels: labels("workspace") },
+          metadata: { labels: labels("workspace"), annotations },
           spec: {
             securityContext: { runAsUser: WORKSPACE_UID, fsGroup: WORKSPACE_UID },
             // The backend image's own generate_key (root only: its binaries are mode 744) derives an admin key from
@@ -228,7 +249,7 @@ export class KubernetesTemplateStack extends TerraformStack {
                   optionalRef("BUCKET_PORT", "configMap", claim.name, "BUCKET_PORT"),
                   optionalRef("AWS_ACCESS_KEY_ID", "secret", claim.name, "AWS_ACCESS_KEY_ID"),
                   optionalRef("AWS_SECRET_ACCESS_KEY", "secret", claim.name, "AWS_SECRET_ACCESS_KEY"),
-                  { name: "AWS_ENDPOINT_URL_S3", value: `\${local.storage_mode == "local" ? "" : "http://$(BUCKET_HOST):$(BUCKET_PORT)"}` },
+                  { name: "AWS_ENDPOINT_URL_S3", value: tfExpression('local.storage_mode == "local" ? "" : "http://$(BUCKET_HOST):$(BUCKET_PORT)"') },
                 ],
                 resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "2", memory: "4Gi" } },
                 volumeMount: [
@@ -246,9 +267,10 @@ export class KubernetesTemplateStack extends TerraformStack {
       },
     });
 
+    // On the workspace Deployment: Coder attaches metadata to the resource it points at and skips coder_* types.
     new CoderMetadata(this, "WorkspaceInfo", {
       count: inputs.startLocal.asNumber,
-      resourceId: this.agent.id,
+      resourceId: firstInstanceId(this.workspaceDeployment),
       items: [
         { key: "storage mode", value: inputs.modeLocal.asString },
         { key: "convex release", value: defaults.convex.release },

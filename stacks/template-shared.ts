@@ -1,5 +1,5 @@
 import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
-import { Fn, Op, TerraformLocal, TerraformVariable, Token, type TerraformStack } from "cdktf";
+import { Fn, Op, TerraformLocal, TerraformStack, TerraformVariable, Token, ref, type TerraformResource } from "cdktf";
 import { CoderAgent } from "../lib/coder/agent.ts";
 import { APP_SLUG_PATTERN, CoderApp } from "../lib/coder/app.ts";
 import { CoderProvider } from "../lib/coder/provider.ts";
@@ -8,7 +8,7 @@ import { parseWorkspaceConfig } from "../lib/core/config.ts";
 import type { WorkspaceConfig } from "../lib/core/config-schema.ts";
 import { convexImages } from "../lib/core/images.ts";
 import { CoderParameter } from "../lib/coder/parameter.ts";
-import { CoderWorkspace, CoderWorkspaceOwner } from "../lib/coder/workspace.ts";
+import { CoderProvisioner, CoderWorkspace, CoderWorkspaceOwner } from "../lib/coder/workspace.ts";
 import { configError } from "../lib/core/errors.ts";
 import { STORAGE_MODES, type StorageModeName } from "../lib/core/storage.ts";
 import { envLocalScript } from "./template-env-local.ts";
@@ -41,10 +41,28 @@ export const STORAGE_MODE_OPTIONS: Record<StorageModeName, { readonly name: stri
   },
 };
 
+/** The share levels an admin may give the Convex apps (`coder_app.share`). */
+export const SHARE_LEVELS = ["owner", "authenticated", "public"] as const;
+
+/** The admin's reachability settings: template variables, with safe defaults. */
+export const SHARE_VARIABLES = {
+  /** Share level of the Convex API and HTTP-actions apps. */
+  api: { name: "convex_api_share", default: "public" },
+  /** Share level of the Convex dashboard app. */
+  dashboard: { name: "convex_dashboard_share", default: "owner" },
+} as const;
+
+/** The name of the plan-time check that warns when the API app is not public. */
+export const API_REACHABLE_CHECK = "convex_api_reachable";
+
+/** The longest DNS label (RFC 1035); Coder's app host `<slug>--<agent>--<workspace>--<owner>` is one label. */
+export const DNS_LABEL_LIMIT = 63;
+
 /** The Coder inputs every template reads: the workspace, its owner, the storage parameter and derived locals. */
 export interface CoderInputs {
   readonly workspace: CoderWorkspace;
   readonly owner: CoderWorkspaceOwner;
+  readonly provisioner: CoderProvisioner;
   readonly storageMode: CoderParameter;
   /** `local.storage_mode`: the parameter's value. Every per-mode count reads this local. */
   readonly modeLocal: TerraformLocal;
@@ -52,11 +70,36 @@ export interface CoderInputs {
   readonly startLocal: TerraformLocal;
   /** The wildcard access URL variable. */
   readonly wildcard: TerraformVariable;
-  /** Browser URLs of the apps (Terraform expressions). */
+  /** Share level of the API and HTTP-actions apps (`var.convex_api_share`). */
+  readonly apiShare: string;
+  /** Share level of the dashboard app (`var.convex_dashboard_share`). */
+  readonly dashboardShare: string;
+  /** Browser URLs of the apps (Terraform expressions), exactly as Coder forms them. */
   readonly urls: { readonly api: string; readonly site: string; readonly dashboard: string };
+  /** The first DNS label of each app's host (Terraform expressions): what must fit 63 characters. */
+  readonly hostLabels: { readonly api: string; readonly site: string; readonly dashboard: string };
 }
 
-/** Reads the Coder data sources, declares the storage parameter and the wildcard variable, and builds the app URLs. */
+function shareVariable(stack: TerraformStack, v: (typeof SHARE_VARIABLES)[keyof typeof SHARE_VARIABLES], what: string): string {
+  const variable = new TerraformVariable(stack, v.name, {
+    type: "string",
+    default: v.default,
+    description: `Who may open ${what} (coder_app share): ${SHARE_LEVELS.join(", ")}. See the template README for what each level costs.`,
+  });
+  variable.addValidation({
+    condition: Fn.contains([...SHARE_LEVELS], variable.stringValue),
+    errorMessage: `${v.name} must be one of ${SHARE_LEVELS.join(", ")}; got "${variable.stringValue}".`,
+  });
+  return variable.stringValue;
+}
+
+/**
+ * Reads the Coder data sources, declares the storage parameter and the admin variables, and builds the app URLs
+ * the way Coder does (coderd/workspaceapps/appurl and db2sdk.AppSubdomain): the access URL's scheme; the wildcard
+ * host with `*` replaced by `<slug>[--<agent>]--<workspace>--<owner>`, lower-cased (browsers lower-case hosts, and
+ * so do the origins they send); the access URL's port appended when the wildcard names none (SubdomainAppHost),
+ * except the scheme's default port, which a browser drops from the origin.
+ */
 export function coderInputs(stack: TerraformStack): CoderInputs {
   for (const slug of Object.values(APP_SLUGS)) {
     if (!APP_SLUG_PATTERN.test(slug)) throw configError("app slug", slug, `match ${APP_SLUG_PATTERN.source}`);
@@ -64,6 +107,8 @@ export function coderInputs(stack: TerraformStack): CoderInputs {
   const workspace = new CoderWorkspace(stack, "me");
   const owner = new CoderWorkspaceOwner(stack, "owner");
   owner.overrideLogicalId("me");
+  const provisioner = new CoderProvisioner(stack, "provisioner");
+  provisioner.overrideLogicalId("me");
   const storageMode = new CoderParameter(stack, "StorageModeParameter", {
     name: STORAGE_PARAMETER,
     displayName: "Convex file storage",
@@ -82,30 +127,66 @@ export function coderInputs(stack: TerraformStack): CoderInputs {
   const wildcard = new TerraformVariable(stack, "wildcard_access_url", {
     type: "string",
     description:
-      "Coder's wildcard access URL host pattern (CODER_WILDCARD_ACCESS_URL), e.g. \"*.apps.example.com\". The Convex URLs " +
-      "are subdomain apps under it.",
-    validation: [{ condition: '${length(split("*", var.wildcard_access_url)) == 2}', errorMessage: "wildcard_access_url must contain exactly one '*', e.g. \"*.apps.example.com\"." }],
+      "Coder's wildcard access URL host pattern (CODER_WILDCARD_ACCESS_URL), e.g. \"*.apps.example.com\" or " +
+      "\"*--apps.example.com\", with a port if Coder's has one. The Convex URLs are subdomain apps under it.",
   });
+  wildcard.addValidation({
+    condition: Fn.can(Fn.regex(WILDCARD_PATTERN, wildcard.stringValue)),
+    errorMessage: `wildcard_access_url must be Coder's wildcard host pattern: one '*' at the start of the first label, no scheme or path, e.g. "*.apps.example.com"; got "${wildcard.stringValue}".`,
+  });
+  const agentSegment = new TerraformVariable(stack, "app_hosts_with_agent_name", {
+    type: "bool",
+    default: true,
+    description:
+      "Whether Coder puts the agent name into subdomain app hosts (<slug>--main--<workspace>--<owner>). Coder releases " +
+      "before coder/coder PR #19750 (merged 2025-09) need it; later ones form <slug>--<workspace>--<owner> and still " +
+      "route the longer form. Set false on a newer Coder for 6 more characters of room in the 63-character label.",
+  });
+  const apiShare = shareVariable(stack, SHARE_VARIABLES.api, "the Convex API and HTTP-actions apps");
+  const dashboardShare = shareVariable(stack, SHARE_VARIABLES.dashboard, "the Convex dashboard app");
+
   const modeLocal = new TerraformLocal(stack, "storage_mode", storageMode.value);
   const startLocal = new TerraformLocal(stack, "start_count", workspace.startCount);
-  const scheme = new TerraformLocal(stack, "app_scheme", Fn.element(Fn.split("://", workspace.accessUrl), 0));
-  // Coder's app host: the wildcard with '*' replaced by <slug>--<agent>--<workspace>--<owner> (lower-case).
-  const url = (slug: string) =>
-    new TerraformLocal(
-      stack,
-      `${slug.replace(/-/g, "_")}_url`,
-      `${scheme.asString}://${Fn.replace(wildcard.stringValue, "*", `${slug}--${AGENT_NAME}--${Fn.lower(workspace.name)}--${Fn.lower(owner.name)}`)}`,
-    ).asString;
+  const scheme = new TerraformLocal(stack, "app_scheme", Fn.lower(Fn.element(Fn.split("://", workspace.accessUrl), 0))).asString;
+  const defaultPort = Op.or(Op.and(Op.eq(scheme, "https"), Op.eq(workspace.accessPort, 443)), Op.and(Op.eq(scheme, "http"), Op.eq(workspace.accessPort, 80)));
+  const wildcardHasPort = Op.gte(Fn.lengthOf(Fn.regexall(":[0-9]+$", wildcard.stringValue)), 1);
+  const port = new TerraformLocal(stack, "app_port", Fn.conditional(Op.or(wildcardHasPort, defaultPort), "", `:${Token.asString(workspace.accessPort)}`)).asString;
+  // What follows the slug: [--<agent>]--<workspace>--<owner>, lower-case.
+  const tail = new TerraformLocal(
+    stack,
+    "app_subdomain_tail",
+    `${Fn.conditional(agentSegment.booleanValue, `--${AGENT_NAME}`, "")}--${Fn.lower(workspace.name)}--${Fn.lower(owner.name)}`,
+  ).asString;
+  // The rest of the wildcard's first label after '*' (e.g. "--apps" in "*--apps.example.com"): it is part of the label.
+  const labelSuffix = new TerraformLocal(stack, "app_label_suffix", Fn.lower(Fn.element(Fn.split(".", Fn.element(Fn.split("*", wildcard.stringValue), 1)), 0))).asString;
+  const host = (key: keyof typeof APP_SLUGS) => {
+    const slug = APP_SLUGS[key];
+    const local = slug.replace(/-/g, "_");
+    return {
+      url: new TerraformLocal(stack, `${local}_url`, `${scheme}://${Fn.lower(Fn.replace(wildcard.stringValue, "*", Fn.join("", [slug, tail])))}${port}`).asString,
+      label: new TerraformLocal(stack, `${local}_host_label`, `${slug}${tail}${labelSuffix}`).asString,
+    };
+  };
+  const api = host("api");
+  const site = host("site");
+  const dashboard = host("dashboard");
   return {
     workspace,
     owner,
+    provisioner,
     storageMode,
     modeLocal,
     startLocal,
     wildcard,
-    urls: { api: url(APP_SLUGS.api), site: url(APP_SLUGS.site), dashboard: url(APP_SLUGS.dashboard) },
+    apiShare,
+    dashboardShare,
+    urls: { api: api.url, site: site.url, dashboard: dashboard.url },
+    hostLabels: { api: api.label, site: site.label, dashboard: dashboard.label },
   };
 }
+
+/** Coder's wildcard host rule (appurl.CompileHostnamePattern): '*' first, two labels at least, an optional port. */
+const WILDCARD_PATTERN = "^[*][a-zA-Z0-9-]*([.][a-zA-Z0-9-]+)+(:[0-9]+)?$";
 
 /** The test "the workspace picked one of `modes`", as a Terraform expression over `local.storage_mode`. */
 function picked(inputs: CoderInputs, modes: readonly StorageModeName[]): ReturnType<typeof Op.eq> {
@@ -170,19 +251,36 @@ export interface InNetworkUrls {
   readonly dashboard: string;
 }
 
+/** The Convex apps: slug key, id, name on the workspace page, icon (all in Coder's site/static/icon) and order. */
+const APPS = [
+  { key: "dashboard", id: "DashboardApp", displayName: "Convex dashboard", icon: "/icon/desktop.svg", order: 1 },
+  { key: "api", id: "ApiApp", displayName: "Convex API", icon: "/icon/database.svg", order: 2 },
+  { key: "site", id: "SiteApp", displayName: "Convex HTTP actions", icon: "/icon/widgets.svg", order: 3 },
+] as const;
+
 /**
- * The Coder agent (named `main`), the script that writes `.env.local`, and the three subdomain apps (API, HTTP
- * actions, dashboard; owner only, with healthchecks), for a backend and dashboard at `inNetwork`.
+ * The Coder agent (named `main`, the provisioner's arch), the script that writes `.env.local`, and the three
+ * subdomain apps (API, HTTP actions, dashboard; share levels from the admin variables, healthchecks, a plan-time
+ * check that each host fits one DNS label), for a backend and dashboard at `inNetwork`.
+ *
+ * Reachability: with the API shared `public` (the default) every client uses the one browser URL: the developer's
+ * web app, the dashboard's requests, the backend's own Node-action callbacks to CONVEX_CLOUD_ORIGIN and the
+ * `convex` CLI, so `npx convex dev` finds `.env.local` already pointing where it would write. With `owner` or
+ * `authenticated`, Coder answers requests without a Coder session with its login redirect: the CLI then uses the
+ * in-network URL, and a `check` warns at plan time about the clients that break.
  */
 export function workspaceAgent(stack: TerraformStack, inputs: CoderInputs, inNetwork: InNetworkUrls): CoderAgent {
+  const apiPublic = Op.eq(inputs.apiShare, "public");
+  // CONVEX_SELF_HOSTED_URL: the URL the `convex` CLI in the workspace uses.
+  const cliUrl = new TerraformLocal(stack, "convex_cli_url", Fn.conditional(apiPublic, inputs.urls.api, inNetwork.api)).asString;
   const agent = new CoderAgent(stack, "Agent", {
     name: AGENT_NAME,
     os: "linux",
-    arch: "amd64",
-    env: { CONVEX_SELF_HOSTED_URL: inNetwork.api, CONVEX_STORAGE_MODE: inputs.modeLocal.asString },
+    arch: inputs.provisioner.arch,
+    env: { CONVEX_SELF_HOSTED_URL: cliUrl, CONVEX_STORAGE_MODE: inputs.modeLocal.asString },
     metadata: [
-      { key: "0_storage_mode", displayName: "Convex storage", script: `echo ${inputs.modeLocal.asString}`, interval: 3600 },
-      { key: "1_convex_backend", displayName: "Convex backend", script: `curl -fsS -m 2 ${inNetwork.api}/version >/dev/null && echo up || echo down`, interval: 30, timeout: 3 },
+      { key: "0_storage_mode", displayName: "Convex storage", script: `echo ${inputs.modeLocal.asString}`, interval: 3600, order: 1 },
+      { key: "1_convex_backend", displayName: "Convex backend", script: `curl -fsS -m 2 ${inNetwork.api}/version >/dev/null && echo up || echo down`, interval: 30, timeout: 3, order: 2 },
     ],
   });
   new CoderScript(stack, "EnvLocal", {
@@ -192,23 +290,53 @@ export function workspaceAgent(stack: TerraformStack, inputs: CoderInputs, inNet
     runOnStart: true,
     startBlocksLogin: false,
     timeout: 300,
-    script: envLocalScript({ selfHostedUrl: inNetwork.api, cloudUrl: inputs.urls.api, siteUrl: inputs.urls.site }),
+    script: envLocalScript({ selfHostedUrl: cliUrl, cloudUrl: inputs.urls.api, siteUrl: inputs.urls.site, pinBrowserUrl: Fn.conditional(apiPublic, "", "1") }),
   });
-  const app = (id: string, slug: string, displayName: string, url: string, health: string, icon: string, order: number): void => {
-    new CoderApp(stack, id, {
+  const upstream = { api: inNetwork.api, site: inNetwork.site, dashboard: inNetwork.dashboard };
+  const health = { api: `${inNetwork.api}/version`, site: `${inNetwork.api}/version`, dashboard: `${inNetwork.dashboard}/` };
+  for (const a of APPS) {
+    const label = inputs.hostLabels[a.key];
+    new CoderApp(stack, a.id, {
       agentId: agent.id,
-      slug,
-      displayName,
-      url,
-      icon,
-      share: "owner",
+      slug: APP_SLUGS[a.key],
+      displayName: a.displayName,
+      url: upstream[a.key],
+      icon: a.icon,
+      share: a.key === "dashboard" ? inputs.dashboardShare : inputs.apiShare,
       subdomain: true,
-      order,
-      healthcheck: { url: health, interval: 10, threshold: 30 },
+      order: a.order,
+      healthcheck: { url: health[a.key], interval: 10, threshold: 30 },
+      lifecycle: {
+        precondition: [
+          {
+            condition: Op.lte(Fn.lengthOf(label), DNS_LABEL_LIMIT),
+            errorMessage:
+              `The ${a.displayName} app's host label "${label}" is ${Fn.lengthOf(label)} characters; a DNS label holds at most ${DNS_LABEL_LIMIT}, ` +
+              `so Coder could not serve it. Give the workspace a shorter name (now "${inputs.workspace.name}", owner "${inputs.owner.name}"), ` +
+              `or, on a Coder with coder/coder PR #19750, set the template variable app_hosts_with_agent_name = false.`,
+          },
+        ],
+      },
     });
-  };
-  app("ApiApp", APP_SLUGS.api, "Convex API", inNetwork.api, `${inNetwork.api}/version`, "/icon/database.svg", 2);
-  app("SiteApp", APP_SLUGS.site, "Convex HTTP actions", inNetwork.site, `${inNetwork.api}/version`, "/icon/widgets.svg", 3);
-  app("DashboardApp", APP_SLUGS.dashboard, "Convex dashboard", inNetwork.dashboard, `${inNetwork.dashboard}/`, "/icon/dashboard.svg", 1);
+  }
+  stack.addOverride(`check.${API_REACHABLE_CHECK}`, {
+    assert: [
+      {
+        condition: apiPublic,
+        error_message:
+          `${SHARE_VARIABLES.api.name} is "${inputs.apiShare}": Coder answers requests without a Coder session with its login redirect, so the ` +
+          `backend's Node actions ("use node", which call back to ${inputs.urls.api}), the Convex dashboard's requests and HTTP actions ` +
+          `called from other sites fail; the convex CLI in the workspace uses ${inNetwork.api}. See "Troubleshooting" in the template README.`,
+      },
+    ],
+  });
   return agent;
+}
+
+/**
+ * `<type>.<name>[0].id` of a resource whose count is start_count: what `coder_metadata.resource_id` points at, as
+ * the provider's example does (`kubernetes_pod.dev[0].id`).
+ */
+export function firstInstanceId(resource: TerraformResource): string {
+  return Token.asString(ref(`${resource.terraformResourceType}.${resource.friendlyUniqueId}[0].id`, TerraformStack.of(resource)));
 }

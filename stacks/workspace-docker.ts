@@ -1,6 +1,6 @@
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider/index.js";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
-import { LocalBackend, TerraformOutput, TerraformStack, type ITerraformDependable } from "cdktf";
+import { LocalBackend, TerraformOutput, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import { resolve } from "node:path";
 import { ConfigError, configError, InvariantError, showValue, type ConfigIssue } from "../lib/core/errors.ts";
@@ -20,6 +20,8 @@ import { MinioServer } from "../lib/docker/minio.ts";
 import { WorkspaceNetwork } from "../lib/docker/network.ts";
 import { S3Proxy } from "../lib/docker/s3-proxy.ts";
 import { proxyBundle } from "../lib/proxy-bundle.ts";
+import { LiteralSafeStack } from "../lib/terraform/literal-safe-stack.ts";
+import { StorageModeLock } from "../lib/terraform/storage-mode-lock.ts";
 
 /** The stack id other tools deploy by: `cdktf deploy workspace-docker`. */
 export const DOCKER_STACK_ID = "workspace-docker";
@@ -57,7 +59,7 @@ export interface WorkspaceDockerStackProps {
  * The Docker provider reads DOCKER_HOST (and DOCKER_CERT_PATH, DOCKER_CONTEXT) from the environment, as the docker
  * CLI does. Construct ids are a contract: a renamed id is a destroy-and-recreate in Terraform.
  */
-export class WorkspaceDockerStack extends TerraformStack {
+export class WorkspaceDockerStack extends LiteralSafeStack {
   readonly network: WorkspaceNetwork;
   readonly backend: ConvexBackend;
   readonly dashboard: ConvexDashboard;
@@ -135,6 +137,8 @@ export class WorkspaceDockerStack extends TerraformStack {
       assertEndpoint(plan, "S3_ENDPOINT_URL", this.proxy.endpoint);
     }
 
+    // A later plan with another storage mode fails before it changes anything (Convex locks its database to one).
+    const modeLock = new StorageModeLock(this, "StorageModeLock", { workspace: plan.workspace, mode: storage.mode });
     this.backend = new ConvexBackend(this, "Backend", {
       name: names.of("backend"),
       dataVolumeName: names.of("data"),
@@ -148,6 +152,7 @@ export class WorkspaceDockerStack extends TerraformStack {
       hostIp: props.hostIp,
       protectDataVolume: plan.dataVolume.protect,
       dependsOn: backendDependsOn,
+      preconditions: [modeLock.precondition],
     });
 
     this.dashboard = new ConvexDashboard(this, "Dashboard", {

@@ -1,8 +1,9 @@
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider/index.js";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
-import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { LocalBackend, TerraformOutput, type ITerraformDependable } from "cdktf";
 import { resolve } from "node:path";
 import type { Construct } from "constructs";
+import { POSTGRES_CLIENT_IMAGE } from "../lib/core/images.ts";
 import { selectorLabels, workspaceLabels } from "../lib/core/labels.ts";
 import type { WorkspacePlan } from "../lib/core/plan.ts";
 import { BACKEND_API_PORT, BACKEND_SITE_PORT, ConvexBackend } from "../lib/kubernetes/convex-backend.ts";
@@ -16,9 +17,14 @@ import {
   PROXY_SECRET_ACCESS_KEY_KEY,
   ProxyCredentials,
 } from "../lib/kubernetes/generated-secret.ts";
+import { postgresInitParts } from "../lib/kubernetes/database-init.ts";
 import { ObjectBucketClaim } from "../lib/kubernetes/object-bucket-claim.ts";
+import { StorageDoctorJob } from "../lib/kubernetes/storage-doctor-job.ts";
+import { doctorBundle } from "../doctor/bundle.ts";
 import { S3Proxy } from "../lib/kubernetes/s3-proxy.ts";
 import { proxyBundle } from "../lib/proxy-bundle.ts";
+import { LiteralSafeStack } from "../lib/terraform/literal-safe-stack.ts";
+import { StorageModeLock } from "../lib/terraform/storage-mode-lock.ts";
 
 /** The stack id other tools deploy by: `cdktf deploy workspace-kubernetes`. */
 export const KUBERNETES_STACK_ID = "workspace-kubernetes";
@@ -39,7 +45,7 @@ export interface WorkspaceKubernetesStackProps {
  *
  * Construct ids are a contract: a renamed id is a destroy-and-recreate in Terraform.
  */
-export class WorkspaceKubernetesStack extends TerraformStack {
+export class WorkspaceKubernetesStack extends LiteralSafeStack {
   readonly backend: ConvexBackend;
   readonly dashboard: ConvexDashboard;
   readonly bucketClaim?: ObjectBucketClaim;
@@ -58,6 +64,10 @@ export class WorkspaceKubernetesStack extends TerraformStack {
 
     const instanceSecret = new InstanceSecret(this, "InstanceSecret", { name: names.of("instance-secret"), namespace, labels: labels("backend") });
     const refs: RefSources = { instanceSecret: { secret: instanceSecret.name, key: INSTANCE_SECRET_KEY } };
+    if (plan.database.kind === "postgres") refs.databaseUrl = { secret: plan.database.urlSecret.name, key: plan.database.urlSecret.key };
+    // The backend waits for the Secrets and claim it reads by name and for the proxy it talks to; a destroy then
+    // removes the pods before their keys and bucket.
+    const backendDependencies: ITerraformDependable[] = [instanceSecret.resource];
 
     const storage = plan.storage;
     if (storage.mode !== "local") {
@@ -71,6 +81,7 @@ export class WorkspaceKubernetesStack extends TerraformStack {
           bucketNamePrefix: names.base,
         });
         Object.assign(refs, this.bucketClaim.refSources());
+        backendDependencies.push(this.bucketClaim.resource);
       } else if (bucket.kind === "external") {
         Object.assign(refs, {
           bucketAccessKeyId: { secret: bucket.credentialsSecretName, key: bucket.accessKeyIdKey },
@@ -95,9 +106,29 @@ export class WorkspaceKubernetesStack extends TerraformStack {
         env: plan.proxyEnv,
         refSources: refs,
         resources: plan.proxyResources,
+        dependsOn: [credentials.resource, ...(this.bucketClaim ? [this.bucketClaim.resource] : [])],
       });
+      backendDependencies.push(credentials.resource, this.proxy.deployment);
     }
 
+    if (plan.storageDoctor) {
+      // The first boot locks the storage mode into the database: check the storage first, with the backend's own
+      // environment, and fail the apply instead of booting on a store Convex cannot use.
+      const doctor = new StorageDoctorJob(this, "StorageDoctor", {
+        name: names.of("storage-doctor"),
+        namespace,
+        labels: labels("storage-doctor"),
+        image: plan.images.proxy,
+        bundleGzip: doctorBundle().gzip,
+        backendEnv: plan.backendEnv,
+        refSources: refs,
+        dependsOn: [...(this.bucketClaim ? [this.bucketClaim.resource] : []), ...(this.proxy ? [this.proxy.deployment] : [])],
+      });
+      backendDependencies.push(doctor.job);
+    }
+
+    // A later plan with another storage mode fails before it changes anything (Convex locks its database to one).
+    const modeLock = new StorageModeLock(this, "StorageModeLock", { workspace: plan.workspace, mode: storage.mode });
     this.backend = new ConvexBackend(this, "Backend", {
       name: names.of("backend"),
       dataVolumeName: names.of("data"),
@@ -112,6 +143,9 @@ export class WorkspaceKubernetesStack extends TerraformStack {
       dataVolumeStorageClassName: plan.dataVolume.storageClassName,
       protectDataVolume: plan.dataVolume.protect,
       stopGracePeriodSeconds: plan.stopGracePeriodSeconds,
+      dependsOn: backendDependencies,
+      preconditions: [modeLock.precondition],
+      database: plan.database.kind === "postgres" ? postgresInitParts({ database: plan.database, image: POSTGRES_CLIENT_IMAGE }) : undefined,
     });
 
     this.dashboard = new ConvexDashboard(this, "Dashboard", {

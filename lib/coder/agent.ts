@@ -1,4 +1,4 @@
-import { TerraformResource, type TerraformMetaArguments } from "cdktf";
+import { TerraformResource, Token, type TerraformMetaArguments } from "cdktf";
 import type { Construct } from "constructs";
 import { configError } from "../core/errors.ts";
 import { CODER_METADATA, compact } from "./provider.ts";
@@ -9,6 +9,9 @@ import { CODER_METADATA, compact } from "./provider.ts";
  */
 export const AGENT_NAME_PATTERN = /^[a-z0-9](-?[a-z0-9])*$/i;
 
+/** The architectures the provider accepts for `coder_agent.arch` (provider/agent.go). */
+export const AGENT_ARCHES: readonly string[] = ["amd64", "armv7", "arm64"];
+
 /** One metadata item the agent reports (shown on the workspace page). */
 export interface CoderAgentMetadata {
   readonly key: string;
@@ -18,13 +21,19 @@ export interface CoderAgentMetadata {
   readonly interval: number;
   /** Seconds before the script is killed. @default 1 */
   readonly timeout?: number;
+  /** Position on the workspace page: lowest first, equal orders by key. @default - sorted by key */
+  readonly order?: number;
 }
 
 export interface CoderAgentConfig extends TerraformMetaArguments {
   /** The agent's Terraform name, which Coder uses as the agent name (it appears in app URLs). */
   readonly name: string;
   readonly os: "linux" | "darwin" | "windows";
-  readonly arch: "amd64" | "armv7" | "arm64";
+  /**
+   * `amd64`, `armv7` or `arm64`, or a Terraform expression for one, e.g. `data.coder_provisioner.me.arch` as Coder's
+   * Docker example does.
+   */
+  readonly arch: string;
   /** Runs when the agent starts. @default - none */
   readonly startupScript?: string;
   /** @default "non-blocking" */
@@ -46,6 +55,9 @@ export class CoderAgent extends TerraformResource {
     super(scope, id, { terraformResourceType: CoderAgent.tfResourceType, terraformGeneratorMetadata: CODER_METADATA, ...config });
     if (!AGENT_NAME_PATTERN.test(config.name)) {
       throw configError("coder_agent name", config.name, `match ${AGENT_NAME_PATTERN.source} (letters, digits, single '-'; no '_')`);
+    }
+    if (!Token.isUnresolved(config.arch) && !AGENT_ARCHES.includes(config.arch)) {
+      throw configError("coder_agent arch", config.arch, `use one of ${AGENT_ARCHES.join(", ")}, or data.coder_provisioner's arch`);
     }
     this.config = config;
     this.overrideLogicalId(config.name);
@@ -72,7 +84,7 @@ export class CoderAgent extends TerraformResource {
       startup_script_behavior: c.startupScriptBehavior,
       env: c.env,
       connection_timeout: c.connectionTimeout,
-      metadata: c.metadata?.map((m) => compact({ key: m.key, display_name: m.displayName, script: m.script, interval: m.interval, timeout: m.timeout ?? 1 })),
+      metadata: c.metadata?.map((m) => compact({ key: m.key, display_name: m.displayName, script: m.script, interval: m.interval, timeout: m.timeout ?? 1, order: m.order })),
     });
   }
 }

@@ -1,10 +1,13 @@
-import { TerraformResource, type TerraformMetaArguments } from "cdktf";
+import { TerraformResource, Token, type TerraformMetaArguments } from "cdktf";
 import type { Construct } from "constructs";
 import { configError } from "../core/errors.ts";
 import { CODER_METADATA, compact } from "./provider.ts";
 
 /** Coder's rule for app slugs (`provisioner/regexes.go`, `provider/app.go`). */
 export const APP_SLUG_PATTERN = /^[a-z0-9](-?[a-z0-9])*$/;
+
+/** Who may open an app (`coder_app.share`): its owner, any signed-in Coder user, or anyone at all. */
+export const APP_SHARE_LEVELS: readonly string[] = ["owner", "authenticated", "public"];
 
 /** How Coder checks that an app is up. */
 export interface CoderAppHealthcheck {
@@ -25,8 +28,8 @@ export interface CoderAppConfig extends TerraformMetaArguments {
   readonly url: string;
   /** @default - none */
   readonly icon?: string;
-  /** Who may open the app. @default "owner" */
-  readonly share?: "owner" | "authenticated" | "public";
+  /** Who may open the app: one of APP_SHARE_LEVELS, or a Terraform expression for one. @default "owner" */
+  readonly share?: string;
   /** Serve the app on its own subdomain of the wildcard access URL. @default false */
   readonly subdomain?: boolean;
   /** @default - none */
@@ -46,6 +49,9 @@ export class CoderApp extends TerraformResource {
     super(scope, id, { terraformResourceType: CoderApp.tfResourceType, terraformGeneratorMetadata: CODER_METADATA, ...config });
     if (!APP_SLUG_PATTERN.test(config.slug)) {
       throw configError("coder_app slug", config.slug, `match ${APP_SLUG_PATTERN.source} (lower-case letters, digits, single '-')`);
+    }
+    if (config.share !== undefined && !Token.isUnresolved(config.share) && !APP_SHARE_LEVELS.includes(config.share)) {
+      throw configError("coder_app share", config.share, `use one of ${APP_SHARE_LEVELS.join(", ")}`);
     }
     this.config = config;
   }

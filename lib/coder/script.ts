@@ -1,5 +1,6 @@
 import { TerraformResource, type TerraformMetaArguments } from "cdktf";
 import type { Construct } from "constructs";
+import { configError } from "../core/errors.ts";
 import { CODER_METADATA, compact } from "./provider.ts";
 
 export interface CoderScriptConfig extends TerraformMetaArguments {
@@ -11,7 +12,10 @@ export interface CoderScriptConfig extends TerraformMetaArguments {
   readonly runOnStart?: boolean;
   /** Hold logins until the script finished. @default false */
   readonly startBlocksLogin?: boolean;
-  /** Seconds before the script is killed (0: never). @default 0 */
+  /**
+   * Seconds before the script is killed, at least 1 (the provider's `validation.IntAtLeast(1)` rejects 0, although
+   * its docs call 0 "no timeout"). @default - no timeout (the attribute is left out)
+   */
   readonly timeout?: number;
   /** @default - none */
   readonly icon?: string;
@@ -26,6 +30,9 @@ export class CoderScript extends TerraformResource {
 
   constructor(scope: Construct, id: string, config: CoderScriptConfig) {
     super(scope, id, { terraformResourceType: CoderScript.tfResourceType, terraformGeneratorMetadata: CODER_METADATA, ...config });
+    if (config.timeout !== undefined && !(Number.isInteger(config.timeout) && config.timeout >= 1)) {
+      throw configError("coder_script timeout", config.timeout, "use a whole number of seconds, at least 1 (the provider rejects 0), or leave it out for no timeout");
+    }
     this.config = config;
   }
 

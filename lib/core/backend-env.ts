@@ -46,6 +46,17 @@ export interface BackendEnvInput {
   /** URL of the workspace's MinIO, as the backend reaches it. Required for a MinIO bucket in `s3` mode. */
   readonly minioEndpoint?: string;
   readonly flags?: PresenceFlags;
+  /** The database when it is not SQLite on the data volume. @default - SQLite on the data volume */
+  readonly database?: DatabaseEnvInput;
+}
+
+/** What the backend needs to know of a Postgres database; the URL itself comes by reference (`databaseUrl`). */
+export interface DatabaseEnvInput {
+  readonly kind: "postgres";
+  /** Require TLS (Convex appends sslmode=require); false sets the presence flag DO_NOT_REQUIRE_SSL. */
+  readonly requireSsl: boolean;
+  /** Path of the CA bundle inside the backend container (PG_CA_FILE). @default - the system's roots */
+  readonly caFile?: string;
 }
 
 /**
@@ -61,7 +72,8 @@ export function backendEnvironment(input: BackendEnvInput): EnvEntry[] {
     entry("INSTANCE_SECRET", ref("instanceSecret")),
     entry("CONVEX_CLOUD_ORIGIN", input.cloudOrigin),
     entry("CONVEX_SITE_ORIGIN", input.siteOrigin),
-    ...presenceFlags(input.flags ?? {}),
+    ...presenceFlags({ ...input.flags, doNotRequireSsl: input.flags?.doNotRequireSsl === true || input.database?.requireSsl === false }),
+    ...databaseEnvironment(input.database),
     ...storageEnvironment(input.storage, input),
   ];
   assertS3AllOrNone(env);
@@ -74,6 +86,12 @@ function presenceFlags(flags: PresenceFlags): EnvEntry[] {
   if (flags.redactLogsToClient === true) env.push(entry("REDACT_LOGS_TO_CLIENT", "true"));
   if (flags.doNotRequireSsl === true) env.push(entry("DO_NOT_REQUIRE_SSL", "true"));
   return env;
+}
+
+/** POSTGRES_URL by reference (never a literal: it holds the password) and PG_CA_FILE; nothing for SQLite. */
+function databaseEnvironment(database: DatabaseEnvInput | undefined): EnvEntry[] {
+  if (database === undefined) return [];
+  return [entry("POSTGRES_URL", ref("databaseUrl")), ...(database.caFile ? [entry("PG_CA_FILE", database.caFile)] : [])];
 }
 
 /** Where the storage environment's values come from, besides the storage itself. */

@@ -110,6 +110,18 @@ export const workspaceConfigSchema = z.strictObject({
       stopGracePeriodSeconds: gracePeriod.default(30),
     })
     .prefault({}),
+  database: z
+    .strictObject({
+      kind: z.enum(["sqlite", "postgres"], { error: "use sqlite (the data volume) or postgres" }).default("sqlite"),
+      /** Kubernetes: the Secret in the workspace namespace holding postgres://USER:PASSWORD@HOST:PORT. */
+      urlSecretName: z.string().regex(DNS_LABEL, { error: "name a Kubernetes Secret in the workspace namespace (lower-case, digits, '-')" }).optional(),
+      urlSecretKey: z.string().min(1, { error: "name the Secret's key that holds the URL, e.g. url" }).default("url"),
+      requireSsl: z.boolean({ error: "use true or false (unquoted)" }).default(true),
+      /** Kubernetes: a Secret with the CA bundle the server's certificate is checked against. */
+      caSecretName: z.string().regex(DNS_LABEL, { error: "name a Kubernetes Secret in the workspace namespace (lower-case, digits, '-')" }).optional(),
+      caSecretKey: z.string().min(1, { error: "name the Secret's key that holds the CA bundle, e.g. ca.crt" }).default("ca.crt"),
+    })
+    .prefault({}),
   urls: z
     .strictObject({
       cloudOrigin: z.string().optional(),
@@ -134,6 +146,11 @@ export const workspaceConfigSchema = z.strictObject({
       bucket: z.discriminatedUnion("kind", [objectBucketClaim, externalBucket, minioBucket], {
         error: "set kind to objectBucketClaim, external or minio",
       }).optional(),
+      /**
+       * Kubernetes: before the backend's first start, a Job runs the storage doctor with the backend's own storage
+       * environment; a failing check fails the apply (README, "Check your S3 endpoint first").
+       */
+      doctor: z.boolean({ error: "use true or false (unquoted)" }).default(false),
       proxy: z
         .strictObject({
           sse: z.enum(["strip", "reject", "passthrough"], { error: "use strip, reject or passthrough" }).default("strip"),

@@ -16,6 +16,7 @@ export interface LiteralValue {
  * - `bucketName`, `bucketHost`, `bucketPort`: the bucket's coordinates (ObjectBucketClaim ConfigMap).
  * - `bucketAccessKeyId`, `bucketSecretAccessKey`: the bucket's keys (claim Secret, external Secret, MinIO).
  * - `proxyAccessKeyId`, `proxySecretAccessKey`: the keys clients use with the S3 proxy (generated per workspace).
+ * - `databaseUrl`: the Postgres server's URL with its password (a Secret the operator creates).
  */
 export type ValueRef =
   | "instanceSecret"
@@ -25,7 +26,8 @@ export type ValueRef =
   | "bucketAccessKeyId"
   | "bucketSecretAccessKey"
   | "proxyAccessKeyId"
-  | "proxySecretAccessKey";
+  | "proxySecretAccessKey"
+  | "databaseUrl";
 
 export interface RefValue {
   readonly kind: "ref";

@@ -28,6 +28,13 @@ export const NODE_IMAGE = "node:22.11.0-alpine3.20";
  */
 export const MINIO_IMAGE = "quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z";
 
+/**
+ * PostgreSQL's client (psql), for the init step that creates a workspace's database: the official `postgres` image,
+ * major 17 (the version Convex tests against, self-hosted/advanced/postgres_or_mysql.md). Tag from
+ * docker-library/official-images `library/postgres` at 37079fb (2026-08-21): 17.11 on Alpine 3.24.
+ */
+export const POSTGRES_CLIENT_IMAGE = "postgres:17.11-alpine3.24";
+
 /** A Convex release tag: the full 40-character lower-case commit SHA. */
 export const CONVEX_RELEASE_PATTERN = /^[0-9a-f]{40}$/;
 

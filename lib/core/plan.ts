@@ -3,6 +3,7 @@ import { Bucket, type AnyBucket, type EndpointProfile, type ExternalCredentialsS
 import type { WorkspaceConfig } from "./config-schema.ts";
 import type { EnvEntry } from "./env.ts";
 import { ConfigError, showValue, type ConfigIssue } from "./errors.ts";
+import { databaseName } from "./database.ts";
 import { convexImages } from "./images.ts";
 import type { LabelContext } from "./labels.ts";
 import { dnsName, workspaceNames, type WorkspaceNames } from "./names.ts";
@@ -48,7 +49,28 @@ export interface WorkspacePlan {
   readonly proxyEnv?: readonly EnvEntry[];
   /** The proxy's URL as the backend reaches it; present only in `proxied` mode. */
   readonly proxyEndpoint?: string;
+  /** Run the storage doctor as a Job before the backend's first start (Kubernetes, `s3` and `proxied`). */
+  readonly storageDoctor: boolean;
+  /** Where Convex keeps its tables: SQLite on the data volume, or a Postgres database created before it starts. */
+  readonly database: DatabasePlan;
 }
+
+/** Where the CA bundle of a Postgres server is mounted in the backend and init containers. */
+export const DATABASE_CA_DIR = "/convex/database-ca";
+
+/** The workspace's database, resolved. */
+export type DatabasePlan =
+  | { readonly kind: "sqlite" }
+  | {
+      readonly kind: "postgres";
+      /** The database the init step creates and Convex opens: the instance name with `-` turned into `_`. */
+      readonly name: string;
+      /** The Secret key holding the server URL (no database name, no query). */
+      readonly urlSecret: { readonly name: string; readonly key: string };
+      readonly requireSsl: boolean;
+      /** The CA bundle's Secret key and its path in the containers. @default - none */
+      readonly ca?: { readonly secretName: string; readonly key: string; readonly file: string };
+    };
 
 /** Local URLs for a workspace reached through `kubectl port-forward` or Docker's published ports. */
 export const LOCAL_URLS: WorkspaceUrls = {
@@ -74,6 +96,10 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
   const instanceName = config.convex.instanceName ?? dnsName(["convex", workspace]);
 
   const bucket = resolveBucket(config, options.target, issues);
+  const database = resolveDatabase(config, options.target, instanceName, issues);
+  if (config.storage.doctor && options.target === "docker") {
+    issues.push({ field: "storage.doctor", value: "true", fix: "the doctor Job is a Kubernetes setting; on Docker run npm run doctor -- --config <this file> before deploying" });
+  }
   const storage = buildStorage(config.storage.mode as StorageModeName, bucket, config.storage.proxy.sse as SsePolicy);
 
   const base = options.defaultUrls ?? (config.ingress ? ingressUrls({ ...config.ingress, tls: config.ingress.tlsSecretName !== undefined }) : LOCAL_URLS);
@@ -99,6 +125,7 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
       redactLogsToClient: config.convex.redactLogsToClient,
       doNotRequireSsl: config.convex.doNotRequireSsl,
     },
+    database: database.kind === "postgres" ? { kind: "postgres", requireSsl: database.requireSsl, caFile: database.ca?.file } : undefined,
   });
   const proxyEnv =
     storage.mode === "proxied" ? proxyEnvironment({ storage, region: config.storage.region, minioEndpoint: options.minioEndpoint }) : undefined;
@@ -124,6 +151,35 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
     backendEnv,
     proxyEnv,
     proxyEndpoint,
+    storageDoctor: config.storage.doctor && storage.mode !== "local",
+    database,
+  };
+}
+
+/** The database the configuration names; Postgres needs its URL Secret (Kubernetes only, for now). */
+function resolveDatabase(config: WorkspaceConfig, target: Target, instanceName: string, issues: ConfigIssue[]): DatabasePlan {
+  const spec = config.database;
+  if (spec.kind === "sqlite") {
+    for (const name of ["urlSecretName", "caSecretName"] as const) {
+      if (spec[name] !== undefined) issues.push({ field: `database.${name}`, value: showValue(spec[name]), fix: "this is a Postgres setting: set database.kind: postgres, or remove it" });
+    }
+    return { kind: "sqlite" };
+  }
+  if (target === "docker") {
+    issues.push({ field: "database.kind", value: showValue(spec.kind), fix: "Postgres is available on the Kubernetes target; on Docker use sqlite (the data volume)" });
+  } else if (spec.urlSecretName === undefined) {
+    issues.push({
+      field: "database.urlSecretName",
+      value: showValue(undefined),
+      fix: `name the Secret in namespace ${config.workspace.namespace} whose key ${spec.urlSecretKey} holds postgres://USER:PASSWORD@HOST:PORT (no database name)`,
+    });
+  }
+  return {
+    kind: "postgres",
+    name: databaseName(instanceName),
+    urlSecret: { name: spec.urlSecretName ?? "", key: spec.urlSecretKey },
+    requireSsl: spec.requireSsl,
+    ca: spec.caSecretName ? { secretName: spec.caSecretName, key: spec.caSecretKey, file: `${DATABASE_CA_DIR}/${spec.caSecretKey}` } : undefined,
   };
 }
 

@@ -4,6 +4,7 @@ import { Construct } from "constructs";
 import { DNS_LABEL } from "../core/names.ts";
 import { configError } from "../core/errors.ts";
 import { dockerLabels } from "./labels.ts";
+import { tfExpression } from "../terraform/expression.ts";
 
 export interface AdminKeyProps {
   /** Container name. */
@@ -58,7 +59,7 @@ export class AdminKey extends Construct {
       lifecycle: {
         postcondition: [
           {
-            condition: `\${self.exit_code == 0 && length(regexall("${pattern}", self.container_logs)) == 1}`,
+            condition: tfExpression(`self.exit_code == 0 && length(regexall("${pattern}", self.container_logs)) == 1`),
             errorMessage: `generate_key did not print one admin key; read its output with: docker logs ${props.name}`,
           },
         ],

@@ -1,6 +1,6 @@
 import { Container } from "@cdktf/provider-docker/lib/container/index.js";
 import { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
-import type { ITerraformDependable } from "cdktf";
+import type { ITerraformDependable, Precondition } from "cdktf";
 import { Construct } from "constructs";
 import { configError } from "../core/errors.ts";
 import { dockerLabels } from "./labels.ts";
@@ -59,6 +59,8 @@ export interface ConvexBackendProps {
   readonly healthyTimeoutSeconds?: number;
   /** What must be up before the backend starts (e.g. MinIO with its bucket). @default - nothing else */
   readonly dependsOn?: ITerraformDependable[];
+  /** Preconditions of the container, e.g. the storage-mode lock. @default - none */
+  readonly preconditions?: Precondition[];
 }
 
 /**
@@ -121,6 +123,7 @@ export class ConvexBackend extends Construct {
       destroyGraceSeconds: props.stopTimeoutSeconds,
       restart: props.restart ?? "unless-stopped",
       dependsOn: props.dependsOn,
+      lifecycle: props.preconditions ? { precondition: props.preconditions } : undefined,
     });
   }
 }

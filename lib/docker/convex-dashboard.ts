@@ -1,7 +1,6 @@
 import { Container } from "@cdktf/provider-docker/lib/container/index.js";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { escapeTemplate } from "./env.ts";
 import { dockerLabels } from "./labels.ts";
 import { checkHostIp, checkHostPort, DEFAULT_HOST_IP } from "./ports.ts";
 import type { RestartPolicy } from "./convex-backend.ts";
@@ -53,7 +52,7 @@ export class ConvexDashboard extends Construct {
     this.resource = new Container(this, "Resource", {
       name: props.name,
       image: props.image,
-      env: [`NEXT_PUBLIC_DEPLOYMENT_URL=${escapeTemplate(props.deploymentUrl)}`],
+      env: [`NEXT_PUBLIC_DEPLOYMENT_URL=${props.deploymentUrl}`],
       labels: dockerLabels(props.labels),
       networksAdvanced: [{ name: props.networkName }],
       ports: [{ internal: DASHBOARD_PORT, external: this.hostPort, ip: this.hostIp }],

@@ -9,9 +9,9 @@ import { InvariantError } from "../core/errors.ts";
 export type DockerRefSources = Partial<Record<ValueRef, string>>;
 
 /**
- * Renders a core environment as Docker's `env = ["NAME=value", ...]`: literals as they are (with Terraform's template
- * markers escaped, so a literal `${` never becomes an interpolation), references as Terraform references resolved at
- * apply time. Docker has no `$(VAR)` expansion: a literal that relies on it is a bug and is refused.
+ * Renders a core environment as Docker's `env = ["NAME=value", ...]`: literals as they are (the stack escapes
+ * Terraform's template markers in them, see lib/terraform/literal-safe-stack.ts), references as Terraform
+ * references resolved at apply time. Docker has no `$(VAR)` expansion: a literal that relies on it is a bug and is refused.
  */
 export function dockerEnv(env: readonly EnvEntry[], sources: DockerRefSources): string[] {
   return env.map((e) => {
@@ -19,16 +19,10 @@ export function dockerEnv(env: readonly EnvEntry[], sources: DockerRefSources): 
       if (e.value.value.includes("$(")) {
         throw new InvariantError(`environment variable ${e.name} uses Kubernetes' $(VAR) expansion, which Docker does not do: ${e.value.value}`);
       }
-      return `${e.name}=${escapeTemplate(e.value.value)}`;
+      return `${e.name}=${e.value.value}`;
     }
     const source = sources[e.value.ref];
     if (source === undefined) throw new InvariantError(`environment variable ${e.name} refers to '${e.value.ref}', which no resource of this stack provides`);
     return `${e.name}=${source}`;
   });
-}
-
-/** Escapes Terraform's template sequences `${` and `%{` in a literal string. */
-export function escapeTemplate(value: string): string {
-  // A replacement function: in a replacement string "$$" would mean a single "$".
-  return value.replace(/\$\{/g, () => "$${").replace(/%\{/g, () => "%%{");
 }

@@ -1,8 +1,9 @@
-import { Fn, Token } from "cdktf";
 import { homedir } from "node:os";
 import { isAbsolute, resolve } from "node:path";
 import type { ExternalCredentialsSource } from "../core/bucket.ts";
 import { ConfigError, showValue, type ConfigIssue } from "../core/errors.ts";
+import { tfExpression } from "../terraform/expression.ts";
+import { hclString, sensitiveLiteral } from "../terraform/hcl-string.ts";
 
 /** An external bucket's keys as sensitive Terraform expressions. */
 export interface ExternalBucketKeys {
@@ -35,7 +36,7 @@ export function externalBucketKeys(source: ExternalCredentialsSource, env: Reado
   const accessKeyId = read("accessKeyIdEnv", source.accessKeyIdEnv);
   const secretAccessKey = read("secretAccessKeyEnv", source.secretAccessKeyEnv);
   if (issues.length > 0) throw new ConfigError(issues);
-  return { accessKeyId: Token.asString(Fn.sensitive(accessKeyId)), secretAccessKey: Token.asString(Fn.sensitive(secretAccessKey)) };
+  return { accessKeyId: sensitiveLiteral(accessKeyId), secretAccessKey: sensitiveLiteral(secretAccessKey) };
 }
 
 /** `~/x` and relative paths made absolute. */
@@ -50,5 +51,5 @@ export function absolutePath(path: string, cwd: string): string {
  * could leave the string.
  */
 export function keysFileExpression(path: string, variable: string): string {
-  return `\${sensitive(regex("(?m)^${variable}=([^[:space:]]+)", file("${path}"))[0])}`;
+  return tfExpression(`sensitive(regex(${hclString(`(?m)^${variable}=([^[:space:]]+)`)}, file(${hclString(path)}))[0])`);
 }

@@ -3,7 +3,6 @@ import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { PROXY_PORT } from "../core/backend-env.ts";
 import { PROXY_BUNDLE_DIR, PROXY_BUNDLE_FILE } from "../proxy-bundle.ts";
-import { escapeTemplate } from "./env.ts";
 import { dockerLabels } from "./labels.ts";
 
 /** Where the bundle is uploaded inside the proxy container. */
@@ -69,8 +68,8 @@ export class S3Proxy extends Construct {
       command: [...PROXY_COMMAND],
       user: NODE_USER,
       env: [...props.env],
-      // Minified JavaScript is full of `${`: escaped, or Terraform would read it as interpolation.
-      upload: [{ file: PROXY_BUNDLE_PATH, content: escapeTemplate(props.bundle) }],
+      // Minified JavaScript is full of `${`: the stack (LiteralSafeStack) escapes it like every literal.
+      upload: [{ file: PROXY_BUNDLE_PATH, content: props.bundle }],
       labels: dockerLabels(props.labels),
       networksAdvanced: [{ name: props.networkName }],
       healthcheck: { ...PROXY_HEALTHCHECK, test: [...PROXY_HEALTHCHECK.test] },

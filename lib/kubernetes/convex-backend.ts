@@ -1,4 +1,10 @@
-import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1/index.js";
+import type { ITerraformDependable, Precondition } from "cdktf";
+import {
+  DeploymentV1,
+  type DeploymentV1SpecTemplateSpecContainerVolumeMount,
+  type DeploymentV1SpecTemplateSpecInitContainer,
+  type DeploymentV1SpecTemplateSpecVolume,
+} from "@cdktf/provider-kubernetes/lib/deployment-v1/index.js";
 import { PersistentVolumeClaimV1 } from "@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1/index.js";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1/index.js";
 import { Construct } from "constructs";
@@ -53,6 +59,26 @@ export interface ConvexBackendProps {
   readonly waitForRollout?: boolean;
   /** Terraform `count` of the compute (Deployment), e.g. Coder's start_count. @default - always created */
   readonly computeCount?: number;
+  /**
+   * What every Deployment of this backend waits for (Terraform `depends_on`): the Secrets, bucket claim and proxy it
+   * reads by name, so a create does not lean on kubelet retries and a destroy removes the pods before their keys
+   * and bucket. @default - only the ordering references imply
+   */
+  readonly dependsOn?: ITerraformDependable[];
+  /** Preconditions of every Deployment, e.g. the storage-mode lock. @default - none */
+  readonly preconditions?: Precondition[];
+  /**
+   * What the pod needs for a Postgres database: the init container that creates it before the backend starts, and
+   * the CA bundle's volume (mounted in the backend too). @default - SQLite on the data volume, nothing extra
+   */
+  readonly database?: BackendDatabaseParts;
+}
+
+/** Pod parts for a database outside the pod (see lib/kubernetes/database-init.ts). */
+export interface BackendDatabaseParts {
+  readonly initContainer: DeploymentV1SpecTemplateSpecInitContainer;
+  readonly volumes: DeploymentV1SpecTemplateSpecVolume[];
+  readonly volumeMounts: DeploymentV1SpecTemplateSpecContainerVolumeMount[];
 }
 
 /**
@@ -89,7 +115,7 @@ export class ConvexBackend extends Construct {
     });
 
     this.props = props;
-    this.deployment = this.createDeployment("Resource", props.env, props.refSources, props.computeCount);
+    this.deployment = this.createDeployment("Resource", props.env, props.refSources, props.computeCount, props.dependsOn);
 
     this.service = new ServiceV1(this, "Service", {
       metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
@@ -110,14 +136,19 @@ export class ConvexBackend extends Construct {
    * and count. Coder templates add one per storage mode and give each a count that is 1 for the workspace's mode
    * only, so at most one runs (the volume is ReadWriteOnce and SQLite has a single writer).
    */
-  addDeployment(id: string, options: { readonly env: readonly EnvEntry[]; readonly refSources: RefSources; readonly computeCount?: number }): DeploymentV1 {
-    return this.createDeployment(id, options.env, options.refSources, options.computeCount);
+  addDeployment(
+    id: string,
+    options: { readonly env: readonly EnvEntry[]; readonly refSources: RefSources; readonly computeCount?: number; readonly dependsOn?: ITerraformDependable[] },
+  ): DeploymentV1 {
+    return this.createDeployment(id, options.env, options.refSources, options.computeCount, options.dependsOn ?? this.props.dependsOn);
   }
 
-  private createDeployment(id: string, env: readonly EnvEntry[], refSources: RefSources, count: number | undefined): DeploymentV1 {
+  private createDeployment(id: string, env: readonly EnvEntry[], refSources: RefSources, count: number | undefined, dependsOn: ITerraformDependable[] | undefined): DeploymentV1 {
     const props = this.props;
   return new DeploymentV1(this, id, {
     count,
+    dependsOn,
+    lifecycle: props.preconditions ? { precondition: props.preconditions } : undefined,
     metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
     waitForRollout: props.waitForRollout ?? true,
     spec: {
@@ -138,7 +169,7 @@ export class ConvexBackend extends Construct {
                 { name: "site", containerPort: BACKEND_SITE_PORT },
               ],
               env: kubernetesEnv(env, refSources),
-              volumeMount: [{ name: "data", mountPath: DATA_MOUNT_PATH }],
+              volumeMount: [{ name: "data", mountPath: DATA_MOUNT_PATH }, ...(props.database?.volumeMounts ?? [])],
               // First boot initializes the database and storage before the listener binds: allow 10 minutes.
               startupProbe: httpProbe("/version", BACKEND_API_PORT, 5, 120),
               readinessProbe: httpProbe("/version", BACKEND_API_PORT, 10, 3),
@@ -149,7 +180,8 @@ export class ConvexBackend extends Construct {
               securityContext: { allowPrivilegeEscalation: false },
             },
           ],
-          volume: [{ name: "data", persistentVolumeClaim: { claimName: this.dataVolume.metadata.name } }],
+          initContainer: props.database ? [props.database.initContainer] : undefined,
+          volume: [{ name: "data", persistentVolumeClaim: { claimName: this.dataVolume.metadata.name } }, ...(props.database?.volumes ?? [])],
         },
       },
     },

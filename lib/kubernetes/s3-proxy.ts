@@ -1,3 +1,4 @@
+import type { ITerraformDependable } from "cdktf";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1/index.js";
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1/index.js";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1/index.js";
@@ -38,6 +39,11 @@ export interface S3ProxyProps {
    * (the Deployment then takes `computeCount`, which must be 0 when this is). @default - always created
    */
   readonly presenceCount?: number;
+  /**
+   * What the Deployment waits for (Terraform `depends_on`): the bucket claim and the Secrets it reads by name.
+   * @default - only the ordering references imply
+   */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 /**
@@ -62,6 +68,7 @@ export class S3Proxy extends Construct {
     const bundleHash = createHash("sha256").update(props.bundle).digest("hex").slice(0, 16);
     this.deployment = new DeploymentV1(this, "Resource", {
       count: props.computeCount,
+      dependsOn: props.dependsOn,
       metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
       waitForRollout: props.waitForRollout ?? true,
       spec: {

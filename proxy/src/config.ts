@@ -12,9 +12,16 @@ export const PROXY_DEFAULTS = {
   sse: "strip" as SsePolicy,
   maxClockSkewMs: 900_000,
   maxXmlBodyBytes: 4 * 1024 * 1024,
+  maxXmlBytesInFlight: 8 * 1024 * 1024,
   upstreamIdleTimeoutMs: 120_000,
   clientIdleTimeoutMs: 120_000,
   readinessTimeoutMs: 2_000,
+  upstreamResponseTimeoutMs: 30_000,
+  headersTimeoutMs: 20_000,
+  bodyTimeoutMs: 20_000,
+  minBodyBytesPerSecond: 1_024,
+  maxConcurrentRequests: 64,
+  maxConcurrentUploads: 48,
 } as const;
 
 /** Paths the proxy serves itself; a bucket with one of these names could not be reached. */
@@ -77,7 +84,9 @@ export function loadProxyOptions(env: NodeJS.ProcessEnv): ProxyOptions {
     for (const name of bucketsText.split(",").map((b) => b.trim())) {
       if (name === "") {
         problems.push(`S3PROXY_BUCKETS is '${bucketsText}': it has an empty entry; separate bucket names with single commas`);
-      } else if (!BUCKET_NAME.test(name) || name.includes("..")) {
+      } else if (name.includes("..")) {
+        problems.push(`S3PROXY_BUCKETS names '${name}': a bucket name has no two adjacent dots; rename the bucket`);
+      } else if (!BUCKET_NAME.test(name)) {
         problems.push(
           `S3PROXY_BUCKETS names '${name}': a bucket name has 3 to 63 lower-case letters, digits, dots or hyphens and starts and ends with a letter or digit`,
         );
@@ -94,6 +103,34 @@ export function loadProxyOptions(env: NodeJS.ProcessEnv): ProxyOptions {
     problems.push(`S3PROXY_SSE is '${sseText}': expected one of ${SSE_POLICIES.join(", ")} (default strip)`);
   }
 
+  const integer = (name: string, fallback: number, min: number, max: number, what: string): number => {
+    const text = value(name);
+    if (text === undefined) return fallback;
+    if (!/^\d{1,10}$/.test(text) || Number(text) < min || Number(text) > max) {
+      problems.push(`${name} is '${text}': expected ${what}, a whole number from ${min} to ${max} (default ${fallback})`);
+      return fallback;
+    }
+    return Number(text);
+  };
+  const DAY_MS = 86_400_000;
+  const upstreamResponseTimeoutMs = integer("S3PROXY_UPSTREAM_RESPONSE_TIMEOUT_MS", PROXY_DEFAULTS.upstreamResponseTimeoutMs, 1, DAY_MS, "milliseconds");
+  const headersTimeoutMs = integer("S3PROXY_HEADERS_TIMEOUT_MS", PROXY_DEFAULTS.headersTimeoutMs, 1, DAY_MS, "milliseconds");
+  const bodyTimeoutMs = integer("S3PROXY_BODY_TIMEOUT_MS", PROXY_DEFAULTS.bodyTimeoutMs, 1, DAY_MS, "milliseconds");
+  const minBodyBytesPerSecond = integer("S3PROXY_MIN_BODY_BYTES_PER_SECOND", PROXY_DEFAULTS.minBodyBytesPerSecond, 0, 1_073_741_824, "bytes per second");
+  const maxConcurrentRequests = integer("S3PROXY_MAX_CONCURRENT_REQUESTS", PROXY_DEFAULTS.maxConcurrentRequests, 1, 65_536, "requests");
+  const maxConcurrentUploads = integer(
+    "S3PROXY_MAX_CONCURRENT_UPLOADS",
+    Math.min(PROXY_DEFAULTS.maxConcurrentUploads, maxConcurrentRequests),
+    1,
+    65_536,
+    "requests",
+  );
+  if (maxConcurrentUploads > maxConcurrentRequests) {
+    problems.push(
+      `S3PROXY_MAX_CONCURRENT_UPLOADS is '${maxConcurrentUploads}': it must not exceed S3PROXY_MAX_CONCURRENT_REQUESTS (${maxConcurrentRequests}); lower it or raise S3PROXY_MAX_CONCURRENT_REQUESTS`,
+    );
+  }
+
   if (problems.length > 0 || listen === undefined || upstreamUrl === undefined) {
     throw new ProxyConfigError(problems);
   }
@@ -107,9 +144,16 @@ export function loadProxyOptions(env: NodeJS.ProcessEnv): ProxyOptions {
     sse: sseText as SsePolicy,
     maxClockSkewMs: PROXY_DEFAULTS.maxClockSkewMs,
     maxXmlBodyBytes: PROXY_DEFAULTS.maxXmlBodyBytes,
+    maxXmlBytesInFlight: PROXY_DEFAULTS.maxXmlBytesInFlight,
     upstreamIdleTimeoutMs: PROXY_DEFAULTS.upstreamIdleTimeoutMs,
     clientIdleTimeoutMs: PROXY_DEFAULTS.clientIdleTimeoutMs,
     readinessTimeoutMs: PROXY_DEFAULTS.readinessTimeoutMs,
+    upstreamResponseTimeoutMs,
+    headersTimeoutMs,
+    bodyTimeoutMs,
+    minBodyBytesPerSecond,
+    maxConcurrentRequests,
+    maxConcurrentUploads,
   };
 }
 

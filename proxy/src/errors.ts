@@ -29,6 +29,10 @@ export const S3_ERRORS = {
   InternalError: { status: 500, message: "We encountered an internal error. Please try again." },
   ServiceUnavailable: { status: 503, message: "The upstream object store is unreachable. Please retry." },
   SlowDown: { status: 503, message: "Please reduce your request rate." },
+  RequestTimeout: {
+    status: 408,
+    message: "Your socket connection to the server was not read from or written to within the timeout period.",
+  },
   InvalidURI: { status: 400, message: "Couldn't parse the specified URI." },
   MaxMessageLengthExceeded: { status: 400, message: "Your request was too big." },
   MethodNotAllowed: { status: 405, message: "The specified method is not allowed against this resource." },

@@ -1,13 +1,15 @@
 /**
  * Runs one S3 request through the pipeline stages (see ARCHITECTURE.md):
- * route -> authenticate -> authorize-bucket -> sse-policy -> checksum-policy -> request-body -> upstream-request
- * (-> complete-multipart) -> response / upstream-errors. Owns the timing between the body stream, the upstream
- * request and the response: client aborts abort the upstream request, upstream failures become S3 errors.
+ * request-headers -> route -> authenticate -> authorize-bucket -> sse-policy -> checksum-policy -> (100 Continue)
+ * -> request-body (body-deadline) -> upstream-request (-> xml-body / complete-multipart) -> response /
+ * upstream-errors. Owns the timing between the body stream, the upstream request and the response: client aborts
+ * abort the upstream request, slow bodies are cut off, upstream failures become S3 errors.
  */
 import { createHash } from "node:crypto";
 import type http from "node:http";
 import { Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import type { Admission } from "./admission.ts";
 import { S3Error } from "./errors.ts";
 import type { ProxyMetrics } from "./metrics.ts";
 import { authenticate } from "./pipeline/authenticate.ts";
@@ -17,25 +19,32 @@ import { addCompositeToResult, rewriteCompleteRequest, type CompositeChecksum } 
 import { BodyVerifier, upstreamBodyLength } from "./pipeline/request-body.ts";
 import { sendClientError, sendS3Error, successHeaders } from "./pipeline/response.ts";
 import { streamChain } from "./pipeline/stream-chain.ts";
-import { parseRoute } from "./pipeline/route.ts";
+import { watchBodyRate } from "./pipeline/body-deadline.ts";
+import { normalizeRequestHeaders, upstreamHeaders } from "./pipeline/request-headers.ts";
+import { parseRoute, type Route } from "./pipeline/route.ts";
 import { EMPTY_SHA256, UNSIGNED_PAYLOAD } from "./pipeline/sign-upstream.ts";
 import { applySsePolicy } from "./pipeline/sse-policy.ts";
-import { translateUpstreamError, upstreamUnavailable } from "./pipeline/upstream-errors.ts";
-import { forwardedHeaders, openUpstreamRequest } from "./pipeline/upstream-request.ts";
+import { RETRY_AFTER_SECONDS, translateUpstreamError, upstreamFailure, type ClientError } from "./pipeline/upstream-errors.ts";
+import { openUpstreamRequest } from "./pipeline/upstream-request.ts";
+import { rewriteDeleteRequest, rewriteTaggingRequest } from "./pipeline/xml-body.ts";
 import type { LogSink, ProxyOptions } from "./types.ts";
 
 export interface ProxyContext {
   readonly options: ProxyOptions;
   readonly agent: http.Agent;
+  /** A separate small pool for /readyz, so readiness is answerable while every request socket is busy. */
+  readonly readinessAgent: http.Agent;
   readonly metrics: ProxyMetrics;
   readonly log: LogSink;
+  /** The total bounds (admission.ts): the XML byte budget is taken here, once a request's XML length is known. */
+  readonly admission: Admission;
 }
 
 /** Largest upstream error or CompleteMultipartUpload result document read into memory, in bytes. */
 const MAX_UPSTREAM_DOCUMENT_BYTES = 1024 * 1024;
 
-/** Operations whose (small) XML request body is read whole, checked and rewritten before it goes up. */
-const XML_BODY_OPERATIONS = ["CompleteMultipartUpload", "DeleteObjects"];
+/** Operations whose (small) XML request body is read whole, parsed and re-serialized before it goes up. */
+const XML_BODY_OPERATIONS = ["CompleteMultipartUpload", "DeleteObjects", "PutObjectTagging"];
 
 /** Marks the client's connection as gone (aborted mid-request or mid-response). */
 class ClientAbort extends Error {
@@ -50,6 +59,7 @@ export async function handleS3Request(
   req: http.IncomingMessage,
   res: http.ServerResponse,
   requestId: string,
+  expectContinue = false,
 ): Promise<void> {
   const started = process.hrtime.bigint();
   const method = req.method ?? "GET";
@@ -82,9 +92,10 @@ export async function handleS3Request(
     });
   });
 
-  const headers = lowerCaseHeaders(req.headers);
   let upstream: http.ClientRequest | undefined;
+  let bodySent = false;
   try {
+    const headers = normalizeRequestHeaders(req.rawHeaders);
     const route = parseRoute(method, req.url ?? "/", headers["x-amz-copy-source"] !== undefined);
     operation = route.operation;
     bucket = route.bucket;
@@ -110,6 +121,22 @@ export async function handleS3Request(
       : new BodyVerifier({ length, sha256Hex: payload.kind === "sha256" ? payload.hex : undefined, checksums: plan });
     const stages: Transform[] = verifier === undefined ? [] : decoder === undefined ? [verifier] : [decoder, verifier];
     const first = stages[0];
+    const forward = upstreamHeaders(headers, sse.dropHeaders);
+    const xmlBody = XML_BODY_OPERATIONS.includes(route.operation);
+    if (xmlBody && length > ctx.options.maxXmlBodyBytes) {
+      throw new S3Error("MaxMessageLengthExceeded", `The XML document is larger than ${ctx.options.maxXmlBodyBytes} bytes.`);
+    }
+    if (xmlBody) {
+      const release = ctx.admission.tryReserveXml(length);
+      if (release === undefined) {
+        throw new S3Error("SlowDown", "The proxy is reading as many XML request bodies as it allows; retry shortly.", {
+          "retry-after": String(RETRY_AFTER_SECONDS),
+        });
+      }
+      res.once("close", release);
+    }
+    // Everything that can refuse the request without its body has run: only now is the body invited.
+    if (expectContinue) res.writeContinue();
     req.on("data", (chunk: Buffer) => {
       bytesIn += chunk.length;
     });
@@ -123,25 +150,25 @@ export async function handleS3Request(
         first?.destroy(new ClientAbort());
       }
     });
-    if (first !== undefined) req.pipe(first);
-
-    const forward = forwardedHeaders(req.headers, sse.dropHeaders);
+    if (first !== undefined) {
+      watchBodyRate(req, ctx.options, (error) => first.destroy(error));
+      req.pipe(first);
+    }
 
     let composite: CompositeChecksum | undefined;
     let bodyDone: Promise<void>;
-    if (XML_BODY_OPERATIONS.includes(route.operation)) {
-      if (length > ctx.options.maxXmlBodyBytes) {
-        throw new S3Error("MaxMessageLengthExceeded", `The XML document is larger than ${ctx.options.maxXmlBodyBytes} bytes.`);
-      }
-      const xml = await readAll(pipelineToBuffer(stages, ctx.options.maxXmlBodyBytes));
-      let body = xml;
+    if (xmlBody) {
+      const xml = (await readAll(pipelineToBuffer(stages, ctx.options.maxXmlBodyBytes))).toString("utf8");
+      let body: Buffer;
       if (route.operation === "CompleteMultipartUpload") {
-        const rewritten = rewriteCompleteRequest(xml.toString("utf8"));
+        const rewritten = rewriteCompleteRequest(xml);
         composite = rewritten.composite;
         body = Buffer.from(rewritten.body);
       } else {
+        body = Buffer.from(route.operation === "DeleteObjects" ? rewriteDeleteRequest(xml) : rewriteTaggingRequest(xml));
         forward["content-md5"] = createHash("md5").update(body).digest("base64");
       }
+      forward["content-type"] = "application/xml";
       upstream = openUpstreamRequest({
         options: ctx.options,
         agent: ctx.agent,
@@ -177,6 +204,9 @@ export async function handleS3Request(
     }
     bodyDone.catch(() => undefined);
     upstream.on("error", () => undefined);
+    upstream.once("finish", () => {
+      bodySent = true;
+    });
 
     const upstreamRequest = upstream;
     const upRes = await Promise.race([
@@ -190,12 +220,17 @@ export async function handleS3Request(
     if (status < 400) await bodyDone;
 
     if (status >= 400) {
-      const document = method === "HEAD" ? "" : (await readAll(limited(upRes, MAX_UPSTREAM_DOCUMENT_BYTES))).toString("utf8");
-      if (!req.complete) {
+      let translated: ClientError;
+      if (method === "HEAD") {
+        upRes.resume();
+        translated = (status === 400 || status === 403 ? await probeHeadError(ctx, route, forward) : undefined) ?? translateUpstreamError(status, "");
+      } else {
+        translated = translateUpstreamError(status, (await readAll(limited(upRes, MAX_UPSTREAM_DOCUMENT_BYTES))).toString("utf8"));
+      }
+      if (!req.complete && first !== undefined) {
         req.unpipe(first);
         first.destroy();
       }
-      const translated = translateUpstreamError(status, document);
       errorCode = translated.code;
       const extra: http.OutgoingHttpHeaders = {};
       if (upRes.headers["retry-after"] !== undefined) extra["retry-after"] = upRes.headers["retry-after"];
@@ -230,7 +265,8 @@ export async function handleS3Request(
       res.destroy();
       return;
     }
-    const s3Error = error instanceof S3Error ? error : upstreamUnavailable(error as Error);
+    const outcomeUnknown = bodySent && method !== "GET" && method !== "HEAD";
+    const s3Error = error instanceof S3Error ? error : upstreamFailure(error as Error, outcomeUnknown);
     errorCode = s3Error.code;
     if (!(error instanceof S3Error)) {
       ctx.log({ level: "warn", msg: "upstream failed", requestId, operation, cause: (error as NodeJS.ErrnoException).code ?? (error as Error).message });
@@ -239,10 +275,32 @@ export async function handleS3Request(
   }
 }
 
-function lowerCaseHeaders(headers: http.IncomingHttpHeaders): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(headers)) out[name] = Array.isArray(value) ? value.join(", ") : value;
-  return out;
+/**
+ * A HEAD error carries no document, so its status alone cannot tell the proxy's own signature being rejected from
+ * a genuine denial. The same request is asked again as a one-byte GET, whose error document names the code; the
+ * client then gets what a GET would have got (a 500 for a rejected proxy signature). Undefined when the GET
+ * did not fail.
+ */
+async function probeHeadError(ctx: ProxyContext, route: Route, headers: Record<string, string>): Promise<ClientError | undefined> {
+  const probe = openUpstreamRequest({
+    options: ctx.options,
+    agent: ctx.agent,
+    route: { ...route, method: "GET" },
+    headers: { ...headers, range: "bytes=0-0" },
+    payloadHash: EMPTY_SHA256,
+    contentLength: undefined,
+  });
+  probe.end();
+  const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    probe.once("response", resolve);
+    probe.once("error", reject);
+  });
+  const status = response.statusCode ?? 502;
+  if (status < 400) {
+    response.resume();
+    return undefined;
+  }
+  return translateUpstreamError(status, (await readAll(limited(response, MAX_UPSTREAM_DOCUMENT_BYTES))).toString("utf8"));
 }
 
 /** Runs the body stages and collects their output, failing with MaxMessageLengthExceeded past `limit` bytes. */

@@ -1,6 +1,6 @@
 /**
- * In-process Prometheus metrics: request counts by operation and status, bytes by direction and a request duration
- * histogram. Rendered in the text exposition format by ops/metrics-endpoint.ts.
+ * In-process Prometheus metrics: request counts by operation and status, bytes by direction, a request duration
+ * histogram and the requests in flight (against the concurrency bound). Rendered in the text exposition format by ops/metrics-endpoint.ts.
  */
 
 /** Upper bounds of the duration histogram's buckets, in seconds. */
@@ -8,6 +8,12 @@ export const DURATION_BUCKETS_SECONDS: readonly number[] = [0.005, 0.01, 0.025, 
 
 /** Direction of a byte count: `in` = request bodies received from clients, `out` = response bodies sent to them. */
 export type ByteDirection = "in" | "out";
+
+/** Requests being served right now (admission.ts). */
+export interface InFlight {
+  readonly requests: number;
+  readonly uploads: number;
+}
 
 export class ProxyMetrics {
   private readonly requests = new Map<string, number>();
@@ -32,7 +38,7 @@ export class ProxyMetrics {
   }
 
   /** The metrics in the Prometheus text exposition format (version 0.0.4). */
-  render(): string {
+  render(inFlight: InFlight = { requests: 0, uploads: 0 }): string {
     const lines: string[] = [
       "# HELP s3proxy_requests_total S3 requests handled, by operation and HTTP status.",
       "# TYPE s3proxy_requests_total counter",
@@ -56,6 +62,10 @@ export class ProxyMetrics {
       `s3proxy_request_duration_seconds_bucket{le="+Inf"} ${this.durationCount}`,
       `s3proxy_request_duration_seconds_sum ${this.durationSum}`,
       `s3proxy_request_duration_seconds_count ${this.durationCount}`,
+      "# HELP s3proxy_requests_in_flight S3 requests being served, all (kind=all) and those with a body (kind=upload).",
+      "# TYPE s3proxy_requests_in_flight gauge",
+      `s3proxy_requests_in_flight{kind="all"} ${inFlight.requests}`,
+      `s3proxy_requests_in_flight{kind="upload"} ${inFlight.uploads}`,
     );
     return `${lines.join("\n")}\n`;
   }

@@ -1,6 +1,6 @@
 /**
- * The proxy's HTTP server: the operations endpoints (/healthz, /readyz, /metrics) and every other request through
- * the S3 pipeline (handler.ts). `close()` stops accepting, lets in-flight requests finish for a grace period, then
+ * The proxy's HTTP server: the operations endpoints (/healthz, /readyz, /metrics) and every other request, once
+ * admitted under the concurrency bound (admission.ts), through the S3 pipeline (handler.ts). `close()` stops accepting, lets in-flight requests finish for a grace period, then
  * cuts what is left.
  */
 import { randomBytes } from "node:crypto";
@@ -13,6 +13,10 @@ import { serveHealthz, serveReadyz } from "./ops/health.ts";
 import { serveMetrics } from "./ops/metrics-endpoint.ts";
 import { createUpstreamAgent } from "./pipeline/upstream-request.ts";
 import type { ProxyOptions } from "./types.ts";
+import { Admission } from "./admission.ts";
+import { S3Error } from "./errors.ts";
+import { sendS3Error } from "./pipeline/response.ts";
+import { RETRY_AFTER_SECONDS } from "./pipeline/upstream-errors.ts";
 
 export interface RunningProxy {
   /** `http://host:port` the proxy listens on (a wildcard host is shown as 127.0.0.1). */
@@ -36,23 +40,51 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const ctx: ProxyContext = {
     options,
     agent: createUpstreamAgent(options),
+    readinessAgent: new http.Agent({ keepAlive: false, maxSockets: Math.max(1, options.buckets.length) }),
     metrics: new ProxyMetrics(),
     log: options.log ?? jsonLineSink(),
+    admission: new Admission(options),
   };
-  const server = http.createServer({ requestTimeout: 0, headersTimeout: 60_000, keepAliveTimeout: 5_000 }, (req, res) => {
+  const admission = ctx.admission;
+  const dispatch = (req: http.IncomingMessage, res: http.ServerResponse, expectContinue: boolean): void => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     if ((req.method === "GET" || req.method === "HEAD") && OPS_PATHS.has(path)) {
       if (path === "/healthz") serveHealthz(res);
-      else if (path === "/metrics") serveMetrics(ctx.metrics, res);
+      else if (path === "/metrics") serveMetrics(ctx.metrics, admission.inFlight, res);
       else void serveReadyz(ctx, res);
       return;
     }
     const requestId = nextRequestId();
-    handleS3Request(ctx, req, res, requestId).catch((error: unknown) => {
+    const length = req.headers["content-length"];
+    const release = admission.tryAdmit((length !== undefined && length !== "0") || req.headers["transfer-encoding"] !== undefined);
+    if (release === undefined) {
+      ctx.metrics.recordRequest("Unknown", 503, 0);
+      ctx.log({ level: "warn", msg: "request", requestId, method: req.method, status: 503, errorCode: "SlowDown", inFlight: admission.inFlight.requests });
+      const error = new S3Error("SlowDown", `The proxy is serving as many requests as it allows (${options.maxConcurrentRequests}, of them ${options.maxConcurrentUploads} with a body); retry shortly.`, {
+        "retry-after": String(RETRY_AFTER_SECONDS),
+      });
+      sendS3Error(res, req.method ?? "GET", error, path, requestId, true);
+      return;
+    }
+    res.once("close", release);
+    handleS3Request(ctx, req, res, requestId, expectContinue).catch((error: unknown) => {
       ctx.log({ level: "error", msg: "unhandled error", requestId, error: (error as Error).message });
       res.destroy();
     });
-  });
+  };
+  const server = http.createServer(
+    {
+      requestTimeout: 0,
+      headersTimeout: options.headersTimeoutMs,
+      // Node checks the headers timeout on this interval: a fraction of it, so the bound holds within 25 %.
+      connectionsCheckingInterval: Math.max(10, Math.min(30_000, Math.floor(options.headersTimeoutMs / 4))),
+      keepAliveTimeout: 5_000,
+    },
+    (req, res) => dispatch(req, res, false),
+  );
+  // `Expect: 100-continue` is answered by the handler once routing, authentication and authorization passed
+  // (Node's default would invite the body of any request at once).
+  server.on("checkContinue", (req: http.IncomingMessage, res: http.ServerResponse) => dispatch(req, res, true));
   server.setTimeout(options.clientIdleTimeoutMs);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -75,6 +107,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       await closed;
       clearTimeout(timer);
       ctx.agent.destroy();
+      ctx.readinessAgent.destroy();
     },
   };
 }

@@ -50,6 +50,41 @@ export interface ProxyOptions {
    * request), in milliseconds. @default 120_000 (2 minutes)
    */
   readonly clientIdleTimeoutMs: number;
+  /**
+   * Time an upstream has to start answering once it received the whole request, in milliseconds. Past it, a read
+   * (or a write whose body was not fully sent) gets 503 ServiceUnavailable, a fully sent write 500 InternalError
+   * (outcome unknown). Shorter than the SDKs' own timeouts, so the client hears it. @default 30_000 (30 seconds)
+   */
+  readonly upstreamResponseTimeoutMs: number;
+  /**
+   * Time a client has to send the request line and headers, in milliseconds; then the connection gets 408 and is
+   * closed (Node's `headersTimeout`). @default 20_000 (20 seconds)
+   */
+  readonly headersTimeoutMs: number;
+  /**
+   * The window over which a request body's transfer rate is measured, in milliseconds: a window in which the client
+   * sent less than `minBodyBytesPerSecond` × the window (or nothing) ends the request with 408 RequestTimeout.
+   * @default 20_000 (20 seconds)
+   */
+  readonly bodyTimeoutMs: number;
+  /** Minimum request body transfer rate, in bytes per second (see `bodyTimeoutMs`). @default 1_024 */
+  readonly minBodyBytesPerSecond: number;
+  /**
+   * Most S3 requests served at once; more get 503 SlowDown at once. With the per-request bound (ARCHITECTURE.md,
+   * Memory) this bounds the proxy's memory. @default 64
+   */
+  readonly maxConcurrentRequests: number;
+  /**
+   * Most requests with a body (uploads) served at once, at most `maxConcurrentRequests`; more get 503 SlowDown, so
+   * slow uploads cannot take the slots reads need. @default 48
+   */
+  readonly maxConcurrentUploads: number;
+  /**
+   * XML request bodies (read whole, then parsed) all requests may hold at once, in bytes; a request whose XML body
+   * would exceed it gets 503 SlowDown before its body is read. At least `maxXmlBodyBytes`.
+   * @default 8_388_608 (8 MiB: two of the largest documents)
+   */
+  readonly maxXmlBytesInFlight: number;
   /** How long `/readyz` waits for the upstream to answer, in milliseconds. @default 2_000 */
   readonly readinessTimeoutMs: number;
   /** Where log lines go. @default - one JSON object per line on stdout */

@@ -6,7 +6,7 @@ import { CoderMetadata } from "../../lib/coder/metadata.ts";
 import { CoderParameter } from "../../lib/coder/parameter.ts";
 import { CODER_PROVIDER_VERSION, CoderProvider } from "../../lib/coder/provider.ts";
 import { CoderEnv, CoderScript } from "../../lib/coder/script.ts";
-import { CoderWorkspace, CoderWorkspaceOwner } from "../../lib/coder/workspace.ts";
+import { CoderProvisioner, CoderWorkspace, CoderWorkspaceOwner } from "../../lib/coder/workspace.ts";
 
 interface Synth {
   terraform: { required_providers: Record<string, { source: string; version?: string }> };
@@ -34,14 +34,20 @@ describe("coder L1 classes", () => {
       const ws = new CoderWorkspace(stack, "me");
       const owner = new CoderWorkspaceOwner(stack, "owner");
       const p = new CoderParameter(stack, "p", { name: "mode", mutable: false, options: [{ name: "A", value: "a" }] });
-      const agent = new CoderAgent(stack, "Nested_Agent", { name: "main", os: "linux", arch: "amd64", startupScript: "true", metadata: [{ key: "k", displayName: "K", script: "echo", interval: 5 }] });
+      const provisioner = new CoderProvisioner(stack, "prov");
+      provisioner.overrideLogicalId("me");
+      const agent = new CoderAgent(stack, "Nested_Agent", { name: "main", os: "linux", arch: provisioner.arch, startupScript: "true", metadata: [{ key: "k", displayName: "K", script: "echo", interval: 5, order: 2 }] });
       new CoderApp(stack, "app", { agentId: agent.id, slug: "convex-api", url: "http://localhost:3210", subdomain: true, share: "owner", healthcheck: { url: "http://localhost:3210/version", interval: 5, threshold: 6 } });
       new CoderMetadata(stack, "meta", { count: ws.startCount, resourceId: agent.id, items: [{ key: "mode", value: p.value }] });
       new CoderScript(stack, "script", { agentId: agent.id, displayName: "S", script: "echo hi", runOnStart: true });
+      new CoderScript(stack, "timed", { agentId: agent.id, displayName: "T", script: "true", timeout: 300 });
       new CoderEnv(stack, "env", { agentId: agent.id, name: "OWNER", value: owner.name });
       new CoderEnv(stack, "token", { agentId: agent.id, name: "T", value: `${agent.token} ${agent.initScript} ${ws.id} ${ws.name}` });
     });
-    expect(json.resource.coder_agent.main).toMatchObject({ os: "linux", arch: "amd64", startup_script: "true", metadata: [{ key: "k", display_name: "K", script: "echo", interval: 5, timeout: 1 }] });
+    expect(json.resource.coder_agent.main).toMatchObject({ os: "linux", arch: "${data.coder_provisioner.me.arch}", startup_script: "true", metadata: [{ key: "k", display_name: "K", script: "echo", interval: 5, timeout: 1, order: 2 }] });
+    expect(json.resource.coder_script.script).not.toHaveProperty("timeout");
+    expect(json.resource.coder_script.timed).toMatchObject({ timeout: 300 });
+    expect(Object.keys(json.data.coder_provisioner)).toEqual(["me"]);
     expect(json.resource.coder_agent.main).not.toHaveProperty("env");
     expect(json.resource.coder_app.app).toMatchObject({
       agent_id: "${coder_agent.main.id}",
@@ -60,6 +66,25 @@ describe("coder L1 classes", () => {
   it("fails if the agent name is not a Coder agent name", () => {
     const stack = new TerraformStack(new App(), "s");
     expect(() => new CoderAgent(stack, "a", { name: "my_agent", os: "linux", arch: "amd64" })).toThrow(/coder_agent name: got "my_agent"; match .*no '_'/);
+  });
+
+  it("fails if the agent's arch is one the provider rejects", () => {
+    const stack = new TerraformStack(new App(), "s");
+    expect(() => new CoderAgent(stack, "a", { name: "main", os: "linux", arch: "x86_64" })).toThrow('coder_agent arch: got "x86_64"; use one of amd64, armv7, arm64, or data.coder_provisioner\'s arch');
+  });
+
+  it("fails if a coder_script timeout is 0 or fractional (the provider's IntAtLeast(1) rejects it)", () => {
+    const stack = new TerraformStack(new App(), "s");
+    for (const timeout of [0, -1, 1.5]) {
+      expect(() => new CoderScript(stack, `s${timeout}`, { agentId: "x", displayName: "S", script: "true", timeout })).toThrow(
+        `coder_script timeout: got ${timeout}; use a whole number of seconds, at least 1 (the provider rejects 0), or leave it out for no timeout`,
+      );
+    }
+  });
+
+  it("fails if an app's share level is not one Coder has", () => {
+    const stack = new TerraformStack(new App(), "s");
+    expect(() => new CoderApp(stack, "a", { agentId: "x", slug: "convex-api", url: "http://localhost:1", share: "everyone" })).toThrow('coder_app share: got "everyone"; use one of owner, authenticated, public');
   });
 
   it("fails if an app slug is not a Coder slug", () => {

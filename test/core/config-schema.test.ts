@@ -21,10 +21,12 @@ describe("workspace configuration schema: defaults", () => {
         dashboardResources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
         stopGracePeriodSeconds: 30,
       },
+      database: { kind: "sqlite", urlSecretKey: "url", requireSsl: true, caSecretKey: "ca.crt" },
       urls: {},
       storage: {
         mode: "local",
         region: "us-east-1",
+        doctor: false,
         proxy: { sse: "strip", image: "node:22.11.0-alpine3.20", resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "1", memory: "256Mi" } } },
       },
     });

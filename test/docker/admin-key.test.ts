@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AdminKey, adminKeyPattern } from "../../lib/docker/admin-key.ts";
+import { tfExpression } from "../../lib/terraform/expression.ts";
 import { onlyContainer, synthConstruct } from "../support/docker-construct.ts";
 
 /** An admin key as generate_key prints it (the unofficial AES-GCM-SIV vector of the facts file). */
@@ -20,7 +21,7 @@ function providerLogs(frames: [stream: 1 | 2, text: string][]): string {
 
 describe("AdminKey", () => {
   it("defaults: the image's generate_key with the instance name and secret, attached, logs kept, no network, not auto-removed", () => {
-    const c = onlyContainer(synthConstruct((scope) => new AdminKey(scope, "AdminKey", { name: "k", image: "img", instanceName: "convex-alice-dev", instanceSecret: "${sensitive(random_id.s.hex)}", labels: {} })));
+    const c = onlyContainer(synthConstruct((scope) => new AdminKey(scope, "AdminKey", { name: "k", image: "img", instanceName: "convex-alice-dev", instanceSecret: tfExpression("sensitive(random_id.s.hex)"), labels: {} })));
     expect(c).toMatchObject({
       entrypoint: ["./generate_key"],
       command: ["convex-alice-dev", "${sensitive(random_id.s.hex)}"],

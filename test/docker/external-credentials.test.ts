@@ -4,20 +4,21 @@ import { TerraformOutput, Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../lib/core/errors.ts";
 import { absolutePath, externalBucketKeys, keysFileExpression } from "../../lib/docker/external-credentials.ts";
+import { LiteralSafeStack } from "../../lib/terraform/literal-safe-stack.ts";
 
 const fromEnv = { kind: "environment", accessKeyIdEnv: "K_ID", secretAccessKeyEnv: "K_SECRET" } as const;
 
 describe("externalBucketKeys", () => {
-  it("reads both variables and wraps them in sensitive(), a literal ${ escaped", () => {
+  it("reads both variables and wraps them in sensitive(), quoting and Terraform's ${ and %{ escaped", () => {
     const json = JSON.parse(
       Testing.synthScope((scope) => {
-        const keys = externalBucketKeys(fromEnv, { K_ID: "AKIA", K_SECRET: "abc${x}" }, "/");
+        const keys = externalBucketKeys(fromEnv, { K_ID: "AKIA", K_SECRET: 'abc${x}%{y}"z\\' }, "/");
         new TerraformOutput(scope, "id", { value: keys.accessKeyId });
         new TerraformOutput(scope, "secret", { value: keys.secretAccessKey });
       }),
     ) as { output: Record<string, { value: string }> };
     expect(json.output.id?.value).toBe('${sensitive("AKIA")}');
-    expect(json.output.secret?.value).toBe('${sensitive("abc$${x}")}');
+    expect(json.output.secret?.value).toBe('${sensitive("abc$${x}%%{y}\\"z\\\\")}');
   });
 
   it("fails if either variable is unset or empty, naming each", () => {
@@ -30,12 +31,15 @@ describe("externalBucketKeys", () => {
   });
 
   it("reads a keys file at plan time through Terraform, from an absolute path", () => {
+    const stack = new LiteralSafeStack(Testing.app(), "s");
     const keys = externalBucketKeys({ kind: "file", path: "s3.env" }, {}, "/work/p");
-    expect(keys).toEqual({
-      accessKeyId: '${sensitive(regex("(?m)^AWS_ACCESS_KEY_ID=([^[:space:]]+)", file("/work/p/s3.env"))[0])}',
-      secretAccessKey: '${sensitive(regex("(?m)^AWS_SECRET_ACCESS_KEY=([^[:space:]]+)", file("/work/p/s3.env"))[0])}',
-    });
-    expect(keysFileExpression("/k", "V")).toBe('${sensitive(regex("(?m)^V=([^[:space:]]+)", file("/k"))[0])}');
+    new TerraformOutput(stack, "id", { value: keys.accessKeyId });
+    new TerraformOutput(stack, "secret", { value: keys.secretAccessKey });
+    new TerraformOutput(stack, "v", { value: keysFileExpression("/k", "V") });
+    const json = JSON.parse(Testing.synth(stack)) as { output: Record<string, { value: string }> };
+    expect(json.output.id?.value).toBe('${sensitive(regex("(?m)^AWS_ACCESS_KEY_ID=([^[:space:]]+)", file("/work/p/s3.env"))[0])}');
+    expect(json.output.secret?.value).toBe('${sensitive(regex("(?m)^AWS_SECRET_ACCESS_KEY=([^[:space:]]+)", file("/work/p/s3.env"))[0])}');
+    expect(json.output.v?.value).toBe('${sensitive(regex("(?m)^V=([^[:space:]]+)", file("/k"))[0])}');
   });
 
   it("resolves ~/ against the home directory and keeps absolute paths", () => {

@@ -76,6 +76,70 @@ describe("loadProxyOptions", () => {
     expect(problems[0]).toContain("S3PROXY_UPSTREAM_URL");
   });
 
+  it.each([
+    ["ftp://rgw:2121", "ftp://rgw:2121/"],
+    ["file:///etc/passwd", "file:///etc/passwd"],
+    ["unix:/var/run/rgw.sock", "unix:///var/run/rgw.sock"],
+  ])("fails if the upstream URL scheme is not http or https: %s", (url, shown) => {
+    expect(problemsOf({ ...VALID, S3PROXY_UPSTREAM_URL: url })).toEqual([`S3PROXY_UPSTREAM_URL is '${shown}': the scheme must be http or https`]);
+  });
+
+  it("accepts an https upstream", () => {
+    expect(loadProxyOptions({ ...VALID, S3PROXY_UPSTREAM_URL: "https://s3.example.test:443" }).upstreamUrl.protocol).toBe("https:");
+  });
+
+  it.each(["a..b", "convex..files"])("fails if a bucket name has two adjacent dots: %s", (name) => {
+    expect(problemsOf({ ...VALID, S3PROXY_BUCKETS: name })).toEqual([`S3PROXY_BUCKETS names '${name}': a bucket name has no two adjacent dots; rename the bucket`]);
+  });
+
+  it.each(["-convex", "convex-", "ab", `${"a".repeat(64)}`, "con_vex"])("fails if a bucket name breaks the naming rules: %s", (name) => {
+    expect(problemsOf({ ...VALID, S3PROXY_BUCKETS: name })).toEqual([
+      `S3PROXY_BUCKETS names '${name}': a bucket name has 3 to 63 lower-case letters, digits, dots or hyphens and starts and ends with a letter or digit`,
+    ]);
+  });
+
+  it("defaults the memory and time bounds", () => {
+    expect(loadProxyOptions(VALID)).toMatchObject({
+      upstreamResponseTimeoutMs: 30_000,
+      headersTimeoutMs: 20_000,
+      bodyTimeoutMs: 20_000,
+      minBodyBytesPerSecond: 1_024,
+      maxConcurrentRequests: 64,
+      maxConcurrentUploads: 48,
+    });
+  });
+
+  it("reads the memory and time bounds", () => {
+    const options = loadProxyOptions({
+      ...VALID,
+      S3PROXY_UPSTREAM_RESPONSE_TIMEOUT_MS: "5000",
+      S3PROXY_HEADERS_TIMEOUT_MS: "6000",
+      S3PROXY_BODY_TIMEOUT_MS: "7000",
+      S3PROXY_MIN_BODY_BYTES_PER_SECOND: "0",
+      S3PROXY_MAX_CONCURRENT_REQUESTS: "10",
+      S3PROXY_MAX_CONCURRENT_UPLOADS: "4",
+    });
+    expect(options).toMatchObject({ upstreamResponseTimeoutMs: 5000, headersTimeoutMs: 6000, bodyTimeoutMs: 7000, minBodyBytesPerSecond: 0, maxConcurrentRequests: 10, maxConcurrentUploads: 4 });
+    // Fewer requests than the default uploads: the uploads default follows.
+    expect(loadProxyOptions({ ...VALID, S3PROXY_MAX_CONCURRENT_REQUESTS: "8" }).maxConcurrentUploads).toBe(8);
+  });
+
+  it("fails if a bound is not a whole number in range, or uploads exceed requests", () => {
+    expect(
+      problemsOf({
+        ...VALID,
+        S3PROXY_BODY_TIMEOUT_MS: "20s",
+        S3PROXY_HEADERS_TIMEOUT_MS: "0",
+        S3PROXY_MAX_CONCURRENT_REQUESTS: "10",
+        S3PROXY_MAX_CONCURRENT_UPLOADS: "11",
+      }),
+    ).toEqual([
+      "S3PROXY_HEADERS_TIMEOUT_MS is '0': expected milliseconds, a whole number from 1 to 86400000 (default 20000)",
+      "S3PROXY_BODY_TIMEOUT_MS is '20s': expected milliseconds, a whole number from 1 to 86400000 (default 20000)",
+      "S3PROXY_MAX_CONCURRENT_UPLOADS is '11': it must not exceed S3PROXY_MAX_CONCURRENT_REQUESTS (10); lower it or raise S3PROXY_MAX_CONCURRENT_REQUESTS",
+    ]);
+  });
+
   it("fails if the region or an access key id has spaces or slashes", () => {
     expect(problemsOf({ ...VALID, S3PROXY_UPSTREAM_REGION: "us east", S3PROXY_ACCESS_KEY_ID: "a/b" })).toEqual([
       "S3PROXY_UPSTREAM_REGION is 'us east': a region has no spaces or slashes, e.g. us-east-1",

@@ -21,6 +21,14 @@ async function openRawPut(path: string, length: number): Promise<net.Socket> {
   return socket;
 }
 
+async function untilAsync(check: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
@@ -142,6 +150,38 @@ describe("timeouts", () => {
     expect(fx.upstream.objects.has(`/${TEST_BUCKET}/stalled`)).toBe(false);
   });
 
+  it("an upstream that takes the whole GET and never answers gives 503 after upstreamResponseTimeoutMs", async () => {
+    await fx.close();
+    fx = await startProxyFixture({ S3PROXY_UPSTREAM_RESPONSE_TIMEOUT_MS: "200" });
+    fx.upstream.handler = () => true;
+    const started = Date.now();
+    const res = await signedSend({ endpoint: fx.proxy.url, method: "GET", path: `/${TEST_BUCKET}/hangs`, credentials: PROXY_CLIENT_CREDENTIALS });
+    expect(res.status).toBe(503);
+    expect(res.body.toString()).toContain("The upstream object store did not answer (UPSTREAM_RESPONSE_TIMEOUT). Nothing was changed; please retry.");
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it("an upstream that takes the whole PUT and never answers gives 500 InternalError, outcome unknown", async () => {
+    await fx.close();
+    fx = await startProxyFixture({ S3PROXY_UPSTREAM_RESPONSE_TIMEOUT_MS: "200" });
+    fx.upstream.handler = () => true;
+    const res = await signedSend({ endpoint: fx.proxy.url, method: "PUT", path: `/${TEST_BUCKET}/maybe`, body: Buffer.alloc(1000, 1), credentials: PROXY_CLIENT_CREDENTIALS });
+    expect(res.status).toBe(500);
+    expect(res.body.toString()).toContain("<Code>InternalError</Code>");
+    expect(res.body.toString()).toContain("the outcome is unknown");
+    expect((await fx.upstream.waitFor((r) => r.method === "PUT")).complete).toBe(true);
+  });
+
+  it("an upstream that closes the connection after the whole DELETE, without answering, gives 500 outcome unknown", async () => {
+    fx.upstream.handler = (req) => {
+      req.socket.destroy();
+      return true;
+    };
+    const res = await signedSend({ endpoint: fx.proxy.url, method: "DELETE", path: `/${TEST_BUCKET}/gone`, credentials: PROXY_CLIENT_CREDENTIALS });
+    expect(res.status).toBe(500);
+    expect(res.body.toString()).toContain("its answer was lost (ECONNRESET): the outcome is unknown");
+  });
+
   it("an upstream that never answers gives 503 after upstreamIdleTimeoutMs", async () => {
     await fx.close();
     fx = await startProxyFixture({}, { upstreamIdleTimeoutMs: 300 });
@@ -149,6 +189,67 @@ describe("timeouts", () => {
     const res = await signedSend({ endpoint: fx.proxy.url, method: "GET", path: `/${TEST_BUCKET}/hangs`, credentials: PROXY_CLIENT_CREDENTIALS });
     expect(res.status).toBe(503);
     expect(res.body.toString()).toContain("The upstream object store did not answer (ETIMEDOUT).");
+  });
+});
+
+describe("header timeout", () => {
+  it("a client that sends its request head too slowly gets 408 and the connection closes after headersTimeoutMs", async () => {
+    await fx.close();
+    fx = await startProxyFixture({ S3PROXY_HEADERS_TIMEOUT_MS: "200" });
+    const socket = net.connect(fx.proxy.port, "127.0.0.1");
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    const started = Date.now();
+    socket.write(`GET /${TEST_BUCKET}/k HTTP/1.1\r\nhost: x\r\n`);
+    let text = "";
+    socket.on("data", (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    await new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    expect(text.split("\r\n")[0]).toBe("HTTP/1.1 408 Request Timeout");
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(fx.upstream.requests).toHaveLength(0);
+  });
+});
+
+describe("concurrency bound", () => {
+  it("beyond maxConcurrentUploads an upload gets 503 SlowDown at once, while reads and /healthz still answer", async () => {
+    await fx.close();
+    fx = await startProxyFixture({ S3PROXY_MAX_CONCURRENT_REQUESTS: "2", S3PROXY_MAX_CONCURRENT_UPLOADS: "1" });
+    fx.upstream.objects.set(`/${TEST_BUCKET}/r`, Buffer.from("read me"));
+    const holding = await openRawPut(`/${TEST_BUCKET}/holding`, 1024);
+    holding.write(Buffer.alloc(10));
+    await untilAsync(async () => (await (await fetch(`${fx.proxy.url}/metrics`)).text()).includes('s3proxy_requests_in_flight{kind="upload"} 1'));
+    const second = await signedSend({ endpoint: fx.proxy.url, method: "PUT", path: `/${TEST_BUCKET}/second`, body: Buffer.from("x"), credentials: PROXY_CLIENT_CREDENTIALS });
+    expect(second.status).toBe(503);
+    expect(second.headers["retry-after"]).toBe("1");
+    expect(second.body.toString()).toContain("<Code>SlowDown</Code>");
+    const read = await signedSend({ endpoint: fx.proxy.url, method: "GET", path: `/${TEST_BUCKET}/r`, credentials: PROXY_CLIENT_CREDENTIALS });
+    expect(read.status).toBe(200);
+    expect((await fetch(`${fx.proxy.url}/healthz`)).status).toBe(200);
+    expect(fx.upstream.requests.map((r) => r.method)).toEqual(["GET"]);
+    holding.destroy();
+  });
+});
+
+describe("XML byte budget", () => {
+  it("a CompleteMultipartUpload whose XML would exceed maxXmlBytesInFlight gets 503 SlowDown before its body is read", async () => {
+    await fx.close();
+    fx = await startProxyFixture({}, { maxXmlBytesInFlight: 1000 });
+    const signed = await signRequest({ endpoint: fx.proxy.url, method: "POST", path: `/${TEST_BUCKET}/k`, query: { uploadId: "u1" }, credentials: PROXY_CLIENT_CREDENTIALS, headers: { "content-length": "600" } });
+    const holding = net.connect(fx.proxy.port, "127.0.0.1");
+    await new Promise<void>((resolve) => holding.once("connect", () => resolve()));
+    holding.write([`POST ${signed.path} HTTP/1.1`, ...Object.entries(signed.headers).map(([k, v]) => `${k}: ${v}`), "", ""].join("\r\n"));
+    await untilAsync(async () => (await (await fetch(`${fx.proxy.url}/metrics`)).text()).includes('s3proxy_requests_in_flight{kind="upload"} 1'));
+    const xml = Buffer.from(`<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>${"e".repeat(500)}</ETag></Part></CompleteMultipartUpload>`);
+    const second = await signedSend({ endpoint: fx.proxy.url, method: "POST", path: `/${TEST_BUCKET}/k2`, query: { uploadId: "u2" }, body: xml, credentials: PROXY_CLIENT_CREDENTIALS });
+    expect(second.status).toBe(503);
+    expect(second.body.toString()).toContain("<Code>SlowDown</Code><Message>The proxy is reading as many XML request bodies as it allows; retry shortly.</Message>");
+    holding.destroy();
+    await fx.waitForLog((entry) => entry.msg === "client aborted");
+    // Released when the first request ended: the same document now goes through.
+    const third = await signedSend({ endpoint: fx.proxy.url, method: "POST", path: `/${TEST_BUCKET}/k2`, query: { uploadId: "u2" }, body: xml, credentials: PROXY_CLIENT_CREDENTIALS });
+    expect(third.status).toBe(200);
+    expect(fx.upstream.requests.map((r) => r.url)).toEqual([`/${TEST_BUCKET}/k2?uploadId=u2`]);
   });
 });
 
@@ -174,6 +275,17 @@ describe("graceful close", () => {
     expect((await response).split("\r\n")[0]).toBe("HTTP/1.1 200 OK");
     socket.destroy();
     await closing;
+    expect(closed).toBe(true);
     expect(fx.upstream.objects.get(`/${TEST_BUCKET}/during-close`)?.length).toBe(size);
+    // It stopped: the port no longer accepts connections.
+    const refused = await new Promise<string>((resolve) => {
+      const probe = net.connect(fx.proxy.port, "127.0.0.1");
+      probe.once("connect", () => {
+        probe.destroy();
+        resolve("connected");
+      });
+      probe.once("error", (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+    });
+    expect(refused).toBe("ECONNREFUSED");
   });
 });

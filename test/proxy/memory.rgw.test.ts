@@ -11,7 +11,7 @@ import { Readable } from "node:stream";
 import { crc32 } from "node:zlib";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { PROXY_CLIENT_CREDENTIALS } from "../support/proxy-fixture.ts";
-import { buildBundle, startProxyProcess, type ProxyProcess } from "../support/proxy-process.ts";
+import { buildBundle, startProxyProcess, type BuiltBundle, type ProxyProcess } from "../support/proxy-process.ts";
 import { signRequest } from "../support/proxy-signer.ts";
 import { describeWithRgw, useTestBucket } from "../support/rgw.ts";
 
@@ -56,10 +56,11 @@ function request(url: string, method: string, headers: Record<string, string>, b
 describeWithRgw("memory of the bundled proxy while 1 GiB goes up and comes back down", (rgw) => {
   const bucket = useTestBucket("proxy-memory");
   let proxy: ProxyProcess;
+  let bundle: BuiltBundle;
   beforeAll(async () => {
-    const build = buildBundle();
-    expect(build.status, build.output).toBe(0);
-    proxy = await startProxyProcess({
+    bundle = buildBundle();
+    expect(bundle.status, bundle.output).toBe(0);
+    proxy = await startProxyProcess(bundle.path, {
       S3PROXY_UPSTREAM_URL: rgw.endpoint,
       S3PROXY_UPSTREAM_ACCESS_KEY_ID: rgw.accessKeyId,
       S3PROXY_UPSTREAM_SECRET_ACCESS_KEY: rgw.secretAccessKey,
@@ -70,6 +71,7 @@ describeWithRgw("memory of the bundled proxy while 1 GiB goes up and comes back 
   }, 120_000);
   afterAll(async () => {
     await proxy?.stop();
+    bundle?.remove();
   });
 
   it("keeps RSS growth under 64 MiB", async () => {

@@ -11,7 +11,7 @@ describe("ProxyMetrics", () => {
     metrics.recordRequest('Odd"Op', 503, 400);
     metrics.addBytes("in", 10);
     metrics.addBytes("out", 7);
-    const text = metrics.render();
+    const text = metrics.render({ requests: 5, uploads: 2 });
     expect(text).toContain('s3proxy_requests_total{operation="PutObject",status="200"} 2\n');
     expect(text).toContain('s3proxy_requests_total{operation="Odd\\"Op",status="503"} 1\n');
     expect(text).toContain('s3proxy_bytes_total{direction="in"} 10\ns3proxy_bytes_total{direction="out"} 7\n');
@@ -20,7 +20,8 @@ describe("ProxyMetrics", () => {
     expect(text).toContain('s3proxy_request_duration_seconds_bucket{le="300"} 2\n');
     expect(text).toContain('s3proxy_request_duration_seconds_bucket{le="+Inf"} 3\n');
     expect(text).toContain("s3proxy_request_duration_seconds_sum 403.02\n");
-    expect(text.endsWith("s3proxy_request_duration_seconds_count 3\n")).toBe(true);
+    expect(text).toContain("s3proxy_request_duration_seconds_count 3\n");
+    expect(text.endsWith('s3proxy_requests_in_flight{kind="all"} 5\ns3proxy_requests_in_flight{kind="upload"} 2\n')).toBe(true);
   });
 });
 

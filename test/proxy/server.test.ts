@@ -135,6 +135,29 @@ describe("SSE-S3 policy", () => {
     expect(fx.upstream.requests[0]?.headers["x-amz-server-side-encryption"]).toBeUndefined();
   });
 
+  it("strip: drops x-amz-server-side-encryption-context and -bucket-key-enabled along with the SSE header", async () => {
+    const context = Buffer.from('{"a":"b"}').toString("base64");
+    const put = await send("PUT", `/${TEST_BUCKET}/sse-extras`, {
+      body: Buffer.from("x"),
+      headers: { "x-amz-server-side-encryption": "AES256", "x-amz-server-side-encryption-context": context, "x-amz-server-side-encryption-bucket-key-enabled": "true", "x-amz-meta-kept": "yes" },
+    });
+    expect(put.status).toBe(200);
+    const upstream = fx.upstream.requests[0]?.headers ?? {};
+    expect(Object.keys(upstream).filter((name) => name.startsWith("x-amz-server-side-encryption"))).toEqual([]);
+    expect(upstream["x-amz-meta-kept"]).toBe("yes");
+  });
+
+  it("passthrough: forwards the context and bucket-key headers with the SSE header", async () => {
+    await fx.close();
+    fx = await startProxyFixture({ S3PROXY_SSE: "passthrough" });
+    const put = await send("PUT", `/${TEST_BUCKET}/sse-extras`, {
+      body: Buffer.from("x"),
+      headers: { "x-amz-server-side-encryption": "AES256", "x-amz-server-side-encryption-bucket-key-enabled": "true" },
+    });
+    expect(put.status).toBe(200);
+    expect(fx.upstream.requests[0]?.headers["x-amz-server-side-encryption-bucket-key-enabled"]).toBe("true");
+  });
+
   it("strip: refuses SSE-KMS, which it cannot pretend", async () => {
     const put = await send("PUT", `/${TEST_BUCKET}/kms`, { body: Buffer.from("x"), headers: { "x-amz-server-side-encryption": "aws:kms" } });
     expect(put.status).toBe(400);
@@ -275,16 +298,22 @@ describe("aws-chunked uploads", () => {
 });
 
 describe("XML bodies", () => {
-  it("DeleteObjects: forwards the body with a Content-MD5 the upstream can check", async () => {
-    const xml = Buffer.from("<Delete><Object><Key>a</Key></Object></Delete>");
-    fx.upstream.handler = (req, res) => {
+  it("DeleteObjects: forwards a re-serialized document with a Content-MD5 the upstream can check", async () => {
+    const xml = Buffer.from('<Delete><Quiet>false</Quiet><Object><Key> a&amp;b </Key></Object><Object><Key>c</Key><VersionId>v1</VersionId></Object></Delete>');
+    let received: Buffer = Buffer.alloc(0);
+    fx.upstream.handler = (req, res, body) => {
+      received = body;
       res.writeHead(200, { "content-type": "application/xml" });
       res.end("<DeleteResult><Deleted><Key>a</Key></Deleted></DeleteResult>");
       return req.method === "POST";
     };
     const res = await send("POST", `/${TEST_BUCKET}`, { query: { delete: "" }, body: xml, headers: { "x-amz-checksum-crc32": crc32b64(xml), "x-amz-sdk-checksum-algorithm": "CRC32" } });
     expect(res.status).toBe(200);
-    expect(fx.upstream.requests[0]?.headers["content-md5"]).toBe(createHash("md5").update(xml).digest("base64"));
+    expect(received.toString()).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Quiet>false</Quiet>' +
+        "<Object><Key> a&amp;b </Key></Object><Object><Key>c</Key><VersionId>v1</VersionId></Object></Delete>",
+    );
+    expect(fx.upstream.requests[0]?.headers["content-md5"]).toBe(createHash("md5").update(received).digest("base64"));
     expect(fx.upstream.requests[0]?.headers["x-amz-checksum-crc32"]).toBeUndefined();
   });
 

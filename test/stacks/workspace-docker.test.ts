@@ -22,7 +22,7 @@ describe("workspace-docker, local mode", () => {
   const json = synthDocker();
 
   it("creates the network, the backend with its data volume and secret, the dashboard and the admin-key job; no MinIO, no proxy", () => {
-    expect(inventory(json)).toEqual({ docker_container: 3, docker_image: 2, docker_network: 1, docker_volume: 1, random_id: 1 });
+    expect(inventory(json)).toEqual({ docker_container: 3, docker_image: 2, docker_network: 1, docker_volume: 1, random_id: 1, terraform_data: 1 });
     expect(namesOf(json, "docker_container")).toEqual([ADMIN_KEY, BACKEND, DASHBOARD]);
     expect(namesOf(json, "docker_volume")).toEqual(["convex-alice-dev-data"]);
     expect(namesOf(json, "docker_network")).toEqual(["convex-alice-dev-network"]);
@@ -140,7 +140,7 @@ describe("workspace-docker, s3 mode with the default MinIO bucket", () => {
   const json = synthDocker({}, { STORAGE_MODE: "s3" });
 
   it("adds MinIO with its own volume and generated root keys; no proxy", () => {
-    expect(inventory(json)).toEqual({ docker_container: 4, docker_image: 3, docker_network: 1, docker_volume: 2, random_id: 1, random_password: 2 });
+    expect(inventory(json)).toEqual({ docker_container: 4, docker_image: 3, docker_network: 1, docker_volume: 2, random_id: 1, random_password: 2, terraform_data: 1 });
     expect(namesOf(json, "docker_container")).toEqual([ADMIN_KEY, BACKEND, DASHBOARD, MINIO]);
     expect(namesOf(json, "docker_volume")).toEqual(["convex-alice-dev-data", "convex-alice-dev-minio-data"]);
     expect(namesOf(json, "docker_image")).toContain(MINIO_IMAGE);
@@ -189,7 +189,7 @@ describe("workspace-docker, proxied mode with the default MinIO bucket", () => {
   const json = synthDocker({}, { STORAGE_MODE: "proxied" });
 
   it("adds the proxy on a stock Node image and its generated keys, besides MinIO", () => {
-    expect(inventory(json)).toEqual({ docker_container: 5, docker_image: 4, docker_network: 1, docker_volume: 2, random_id: 1, random_password: 4 });
+    expect(inventory(json)).toEqual({ docker_container: 5, docker_image: 4, docker_network: 1, docker_volume: 2, random_id: 1, random_password: 4, terraform_data: 1 });
     expect(namesOf(json, "docker_container")).toEqual([ADMIN_KEY, BACKEND, DASHBOARD, MINIO, PROXY]);
     expect(namesOf(json, "docker_image")).toContain("node:22.11.0-alpine3.20");
   });

@@ -38,6 +38,7 @@ describe("workspace-kubernetes, proxied mode", () => {
       kubernetes_service_v1: 3,
       random_id: 1,
       random_password: 2,
+      terraform_data: 1,
     });
   });
 

@@ -45,6 +45,7 @@ describe("workspace-kubernetes, local mode", () => {
       kubernetes_secret_v1: 1,
       kubernetes_service_v1: 2,
       random_id: 1,
+      terraform_data: 1,
     });
   });
 
@@ -151,6 +152,7 @@ describe("workspace-kubernetes, s3 mode", () => {
       kubernetes_secret_v1: 1,
       kubernetes_service_v1: 2,
       random_id: 1,
+      terraform_data: 1,
     });
   });
 

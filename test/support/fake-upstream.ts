@@ -45,6 +45,11 @@ export interface FakeUpstream {
   handler: ((req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => boolean) | undefined;
   /** Resolves when a request has been recorded that matches `predicate` (and its body ended or was cut). */
   waitFor(predicate: (record: UpstreamRecord) => boolean): Promise<UpstreamRecord>;
+  /**
+   * Resolves once every connection accepted so far has closed. A request head sent on a connection is parsed (and
+   * recorded in `requests`) before that connection's close, so after this `requests` is final for those connections.
+   */
+  quiesce(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -81,6 +86,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       if (done !== undefined) return Promise.resolve(done);
       return new Promise((resolve) => waiters.push({ predicate: (r) => predicate(r), resolve }));
     },
+    quiesce: () => Promise.all([...sockets].map((socket) => new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once("close", () => resolve()))))).then(() => undefined),
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

@@ -19,6 +19,8 @@ export interface ProxyFixture {
   readonly proxy: RunningProxy;
   readonly upstream: FakeUpstream;
   readonly logs: LogEntry[];
+  /** Resolves with the first log line (already written or to come) that matches `predicate`. */
+  waitForLog(predicate: (entry: LogEntry) => boolean): Promise<LogEntry>;
   close(): Promise<void>;
 }
 
@@ -40,11 +42,23 @@ export function testProxyOptions(upstreamUrl: string, env: NodeJS.ProcessEnv = {
 export async function startProxyFixture(env: NodeJS.ProcessEnv = {}, overrides: Partial<ProxyOptions> = {}): Promise<ProxyFixture> {
   const upstream = await startFakeUpstream();
   const logs: LogEntry[] = [];
-  const proxy = await startProxy({ ...testProxyOptions(upstream.endpoint, env, logs), ...overrides });
+  const waiters: { predicate: (entry: LogEntry) => boolean; resolve: (entry: LogEntry) => void }[] = [];
+  const sink = (entry: LogEntry): void => {
+    logs.push(entry);
+    for (const waiter of waiters.filter((w) => w.predicate(entry))) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve(entry);
+    }
+  };
+  const proxy = await startProxy({ ...testProxyOptions(upstream.endpoint, env), log: sink, ...overrides });
   return {
     proxy,
     upstream,
     logs,
+    waitForLog(predicate) {
+      const seen = logs.find(predicate);
+      return seen !== undefined ? Promise.resolve(seen) : new Promise((resolve) => waiters.push({ predicate, resolve }));
+    },
     async close() {
       await proxy.close(100);
       await upstream.close();

@@ -1,19 +1,30 @@
 /**
- * Runs the bundled proxy (dist/s3-proxy.mjs) as a child process, the way the Kubernetes and Docker constructs do
+ * Builds the bundled proxy (scripts/build-proxy.mjs, into a temporary directory) and runs it as a child process, the way the Kubernetes and Docker constructs do
  * (`node s3-proxy.mjs` with S3PROXY_* variables), and reads its port from the "listening" log line.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const BUNDLE_PATH = path.join(REPO_ROOT, "dist", "s3-proxy.mjs");
 
-/** Runs scripts/build-proxy.mjs; returns its exit status and output. */
-export function buildBundle(): { status: number | null; output: string } {
-  const result = spawnSync(process.execPath, [path.join(REPO_ROOT, "scripts", "build-proxy.mjs")], { cwd: REPO_ROOT, encoding: "utf8" });
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+export interface BuiltBundle {
+  readonly status: number | null;
+  readonly output: string;
+  /** The bundle, in a temporary directory of its own (never dist/ in the checkout). */
+  readonly path: string;
+  /** Deletes the temporary directory. */
+  remove(): void;
+}
+
+/** Runs scripts/build-proxy.mjs with `--outfile` in a fresh temporary directory. */
+export function buildBundle(): BuiltBundle {
+  const dir = mkdtempSync(path.join(tmpdir(), "s3-proxy-bundle-"));
+  const outfile = path.join(dir, "s3-proxy.mjs");
+  const result = spawnSync(process.execPath, [path.join(REPO_ROOT, "scripts", "build-proxy.mjs"), "--outfile", outfile], { cwd: REPO_ROOT, encoding: "utf8" });
+  return { status: result.status, output: `${result.stdout}${result.stderr}`, path: outfile, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export interface ProxyProcess {
@@ -28,8 +39,9 @@ export interface ProxyProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startProxyProcess(env: Record<string, string>): Promise<ProxyProcess> {
-  const child = spawn(process.execPath, [BUNDLE_PATH], {
+/** Starts the bundle at `bundlePath` (from `buildBundle`) with `env` (S3PROXY_LISTEN defaults to 127.0.0.1:0). */
+export async function startProxyProcess(bundlePath: string, env: Record<string, string>): Promise<ProxyProcess> {
+  const child = spawn(process.execPath, [bundlePath], {
     env: { PATH: process.env.PATH ?? "", S3PROXY_LISTEN: "127.0.0.1:0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,6 +1,9 @@
 /**
  * A tiny TCP forwarder on 127.0.0.1 port 0, to put between the proxy and a real upstream and cut the connection
- * mid-request: `resetAfterBytes(n)` resets both sides once n bytes went upstream on one connection.
+ * mid-request: `resetAfterBytes(n)` resets both sides once n bytes went upstream on one connection;
+ * `resetOnAnswer()` forwards the whole request and resets the connection instead of passing on the answer (the
+ * upstream acted on the request, the proxy never hears how); `holdAnswers()` forwards requests and never passes on
+ * an answer (a stalled upstream).
  */
 import net from "node:net";
 import type { AddressInfo } from "node:net";
@@ -9,13 +12,19 @@ export interface TcpForwarder {
   readonly endpoint: string;
   /** Reset (RST) the next connection once `bytes` bytes were forwarded upstream on it. */
   resetAfterBytes(bytes: number): void;
-  /** Resolves when a connection was reset by `resetAfterBytes`. */
+  /** Forward the next connection's request whole, then reset it when the upstream's first answer byte arrives. */
+  resetOnAnswer(): void;
+  /** Forward requests on the next connection and never pass on an answer, nor close it. */
+  holdAnswers(): void;
+  /** How many connections were reset by `resetAfterBytes` or `resetOnAnswer`. */
   readonly resets: number;
   close(): Promise<void>;
 }
 
 export async function startTcpForwarder(target: { host: string; port: number }): Promise<TcpForwarder> {
   let resetAt: number | undefined;
+  let resetAnswer = false;
+  let holdAnswer = false;
   let resets = 0;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
@@ -24,6 +33,10 @@ export async function startTcpForwarder(target: { host: string; port: number }):
     sockets.add(upstream);
     let forwarded = 0;
     const limit = resetAt;
+    const dropAnswer = resetAnswer;
+    const hold = holdAnswer;
+    resetAnswer = false;
+    holdAnswer = false;
     client.on("data", (chunk: Buffer) => {
       forwarded += chunk.length;
       if (limit !== undefined && forwarded >= limit) {
@@ -36,7 +49,17 @@ export async function startTcpForwarder(target: { host: string; port: number }):
       if (!upstream.write(chunk)) client.pause();
     });
     upstream.on("drain", () => client.resume());
-    upstream.pipe(client);
+    if (hold) {
+      upstream.resume();
+    } else if (dropAnswer) {
+      upstream.once("data", () => {
+        resets += 1;
+        upstream.resetAndDestroy();
+        client.resetAndDestroy();
+      });
+    } else {
+      upstream.pipe(client);
+    }
     client.on("close", () => upstream.destroy());
     upstream.on("close", () => client.destroy());
     client.on("error", () => upstream.destroy());
@@ -49,6 +72,12 @@ export async function startTcpForwarder(target: { host: string; port: number }):
     endpoint: `http://127.0.0.1:${port}`,
     resetAfterBytes(bytes) {
       resetAt = bytes;
+    },
+    resetOnAnswer() {
+      resetAnswer = true;
+    },
+    holdAnswers() {
+      holdAnswer = true;
     },
     get resets() {
       return resets;

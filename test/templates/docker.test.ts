@@ -5,13 +5,10 @@ import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APP_SLUG_PATTERN } from "../../lib/coder/app.ts";
-import { backendEnvironment } from "../../lib/core/backend-env.ts";
 import { STORAGE_MODES, type StorageModeName } from "../../lib/core/storage.ts";
 import { TEMPLATE_ARCHIVE_LIMIT, type BuiltTemplate } from "../../scripts/build-templates.ts";
 import { buildTemplateForTest, type BuiltTemplateUnderTest } from "../support/built-template.ts";
-import { INSTANCE_NAME } from "../../stacks/template-env-local.ts";
-import { dockerTemplateStorage, templateDockerEnv } from "../../stacks/template-docker.ts";
-import { evaluateBuild, type EvaluatedBuild } from "../support/template-eval.ts";
+import { destroyRefusals, evaluateBuild, type EvaluatedBuild } from "../support/template-eval.ts";
 
 type Resource = Record<string, unknown>;
 const VARS = { wildcard_access_url: "*.apps.example.com" };
@@ -47,10 +44,10 @@ describe("docker template: the built folder", () => {
     const front = parseYaml(/^---\n([\s\S]*?)\n---\n/.exec(readme)?.[1] ?? "") as Record<string, unknown>;
     expect(front).toMatchObject({ display_name: expect.any(String), name: expect.any(String), description: expect.any(String), icon: "/icon/docker.png" });
     expect(front.tags).toEqual(expect.arrayContaining(["docker"]));
-    for (const needle of ["coder templates push", "wildcard_access_url", ".env.local"]) expect(readme).toContain(needle);
+    for (const needle of ["coder templates push", "wildcard_access_url", ".env.local", "convex_api_share", "convex_dashboard_share", "## Troubleshooting", "login redirect"]) expect(readme).toContain(needle);
   });
 
-  it("carries no Terraform backend and passes `terraform providers` offline", () => {
+  it("carries no Terraform backend and requires the coder and docker providers (`terraform providers`; test/terraform plans the whole template)", () => {
     expect(json.terraform).not.toHaveProperty("backend");
     const result = execFileSync("terraform", ["providers", "-no-color"], { cwd: built.dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 30_000 });
     expect(result).toContain("provider[registry.terraform.io/coder/coder] ~> 2.17");
@@ -81,13 +78,13 @@ describe("docker template: Coder wiring", () => {
     }
   });
 
-  it("declares the same storage_mode parameter, and owner-only subdomain apps with valid slugs", () => {
+  it("declares the same storage_mode parameter, and subdomain apps shared by the admin's variables, with valid slugs", () => {
     const p = json.data?.coder_parameter?.storage_mode as { mutable: boolean; option: { value: string }[] };
     expect(p.mutable).toBe(false);
     expect(p.option.map((o) => o.value)).toEqual(["local", "s3", "proxied"]);
     for (const a of Object.values(json.resource.coder_app ?? {})) {
       expect(a.slug).toMatch(APP_SLUG_PATTERN);
-      expect(a).toMatchObject({ share: "owner", subdomain: true, healthcheck: [expect.objectContaining({ url: expect.any(String) })] });
+      expect(a).toMatchObject({ share: expect.stringMatching(/^\$\{var\.convex_(api|dashboard)_share\}$/), subdomain: true, healthcheck: [expect.objectContaining({ url: expect.any(String) })] });
     }
   });
 
@@ -124,11 +121,40 @@ describe("docker template: Coder wiring", () => {
   });
 });
 
+describe("docker template: what a workspace relies on (hand-written expectations)", () => {
+  it("lets Coder delete a workspace: terraform would destroy every resource, MinIO's and the backend's volumes included", () => {
+    expect(destroyRefusals(json)).toEqual([]);
+  });
+
+  it("carries the labels of Coder's Docker example: containers the workspace name, volumes the name at creation", () => {
+    const owner = [
+      { label: "coder.owner", value: "${data.coder_workspace_owner.me.name}" },
+      { label: "coder.owner_id", value: "${data.coder_workspace_owner.me.id}" },
+      { label: "coder.workspace_id", value: "${data.coder_workspace.me.id}" },
+    ];
+    for (const [name, c] of Object.entries(containers())) {
+      expect(c.labels, name).toEqual(expect.arrayContaining([...owner, { label: "coder.workspace_name", value: "${data.coder_workspace.me.name}" }]));
+    }
+    for (const [name, v] of Object.entries(json.resource.docker_volume ?? {})) {
+      expect(v.labels, name).toEqual(expect.arrayContaining([...owner, { label: "coder.workspace_name_at_creation", value: "${data.coder_workspace.me.name}" }]));
+    }
+    expect(Object.keys(json.resource.docker_volume ?? {}).map((k) => k.replace(/_[0-9A-F]{8}$/, "")).sort()).toEqual(["AdminKeyVolume", "Backend_Data", "Home", "Minio_Data"]);
+  });
+});
+
 describe("docker template: per-mode selection, evaluated by terraform", () => {
   const builds: Record<string, EvaluatedBuild> = {};
+  let minioEnv: string[] = [];
   beforeAll(() => {
     for (const mode of STORAGE_MODES) for (const startCount of [1, 0] as const) builds[`${mode}/${startCount}`] = evaluateBuild(json, { storageMode: mode, startCount, vars: VARS });
+    minioEnv = evaluateBuild(json, { storageMode: "s3", startCount: 1, vars: VARS, expressions: { env: byPrefix("Minio").env } }).values.env as string[];
   }, 120_000);
+
+  it("MinIO creates the very bucket the backend is given (CONVEX_BUCKET, made before the server starts)", () => {
+    expect(minioEnv).toContain("CONVEX_BUCKET=convex");
+    const backendBuckets = (Object.values((builds["s3/1"] as EvaluatedBuild).backendEnv)[0] as string[]).filter((e) => /^S3_STORAGE_\w+_BUCKET=/.test(e)).map((e) => e.split("=")[1]);
+    expect(new Set(backendBuckets)).toEqual(new Set(["convex"]));
+  });
 
   const RUNNING: Record<StorageModeName, string[]> = {
     local: ["AdminKeyMaker", "Backend", "Dashboard", "Workspace"],
@@ -136,31 +162,52 @@ describe("docker template: per-mode selection, evaluated by terraform", () => {
     proxied: ["AdminKeyMaker", "Backend", "Dashboard", "Minio", "S3Proxy", "Workspace"],
   };
 
+  const refs = {
+    instanceSecret: "<random_id.InstanceSecret_E501B201.hex>",
+    minioUser: "<random_password.Minio_RootCredentials_AccessKeyId_DE0FC867.result>",
+    minioPassword: "<random_password.Minio_RootCredentials_SecretAccessKey_D4D8F49E.result>",
+    proxyKeyId: "<random_password.ProxyCredentials_AccessKeyId_FC8C6D93.result>",
+    proxySecret: "<random_password.ProxyCredentials_SecretAccessKey_B3C99FC6.result>",
+  };
+  const common = [
+    "INSTANCE_NAME=convex",
+    `INSTANCE_SECRET=${refs.instanceSecret}`,
+    "CONVEX_CLOUD_ORIGIN=https://convex-api--main--dev--alice.apps.example.com",
+    "CONVEX_SITE_ORIGIN=https://convex-site--main--dev--alice.apps.example.com",
+  ];
+  // All five buckets are the one bucket MinIO creates (CONVEX_BUCKET=convex); the flags are the literal "true",
+  // the only spelling Convex's `bool::from_str` takes.
+  const buckets = ["AWS_REGION=us-east-1", ...["EXPORTS", "SNAPSHOT_IMPORTS", "MODULES", "FILES", "SEARCH"].map((b) => `S3_STORAGE_${b}_BUCKET=convex`)];
+  /** The backend environment of each mode, written out by hand. */
+  const EXPECTED_ENV: Record<StorageModeName, string[]> = {
+    local: common,
+    s3: [
+      ...common,
+      ...buckets,
+      `S3_ENDPOINT_URL=http://convex-${ID}-minio:9000`,
+      `AWS_ACCESS_KEY_ID=${refs.minioUser}`,
+      `AWS_SECRET_ACCESS_KEY=${refs.minioPassword}`,
+      "AWS_S3_FORCE_PATH_STYLE=true",
+      "AWS_S3_DISABLE_SSE=true",
+      "AWS_S3_DISABLE_CHECKSUMS=true",
+      "AWS_REQUEST_CHECKSUM_CALCULATION=WHEN_REQUIRED",
+    ],
+    proxied: [
+      ...common,
+      ...buckets,
+      `S3_ENDPOINT_URL=http://convex-${ID}-s3-proxy:8333`,
+      `AWS_ACCESS_KEY_ID=${refs.proxyKeyId}`,
+      `AWS_SECRET_ACCESS_KEY=${refs.proxySecret}`,
+      "AWS_S3_FORCE_PATH_STYLE=true",
+    ],
+  };
+
   for (const mode of STORAGE_MODES) {
-    it(`${mode}: the containers the mode needs, and the backend gets the core's ${mode} environment`, () => {
+    it(`${mode}: the containers the mode needs, and the backend gets exactly the ${mode} environment`, () => {
       const b = builds[`${mode}/1`] as EvaluatedBuild;
       const running = b.resources.filter((r) => r.startsWith("docker_container.")).map((r) => r.slice("docker_container.".length).replace(/_[0-9A-F]{8}$/, ""));
       expect(running.sort()).toEqual(RUNNING[mode]);
-      const refs = {
-        instanceSecret: "<random_id.InstanceSecret_E501B201.hex>",
-        bucketAccessKeyId: "<random_password.Minio_RootCredentials_AccessKeyId_DE0FC867.result>",
-        bucketSecretAccessKey: "<random_password.Minio_RootCredentials_SecretAccessKey_D4D8F49E.result>",
-        proxyAccessKeyId: "<random_password.ProxyCredentials_AccessKeyId_FC8C6D93.result>",
-        proxySecretAccessKey: "<random_password.ProxyCredentials_SecretAccessKey_B3C99FC6.result>",
-      };
-      const expected = templateDockerEnv(
-        backendEnvironment({
-          instanceName: INSTANCE_NAME,
-          cloudOrigin: "https://convex-api--main--dev--alice.apps.example.com",
-          siteOrigin: "https://convex-site--main--dev--alice.apps.example.com",
-          storage: dockerTemplateStorage(mode),
-          region: "us-east-1",
-          proxyEndpoint: `http://convex-${ID}-s3-proxy:8333`,
-          minioEndpoint: `http://convex-${ID}-minio:9000`,
-        }),
-        refs,
-      );
-      expect(Object.values(b.backendEnv)).toEqual([expected]);
+      expect(Object.values(b.backendEnv)).toEqual([EXPECTED_ENV[mode]]);
     });
 
     it(`${mode}, stopped: no container runs; volumes, network and secrets stay`, () => {

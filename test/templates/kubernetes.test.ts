@@ -11,7 +11,7 @@ import { TEMPLATE_ARCHIVE_LIMIT, type BuiltTemplate } from "../../scripts/build-
 import { buildTemplateForTest, type BuiltTemplateUnderTest } from "../support/built-template.ts";
 import { INSTANCE_NAME } from "../../stacks/template-env-local.ts";
 import { kubernetesTemplateStorage } from "../../stacks/template-kubernetes.ts";
-import { evaluateBuild, type EvaluatedBuild } from "../support/template-eval.ts";
+import { destroyRefusals, evaluateBuild, type EvaluatedBuild } from "../support/template-eval.ts";
 
 type Resource = Record<string, unknown>;
 interface Container {
@@ -63,7 +63,7 @@ describe("kubernetes template: the built folder", () => {
     const front = parseYaml(match?.[1] ?? "") as Record<string, unknown>;
     expect(front).toMatchObject({ display_name: expect.any(String), name: expect.any(String), description: expect.any(String), icon: "/icon/k8s.png" });
     expect(front.tags).toEqual(expect.arrayContaining(["kubernetes"]));
-    for (const needle of ["coder templates push", "extraRules", "objectbucket.io", "objectbucketclaims", "wildcard_access_url", ".env.local"]) expect(readme).toContain(needle);
+    for (const needle of ["coder templates push", "extraRules", "objectbucket.io", "objectbucketclaims", "wildcard_access_url", ".env.local", "convex_api_share", "convex_dashboard_share", "use_kubeconfig", "## Troubleshooting", "login redirect"]) expect(readme).toContain(needle);
   });
 
   it("carries no Terraform backend (Coder keeps terraform.tfstate in its working directory)", () => {
@@ -71,7 +71,7 @@ describe("kubernetes template: the built folder", () => {
     expect(text).not.toContain(".tfstate");
   });
 
-  it("passes `terraform providers`, which parses the whole configuration offline", () => {
+  it("requires the coder and kubernetes providers Coder's terraform init installs (`terraform providers`; test/terraform plans the whole template)", () => {
     const result = execFileSync("terraform", ["providers", "-no-color"], { cwd: built.dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 30_000 });
     expect(result).toContain("provider[registry.terraform.io/coder/coder] ~> 2.17");
     expect(result).toContain("provider[registry.terraform.io/hashicorp/kubernetes]");
@@ -101,13 +101,30 @@ describe("kubernetes template: Coder wiring", () => {
     for (const o of p.option) expect(o.description.length).toBeGreaterThan(20);
   });
 
-  it("has subdomain apps for the API, the site and the dashboard, owner-only, with healthchecks and valid slugs", () => {
-    const apps = Object.values(resources("coder_app"));
-    expect(apps.map((a) => a.slug).sort()).toEqual(["convex-api", "convex-dashboard", "convex-site"]);
-    for (const a of apps) {
+  it("has subdomain apps for the API, the site and the dashboard, shared by the admin's variables, with healthchecks and valid slugs", () => {
+    const apps = resources("coder_app");
+    expect(Object.values(apps).map((a) => a.slug).sort()).toEqual(["convex-api", "convex-dashboard", "convex-site"]);
+    expect([apps.ApiApp?.share, apps.SiteApp?.share, apps.DashboardApp?.share]).toEqual(["${var.convex_api_share}", "${var.convex_api_share}", "${var.convex_dashboard_share}"]);
+    expect([json.variable?.convex_api_share?.default, json.variable?.convex_dashboard_share?.default]).toEqual(["public", "owner"]);
+    for (const a of Object.values(apps)) {
       expect(a.slug).toMatch(APP_SLUG_PATTERN);
-      expect(a).toMatchObject({ agent_id: "${coder_agent.main.id}", share: "owner", subdomain: true, healthcheck: [{ url: expect.stringMatching(/^http:\/\//), interval: expect.any(Number), threshold: expect.any(Number) }] });
+      expect(a).toMatchObject({ agent_id: "${coder_agent.main.id}", subdomain: true, healthcheck: [{ url: expect.stringMatching(/^http:\/\//), interval: expect.any(Number), threshold: expect.any(Number) }] });
     }
+  });
+
+  it("uses icons that exist in Coder's site/static (checked against coder/coder)", () => {
+    const icons = [...Object.values(resources("coder_app")), ...Object.values(resources("coder_script"))].map((r) => r.icon).sort();
+    expect(icons).toEqual(["/icon/database.svg", "/icon/database.svg", "/icon/desktop.svg", "/icon/widgets.svg"]);
+  });
+
+  it("has Coder's use_kubeconfig switch and the owner's e-mail annotation on the workspace's own objects", () => {
+    expect(json.variable?.use_kubeconfig).toMatchObject({ type: "bool", default: false });
+    expect((json.provider as Record<string, unknown[]>).kubernetes).toEqual([{ config_path: '${var.use_kubeconfig ? "~/.kube/config" : null}' }]);
+    const ws = resources("kubernetes_deployment_v1").Workspace as Resource;
+    const email = { "com.coder.user.email": "${data.coder_workspace_owner.me.email}" };
+    expect((ws.metadata as { annotations?: unknown }).annotations).toEqual(email);
+    expect((ws.spec as { template: { metadata: { annotations?: unknown } } }).template.metadata.annotations).toEqual(email);
+    expect((resources("kubernetes_persistent_volume_claim_v1").Home?.metadata as { annotations?: unknown }).annotations).toEqual(email);
   });
 
   it("puts start_count on every compute resource and no count at all on data", () => {
@@ -154,7 +171,13 @@ describe("kubernetes template: Coder wiring", () => {
     const spec = podSpec(resources("kubernetes_deployment_v1").Workspace as Resource);
     const init = spec.init_container?.[0] as Container;
     expect(init.command?.[2]).toMatch(/\.\/generate_key "\$INSTANCE_NAME" "\$INSTANCE_SECRET" > \/run\/convex-admin\/admin-key/);
-    expect(init.env?.find((e) => e.name === "INSTANCE_SECRET")?.value_from).toBeDefined();
+    // The Secret and key the backend reads its INSTANCE_SECRET from: a key made from anything else is refused.
+    const instanceSecretRef = { secret_key_ref: { name: "convex-${data.coder_workspace.me.id}-instance-secret", key: "INSTANCE_SECRET" } };
+    expect(init.env).toEqual([
+      { name: "INSTANCE_NAME", value: "convex" },
+      { name: "INSTANCE_SECRET", value_from: instanceSecretRef },
+    ]);
+    for (const [name, r] of backendDeployments()) expect(podSpec(r).container[0]?.env?.find((e) => e.name === "INSTANCE_SECRET")?.value_from, name).toEqual(instanceSecretRef);
     // Only the workspace pod mounts the key's volume.
     for (const [name, r] of Object.entries(resources("kubernetes_deployment_v1"))) {
       const mounts = podSpec(r).container.flatMap((c) => c.volume_mount ?? []).map((m) => m.name);
@@ -164,6 +187,32 @@ describe("kubernetes template: Coder wiring", () => {
     expect(script).toContain("CONVEX_SELF_HOSTED_ADMIN_KEY=$key");
     expect(script).toContain("VITE_CONVEX_URL=${local.convex_api_url}");
     expect(script).not.toMatch(/echo "\$key"|set -x/);
+  });
+});
+
+describe("kubernetes template: what a workspace relies on (hand-written expectations)", () => {
+  it("replaces the workspace pod with Recreate: its home volume is ReadWriteOnce, a rolling update would wait for it forever", () => {
+    const ws = resources("kubernetes_deployment_v1").Workspace as Resource;
+    expect((ws.spec as { strategy?: unknown }).strategy).toEqual({ type: "Recreate" });
+    expect((resources("kubernetes_persistent_volume_claim_v1").Home?.spec as { access_modes: string[] }).access_modes).toEqual(["ReadWriteOnce"]);
+  });
+
+  it("lets Coder delete a workspace: terraform would destroy every resource, none carries prevent_destroy", () => {
+    expect(destroyRefusals(json)).toEqual([]);
+  });
+
+  it("gives the workspace container the bucket's settings by reference, keys from the claim's Secret, all optional (local mode has no claim)", () => {
+    const dev = podSpec(resources("kubernetes_deployment_v1").Workspace as Resource).container[0] as Container;
+    const claim = "convex-${data.coder_workspace.me.id}-bucket";
+    const fromConfigMap = (key: string) => ({ name: key, value_from: { config_map_key_ref: { name: claim, key, optional: true } } });
+    const fromSecret = (key: string) => ({ name: key, value_from: { secret_key_ref: { name: claim, key, optional: true } } });
+    expect(dev.env?.filter((e) => e.value_from !== undefined)).toEqual([
+      fromConfigMap("BUCKET_NAME"),
+      fromConfigMap("BUCKET_HOST"),
+      fromConfigMap("BUCKET_PORT"),
+      fromSecret("AWS_ACCESS_KEY_ID"),
+      fromSecret("AWS_SECRET_ACCESS_KEY"),
+    ]);
   });
 });
 

@@ -32,7 +32,17 @@ export function sha256Hex(data: string | Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
-/** `AWS4-HMAC-SHA256\n<amzDate>\n<scope>\n<hex sha256 of the canonical request>`. */
+/**
+ * The bytes of a canonical request. Header values come from Node as latin1 strings (one character per byte on the
+ * wire), so a canonical request whose characters all fit in a byte is hashed as those bytes: a UTF-8 value the
+ * client signed as UTF-8 hashes the same, and the upstream, which hashes the raw bytes it receives, agrees.
+ * Text with wider characters (built in code, not read off the wire) is hashed as UTF-8.
+ */
+function canonicalBytes(canonical: string): Buffer {
+  return Buffer.from(canonical, /[\u0100-\uffff]/.test(canonical) ? "utf8" : "latin1");
+}
+
+/** `AWS4-HMAC-SHA256\n<amzDate>\n<scope>\n<hex sha256 of the canonical request's bytes>`. */
 export function stringToSign(amzDate: string, scope: string, canonical: string): string {
-  return `${ALGORITHM}\n${amzDate}\n${scope}\n${sha256Hex(canonical)}`;
+  return `${ALGORITHM}\n${amzDate}\n${scope}\n${sha256Hex(canonicalBytes(canonical))}`;
 }

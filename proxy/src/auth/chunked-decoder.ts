@@ -12,11 +12,11 @@
  * Output: only the decoded data bytes, `verified.decodedContentLength` of them.
  *
  * THE CONTRACT THE PIPELINE RELIES ON
- * 1. Nothing unverified is emitted for signed chunks: a chunk (at most `maxChunkBytes`, buffered as the pieces
- *    that arrived) is released only after its signature matched. In the unsigned-trailer mode data flows as it
- *    arrives, because nothing can be verified before the trailer.
- * 2. The tail is held back in every mode: the most recent released piece stays inside the decoder until the whole
- *    body has been verified (every chunk signature including the final zero-length one, the trailer signature,
+ * 1. Data flows as it arrives, in every mode: a signed chunk is hashed piece by piece while its pieces stream on,
+ *    and its signature is checked when its last byte arrived. A chunk whatever its declared size (up to
+ *    `maxChunkBytes`) therefore costs no memory: the decoder never buffers a chunk to verify it.
+ * 2. The tail is held back in every mode, and it is all that is held back: the most recent piece (one socket read,
+ *    at most 64 KiB) stays inside the decoder until the whole body has been verified (every chunk signature including the final zero-length one, the trailer signature,
  *    the decoded length against x-amz-decoded-content-length, the trailer checksum). Only then is it pushed and
  *    the stream ended. So the output never contains all `decodedContentLength` bytes of a body that fails.
  * 3. Failure is an 'error' event carrying an S3Error (SignatureDoesNotMatch, BadDigest, IncompleteBody,
@@ -26,8 +26,8 @@
  * request, which then holds fewer bytes than its Content-Length and is never committed. Use
  * `stream.pipeline(clientRequest, decoder, ..., upstreamRequest)` so a client abort also destroys the decoder.
  *
- * Memory is bounded: one signed chunk at a time (chunks over `maxChunkBytes` are rejected before their data is
- * read), one held-back piece, and line buffers of at most 4 KiB.
+ * Memory is bounded and independent of the declared chunk size: one held-back piece and line buffers of at most
+ * 4 KiB. (A chunk over `maxChunkBytes` is still refused as malformed before its data is read.)
  */
 import { Transform, type TransformCallback } from "node:stream";
 import { createHash, type Hash } from "node:crypto";
@@ -83,7 +83,6 @@ export class ChunkedDecoder extends Transform {
   private remaining = 0;
   private chunkSignatureSent: string | undefined;
   private chunkHash: Hash | undefined;
-  private chunkPieces: Buffer[] = [];
   private held: Buffer | undefined;
   private decoded = 0;
   private readonly trailers = new Map<string, string>();
@@ -231,18 +230,12 @@ export class ChunkedDecoder extends Transform {
   private acceptData(piece: Buffer): void {
     this.decoded += piece.length;
     this.checksum?.update(piece);
-    if (this.chunkHash !== undefined) {
-      this.chunkHash.update(piece);
-      this.chunkPieces.push(piece);
-    } else {
-      this.release(piece);
-    }
+    this.chunkHash?.update(piece);
+    this.release(piece);
   }
 
   private completeChunkData(): void {
     this.verifyChunk(this.chunkHash);
-    for (const piece of this.chunkPieces) this.release(piece);
-    this.chunkPieces = [];
     this.chunkHash = undefined;
     this.state = "data-cr";
   }

@@ -25,8 +25,8 @@ function probeBucket(ctx: ProxyContext, bucket: string): Promise<string | undefi
   return new Promise((resolve) => {
     const request = openUpstreamRequest({
       options: ctx.options,
-      agent: ctx.agent,
-      route: { method: "HEAD", rawPath: `/${bucket}`, rawQuery: "", query: [], bucket, key: undefined, operation: "HeadBucket" },
+      agent: ctx.readinessAgent,
+      route: { method: "HEAD", rawPath: `/${bucket}`, rawQuery: "", query: [], bucket, key: undefined, operation: "HeadBucket", subresource: undefined },
       headers: {},
       payloadHash: EMPTY_SHA256,
       contentLength: undefined,

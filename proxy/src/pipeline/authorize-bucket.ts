@@ -2,7 +2,9 @@
  * Stage 3: what a client may do. Only the configured buckets are reachable, as the target and as the source of a
  * copy (`x-amz-copy-source`); ListBuckets (`/`) would reveal the upstream user's other buckets, so it is denied.
  * Clients work with objects: creating or deleting buckets, changing bucket configuration (policy, ACL, CORS,
- * lifecycle, ...) and setting ACLs (which could make data public) are denied, whatever the upstream user may do.
+ * lifecycle, ...: any method but GET of a bucket sub-resource), setting ACLs (which could make data public) and
+ * Object Lock settings are denied, whatever the upstream user may do. `headers` is the normalized view
+ * (request-headers.ts), so no other spelling of these headers exists.
  */
 import { S3Error } from "../errors.ts";
 import type { Route } from "./route.ts";
@@ -29,8 +31,11 @@ export function authorizeBucket(
   if (route.operation === "BucketSubresource" && route.method !== "GET") {
     throw new S3Error("AccessDenied", "Changing bucket configuration is not allowed through this proxy.");
   }
-  if (route.query.some(([name]) => name === "acl") && route.method !== "GET") {
-    throw new S3Error("AccessDenied", "Setting ACLs is not allowed through this proxy.");
+  if (route.operation === "ObjectSubresource" && route.method !== "GET") {
+    throw new S3Error(
+      "AccessDenied",
+      route.subresource === "acl" ? "Setting ACLs is not allowed through this proxy." : `Changing object ${route.subresource} is not allowed through this proxy.`,
+    );
   }
   const aclHeader = Object.keys(headers).find((name) => setsAcl(name) && headers[name] !== undefined);
   if (aclHeader !== undefined) {

@@ -51,13 +51,3 @@ export function planChecksums(
     multipartAlgorithm: operation === "CreateMultipartUpload" ? parsed.multipartAlgorithm : undefined,
   };
 }
-
-/** Whether a request header only concerns the client-to-proxy hop and must not be forwarded upstream. */
-export function isClientOnlyChecksumHeader(name: string): boolean {
-  return (
-    name.startsWith("x-amz-checksum-") ||
-    name === "x-amz-sdk-checksum-algorithm" ||
-    name === "x-amz-trailer" ||
-    name === "x-amz-decoded-content-length"
-  );
-}

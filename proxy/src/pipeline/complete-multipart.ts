@@ -1,12 +1,12 @@
 /**
- * Stage 8: CompleteMultipartUpload without per-upload state. The client's XML is parsed with a real XML parser,
+ * Stage 8: CompleteMultipartUpload without per-upload state. The client's XML is parsed by xml-body.ts (DOCTYPE and
+ * entities refused) and a fresh document is serialized for the upstream:
  * the per-part Checksum* elements (which the upstream cannot take) are dropped, and the multipart composite
  * checksum is recomputed from the part checksums the client sent, to be added to the upstream's result document.
  */
-import { XMLParser } from "fast-xml-parser";
 import { S3Error, xmlEscape } from "../errors.ts";
 import { CHECKSUM_ALGORITHMS, DIGEST_BYTES, combineCompositeChecksum, type ChecksumAlgorithm } from "../checksum/index.ts";
-import { decodeXmlText } from "./upstream-errors.ts";
+import { elementsOf, onlyChildren, parseXmlBody, serializeXml, textOf } from "./xml-body.ts";
 
 export interface CompositeChecksum {
   readonly algorithm: ChecksumAlgorithm;
@@ -21,28 +21,14 @@ export interface RewrittenComplete {
   readonly composite: CompositeChecksum | undefined;
 }
 
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  removeNSPrefix: true,
-  parseTagValue: false,
-  processEntities: false,
-  trimValues: true,
-  isArray: (name) => name === "Part",
-});
-
 const MAX_PARTS = 10_000;
+const WHAT = "CompleteMultipartUpload";
 
 export function rewriteCompleteRequest(xml: string): RewrittenComplete {
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new S3Error("MalformedXML", "Document type declarations are not allowed.");
-  let document: unknown;
-  try {
-    document = parser.parse(xml, true);
-  } catch (error) {
-    throw new S3Error("MalformedXML", `The CompleteMultipartUpload body is not well-formed XML: ${(error as Error).message}`);
-  }
-  const root = (document as { CompleteMultipartUpload?: unknown }).CompleteMultipartUpload;
-  const parts = (root as { Part?: unknown } | undefined)?.Part;
-  if (!Array.isArray(parts) || parts.length === 0 || parts.length > MAX_PARTS) {
+  const root = parseXmlBody(xml, WHAT, "CompleteMultipartUpload");
+  onlyChildren(root, ["Part"], WHAT, "CompleteMultipartUpload");
+  const parts = elementsOf(root, "Part", WHAT);
+  if (parts.length === 0 || parts.length > MAX_PARTS) {
     throw new S3Error("MalformedXML", `CompleteMultipartUpload must list 1 to ${MAX_PARTS} Part elements.`);
   }
 
@@ -50,22 +36,23 @@ export function rewriteCompleteRequest(xml: string): RewrittenComplete {
   const partChecksums: string[] = [];
   const algorithms = new Set<ChecksumAlgorithm>();
   let partsWithChecksum = 0;
-  for (const part of parts as Record<string, unknown>[]) {
-    const partNumber = typeof part.PartNumber === "string" ? part.PartNumber : "";
-    const etag = typeof part.ETag === "string" ? decodeXmlText(part.ETag) : undefined;
+  for (const part of parts) {
+    onlyChildren(part, ["PartNumber", "ETag", ...CHECKSUM_ALGORITHMS.map((algorithm) => `Checksum${algorithm}`)], WHAT, "Part");
+    const partNumber = textOf(part, "PartNumber", WHAT)?.trim() ?? "";
+    const etag = textOf(part, "ETag", WHAT)?.trim();
     if (!/^\d{1,5}$/.test(partNumber) || Number(partNumber) < 1 || Number(partNumber) > MAX_PARTS || etag === undefined) {
       throw new S3Error("MalformedXML", "Every Part needs a PartNumber from 1 to 10000 and an ETag.");
     }
     kept.push(`<Part><PartNumber>${Number(partNumber)}</PartNumber><ETag>${xmlEscape(etag)}</ETag></Part>`);
     for (const algorithm of CHECKSUM_ALGORITHMS) {
-      const value = part[`Checksum${algorithm}`];
+      const value = textOf(part, `Checksum${algorithm}`, WHAT)?.trim();
       if (value === undefined) continue;
-      const digest = typeof value === "string" ? Buffer.from(value, "base64") : Buffer.alloc(0);
+      const digest = Buffer.from(value, "base64");
       if (digest.length !== DIGEST_BYTES[algorithm] || digest.toString("base64") !== value) {
         throw new S3Error("InvalidPart", `Part ${partNumber} has an invalid Checksum${algorithm}.`);
       }
       algorithms.add(algorithm);
-      partChecksums.push(value as string);
+      partChecksums.push(value);
       partsWithChecksum += 1;
     }
   }
@@ -77,9 +64,7 @@ export function rewriteCompleteRequest(xml: string): RewrittenComplete {
   }
   const [algorithm] = [...algorithms];
   return {
-    body:
-      '<?xml version="1.0" encoding="UTF-8"?>\n' +
-      `<CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${kept.join("")}</CompleteMultipartUpload>`,
+    body: serializeXml("CompleteMultipartUpload", kept.join("")),
     composite: algorithm === undefined ? undefined : { algorithm, value: combineCompositeChecksum(algorithm, partChecksums) },
   };
 }

@@ -1,31 +1,16 @@
 /**
- * Stage 1: where a request goes. Splits the path-style URL into bucket and key, decodes the query without
- * turning `+` into spaces (S3 semantics), and names the S3 operation from method, path and sub-resources.
+ * Stage 1: where a request goes. Splits the path-style URL into bucket and key and parses the query ONCE, into the
+ * form the upstream request is rebuilt from (query-classes.ts): every parameter fully percent-decoded (`+` stays
+ * `+`), a malformed escape refused, a repeated parameter refused, every parameter known. The operation is named
+ * from method, path and that parsed form against an explicit table: a request whose parameters fit no operation,
+ * or more than one, is refused (400 InvalidArgument), so the proxy and the upstream cannot disagree about what the
+ * request is.
  */
 import { S3Error } from "../errors.ts";
+import { percentDecode } from "../auth/uri-encode.ts";
+import { OPERATION_RULES, checkQueryValue, isClientOnlyQueryParameter, type OperationRule, type S3Operation } from "./query-classes.ts";
 
-export type S3Operation =
-  | "ListBuckets"
-  | "ListObjectsV2"
-  | "ListObjects"
-  | "ListMultipartUploads"
-  | "HeadBucket"
-  | "CreateBucket"
-  | "DeleteBucket"
-  | "DeleteObjects"
-  | "PutObject"
-  | "CopyObject"
-  | "UploadPart"
-  | "UploadPartCopy"
-  | "CreateMultipartUpload"
-  | "CompleteMultipartUpload"
-  | "AbortMultipartUpload"
-  | "ListParts"
-  | "GetObject"
-  | "HeadObject"
-  | "DeleteObject"
-  | "BucketSubresource"
-  | "ObjectSubresource";
+export type { S3Operation } from "./query-classes.ts";
 
 export interface Route {
   readonly method: string;
@@ -33,21 +18,26 @@ export interface Route {
   readonly rawPath: string;
   /** The query string as sent, without the `?`. */
   readonly rawQuery: string;
-  /** Decoded query parameters, in order. */
+  /**
+   * The decoded query parameters the upstream request carries, in order: every parameter of the request except the
+   * client's own presigned-auth parameters and checksum hints (which concern only the client-to-proxy hop).
+   */
   readonly query: readonly (readonly [string, string])[];
   /** The bucket, or undefined for `/` (ListBuckets). */
   readonly bucket: string | undefined;
   /** The decoded object key, or undefined for bucket-level requests. */
   readonly key: string | undefined;
   readonly operation: S3Operation;
+  /** The sub-resource parameter that selected a BucketSubresource or ObjectSubresource operation. */
+  readonly subresource: string | undefined;
 }
 
-/** Sub-resources that name a bucket operation of their own. */
-const BUCKET_SUBRESOURCES = [
-  "acl", "cors", "lifecycle", "location", "logging", "notification", "policy", "replication", "tagging",
-  "versioning", "website", "encryption", "object-lock", "versions", "requestPayment", "accelerate",
-  "ownershipControls", "publicAccessBlock", "uploads", "delete", "list-type",
-];
+/** The operation table grouped by `<method> <level>`, built once. */
+const RULES_BY_TARGET = new Map<string, OperationRule[]>();
+for (const rule of OPERATION_RULES) {
+  const key = `${rule.method} ${rule.level}`;
+  RULES_BY_TARGET.set(key, [...(RULES_BY_TARGET.get(key) ?? []), rule]);
+}
 
 /** Names the request's target and operation. `copySource` is whether `x-amz-copy-source` is present. */
 export function parseRoute(method: string, rawUrl: string, copySource = false): Route {
@@ -55,7 +45,7 @@ export function parseRoute(method: string, rawUrl: string, copySource = false): 
   const queryAt = rawUrl.indexOf("?");
   const rawPath = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
   const rawQuery = queryAt === -1 ? "" : rawUrl.slice(queryAt + 1);
-  const query = parseQuery(rawQuery);
+  const params = parseQuery(rawQuery);
 
   const slash = rawPath.indexOf("/", 1);
   const bucketPart = slash === -1 ? rawPath.slice(1) : rawPath.slice(1, slash);
@@ -64,82 +54,71 @@ export function parseRoute(method: string, rawUrl: string, copySource = false): 
   const key = keyPart === "" ? undefined : decode(keyPart);
   if (bucket === undefined && rawPath !== "/") throw new S3Error("InvalidURI", "The path has an empty bucket name.");
 
-  const has = (name: string): boolean => query.some(([k]) => k === name);
-  let operation = operationOf(method, bucket, key, has);
-  if (copySource && operation === "PutObject") operation = "CopyObject";
-  if (copySource && operation === "UploadPart") operation = "UploadPartCopy";
-  return { method, rawPath, rawQuery, query, bucket, key, operation };
+  const query = params.filter(([name]) => !isClientOnlyQueryParameter(name));
+  const { operation, subresource } = operationOf(method, bucket, key, query);
+  let named = operation;
+  if (copySource && operation === "PutObject") named = "CopyObject";
+  if (copySource && operation === "UploadPart") named = "UploadPartCopy";
+  return { method, rawPath, rawQuery, query, bucket, key, operation: named, subresource };
 }
 
-/** Decodes `a=1&b&c=%2B` into pairs; `+` stays `+` as S3 expects. */
+/**
+ * Decodes `a=1&b&c=%2B` into pairs, `+` staying `+` (S3 semantics). Refuses what two parsers could read apart: a
+ * malformed escape (InvalidURI) and a parameter named twice (InvalidArgument; the upstream keeps one of them, the
+ * signature covers both). Empty parts (`a&&b`) are skipped, as the verifier skips them.
+ */
 export function parseQuery(rawQuery: string): [string, string][] {
   if (rawQuery === "") return [];
-  return rawQuery
-    .split("&")
-    .filter((part) => part !== "")
-    .map((part) => {
-      const eq = part.indexOf("=");
-      return eq === -1 ? [decode(part), ""] : [decode(part.slice(0, eq)), decode(part.slice(eq + 1))];
-    });
+  const pairs: [string, string][] = [];
+  const seen = new Set<string>();
+  for (const part of rawQuery.split("&")) {
+    if (part === "") continue;
+    const eq = part.indexOf("=");
+    const name = decode(eq === -1 ? part : part.slice(0, eq));
+    const value = eq === -1 ? "" : decode(part.slice(eq + 1));
+    if (seen.has(name)) {
+      throw new S3Error("InvalidArgument", `The query parameter '${name}' appears more than once; send each parameter once.`);
+    }
+    seen.add(name);
+    pairs.push([name, value]);
+  }
+  return pairs;
 }
 
 function decode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    throw new S3Error("InvalidURI", `Couldn't parse the specified URI: '${text}' is not valid percent-encoding.`);
-  }
+  const decoded = percentDecode(text);
+  if (decoded === undefined) throw new S3Error("InvalidURI", `Couldn't parse the specified URI: '${text}' is not valid percent-encoding.`);
+  return decoded;
 }
 
 function operationOf(
   method: string,
   bucket: string | undefined,
   key: string | undefined,
-  has: (name: string) => boolean,
-): S3Operation {
+  query: readonly (readonly [string, string])[],
+): { operation: S3Operation; subresource: string | undefined } {
   if (bucket === undefined) {
-    if (method === "GET" || method === "HEAD") return "ListBuckets";
+    if ((method === "GET" || method === "HEAD") && query.length === 0) return { operation: "ListBuckets", subresource: undefined };
     throw new S3Error("MethodNotAllowed");
   }
-  if (key === undefined) {
-    switch (method) {
-      case "GET":
-        if (has("list-type")) return "ListObjectsV2";
-        if (has("uploads")) return "ListMultipartUploads";
-        return BUCKET_SUBRESOURCES.some(has) ? "BucketSubresource" : "ListObjects";
-      case "HEAD":
-        return "HeadBucket";
-      case "PUT":
-        return BUCKET_SUBRESOURCES.some(has) ? "BucketSubresource" : "CreateBucket";
-      case "DELETE":
-        return BUCKET_SUBRESOURCES.some(has) ? "BucketSubresource" : "DeleteBucket";
-      case "POST":
-        if (has("delete")) return "DeleteObjects";
-        throw new S3Error("MethodNotAllowed");
-      default:
-        throw new S3Error("MethodNotAllowed");
-    }
+  const level = key === undefined ? "bucket" : "object";
+  const names = query.map(([name]) => name);
+  const rules = RULES_BY_TARGET.get(`${method} ${level}`) ?? [];
+  if (rules.length === 0) throw new S3Error("MethodNotAllowed");
+  const matches = rules.filter(
+    (rule) => rule.requires.every((name) => names.includes(name)) && names.every((name) => rule.requires.includes(name) || rule.allows.includes(name)),
+  );
+  const [match] = matches;
+  const target = level === "bucket" ? "a bucket" : "an object";
+  if (match === undefined || matches.length > 1) {
+    const unknown = names.find((name) => !rules.some((rule) => rule.requires.includes(name) || rule.allows.includes(name)));
+    throw new S3Error(
+      "InvalidArgument",
+      unknown !== undefined
+        ? `The query parameter '${unknown}' is not supported on ${method} of ${target} by this proxy.`
+        : `The query parameters ${names.map((n) => `'${n}'`).join(", ")} do not name one ${method} operation on ${target}; send the parameters of one operation only.`,
+    );
   }
-  switch (method) {
-    case "GET":
-      if (has("uploadId")) return "ListParts";
-      return has("acl") || has("tagging") || has("retention") || has("legal-hold") || has("attributes")
-        ? "ObjectSubresource"
-        : "GetObject";
-    case "HEAD":
-      return "HeadObject";
-    case "PUT":
-      if (has("partNumber") && has("uploadId")) return "UploadPart";
-      if (has("acl") || has("tagging") || has("retention") || has("legal-hold")) return "ObjectSubresource";
-      return "PutObject";
-    case "POST":
-      if (has("uploads")) return "CreateMultipartUpload";
-      if (has("uploadId")) return "CompleteMultipartUpload";
-      throw new S3Error("MethodNotAllowed");
-    case "DELETE":
-      if (has("uploadId")) return "AbortMultipartUpload";
-      return has("tagging") ? "ObjectSubresource" : "DeleteObject";
-    default:
-      throw new S3Error("MethodNotAllowed");
-  }
+  for (const [name, value] of query) checkQueryValue(name, value);
+  return { operation: match.operation, subresource: match.subresource };
 }

@@ -1,7 +1,8 @@
 /**
  * Stage 7a: SigV4 header signing of upstream requests with the upstream credentials, built from the same SigV4
  * pieces the verifier uses (../auth: URI encoding, canonical request, string to sign, signing key).
- * The path and query are built here in canonical (RFC 3986) form, so what is signed is exactly what is sent.
+ * The path and query are built here in canonical (RFC 3986) form and every header is signed with the value sent
+ * in SigV4's normalized form, so what is signed is exactly what is sent.
  */
 import {
   EMPTY_SHA256,
@@ -55,21 +56,23 @@ export function signUpstreamRequest(input: UpstreamSigningInput): SignedUpstream
     .sort(([ak, av], [bk, bv]) => (ak < bk ? -1 : ak > bk ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
   const wireQuery = pairs.map(([k, v]) => (v === "" ? k : `${k}=${v}`)).join("&");
 
-  const headers: Record<string, string> = {
-    ...input.headers,
+  // Values go out in the form SigV4 signs (runs of spaces and tabs collapsed, ends trimmed): an upstream that
+  // canonicalizes whitespace differently (RGW keeps inner tabs) then still hashes the same bytes.
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(input.headers)) headers[name] = normalizeHeaderValue(value);
+  Object.assign(headers, {
     host: input.host,
     "x-amz-date": amzDate,
     "x-amz-content-sha256": input.payloadHash,
-  };
-  const signed = Object.keys(headers)
-    .filter((h) => h === "host" || h === "content-type" || h === "content-md5" || h.startsWith("x-amz-"))
-    .sort();
+  });
+  // Every header sent is signed: nothing reaches the upstream that the signature does not bind.
+  const signed = Object.keys(headers).sort();
   const signedHeaders = signed.join(";");
   const canonical = canonicalRequest({
     method: input.method,
     canonicalUri,
     canonicalQuery: pairs.map(([k, v]) => `${k}=${v}`).join("&"),
-    canonicalHeaders: signed.map((h) => `${h}:${normalizeHeaderValue(headers[h] ?? "")}\n`).join(""),
+    canonicalHeaders: signed.map((h) => `${h}:${headers[h] ?? ""}\n`).join(""),
     signedHeaders,
     payloadHash: input.payloadHash,
   });

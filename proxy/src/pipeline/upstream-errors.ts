@@ -9,12 +9,26 @@ import { S3Error, xmlEscape } from "../errors.ts";
 /** Seconds a client should wait before retrying after the upstream was unreachable. */
 export const RETRY_AFTER_SECONDS = 1;
 
-/** The 503 a client gets when the upstream is unreachable, refused the connection or reset it. */
-export function upstreamUnavailable(cause: Error): S3Error {
+/**
+ * What a client gets when the upstream failed without answering: refused, reset, timed out, or closed.
+ * - Before the upstream received the whole request (or for a read): 503 ServiceUnavailable with Retry-After;
+ *   nothing was changed upstream, because an upstream request short of its Content-Length is never committed.
+ * - After the upstream received the whole request of a write (`outcomeUnknown`): 500 InternalError, S3's answer
+ *   when the outcome is not known. The upstream may have acted on it; the client should retry (PUT and DELETE are
+ *   idempotent) or look.
+ */
+export function upstreamFailure(cause: Error, outcomeUnknown: boolean): S3Error {
   const code = (cause as NodeJS.ErrnoException).code ?? cause.name;
+  if (outcomeUnknown) {
+    return new S3Error(
+      "InternalError",
+      `The upstream object store received the whole request but its answer was lost (${code}): the outcome is unknown ` +
+        "(the change may or may not have been made). Retry the request, or check the object.",
+    );
+  }
   return new S3Error(
     "ServiceUnavailable",
-    `The upstream object store did not answer (${code}). Nothing was stored; please retry.`,
+    `The upstream object store did not answer (${code}). Nothing was changed; please retry.`,
     { "retry-after": String(RETRY_AFTER_SECONDS) },
   );
 }

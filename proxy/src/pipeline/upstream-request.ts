@@ -1,53 +1,24 @@
 /**
- * Stage 7: the upstream request. Keeps the headers the upstream should see (dropping hop-by-hop headers, the
- * client's auth, client-only checksum headers and whatever the SSE policy removed), re-signs path-style with the
- * upstream credentials (sign-upstream.ts) and opens the request. The body is streamed into it by the caller.
+ * Stage 7: the upstream request. Carries only the allow-listed headers of the normalized view (request-headers.ts),
+ * re-signs every one of them path-style with the upstream credentials (sign-upstream.ts), and rebuilds the query
+ * from the parsed form (route.ts). The body is streamed into it by the caller. Two time bounds: the socket idle
+ * timeout, and the response timeout that starts once the whole request was sent.
  */
 import http from "node:http";
 import https from "node:https";
 import type { ProxyOptions } from "../types.ts";
-import { isClientOnlyChecksumHeader } from "./checksum-policy.ts";
 import type { Route } from "./route.ts";
 import { signUpstreamRequest } from "./sign-upstream.ts";
 
-const NEVER_FORWARDED = new Set([
-  "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer",
-  "transfer-encoding", "upgrade", "expect", "host", "content-length", "authorization", "x-amz-date",
-  "x-amz-content-sha256", "x-amz-security-token", "amz-sdk-invocation-id", "amz-sdk-request",
-]);
+/** Error code of an upstream that received the whole request and did not answer within `upstreamResponseTimeoutMs`. */
+export const RESPONSE_TIMEOUT = "UPSTREAM_RESPONSE_TIMEOUT";
 
-/** Query parameters of the client's own presigned signature (and client-only checksum hints). */
-function isClientOnlyQueryParameter(name: string): boolean {
-  const lower = name.toLowerCase();
-  return (
-    ["x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-expires", "x-amz-signedheaders", "x-amz-signature", "x-amz-security-token", "x-amz-content-sha256"].includes(lower) ||
-    lower === "x-amz-sdk-checksum-algorithm" ||
-    lower.startsWith("x-amz-checksum-")
-  );
-}
-
-/** The headers to forward, with lower-case names. `drop` names further headers to remove (SSE policy). */
-export function forwardedHeaders(
-  headers: http.IncomingHttpHeaders,
-  drop: readonly string[],
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || NEVER_FORWARDED.has(name) || isClientOnlyChecksumHeader(name) || drop.includes(name)) continue;
-    const text = Array.isArray(value) ? value.join(", ") : value;
-    if (name === "content-encoding") {
-      const codings = text.split(",").map((c) => c.trim()).filter((c) => c !== "" && c.toLowerCase() !== "aws-chunked");
-      if (codings.length > 0) out[name] = codings.join(", ");
-      continue;
-    }
-    out[name] = text;
-  }
-  return out;
-}
-
-/** One shared connection pool per proxy. */
+/**
+ * One shared connection pool per proxy, with a socket for every request the proxy admits (`maxConcurrentRequests`),
+ * so no admitted request ever queues behind others for a socket.
+ */
 export function createUpstreamAgent(options: ProxyOptions): http.Agent {
-  const agentOptions = { keepAlive: true, maxSockets: 256, noDelay: true };
+  const agentOptions = { keepAlive: true, maxSockets: options.maxConcurrentRequests, noDelay: true };
   return options.upstreamUrl.protocol === "https:" ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
 }
 
@@ -72,7 +43,7 @@ export function openUpstreamRequest(input: UpstreamRequestInput): http.ClientReq
     host: options.upstreamUrl.host,
     bucket: route.bucket,
     key: route.key,
-    query: route.query.filter(([name]) => !isClientOnlyQueryParameter(name)),
+    query: route.query,
     headers,
     payloadHash: input.payloadHash,
     credentials: options.upstreamCredentials,
@@ -90,10 +61,20 @@ export function openUpstreamRequest(input: UpstreamRequestInput): http.ClientReq
     agent: input.agent,
     timeout: options.upstreamIdleTimeoutMs,
   });
-  request.on("timeout", () => {
-    const error = new Error("the upstream connection was idle for too long") as NodeJS.ErrnoException;
-    error.code = "ETIMEDOUT";
-    request.destroy(error);
+  request.on("timeout", () => request.destroy(codedError("the upstream connection was idle for too long", "ETIMEDOUT")));
+  request.once("finish", () => {
+    const timer = setTimeout(() => {
+      request.destroy(codedError(`the upstream did not answer within ${options.upstreamResponseTimeoutMs} ms`, RESPONSE_TIMEOUT));
+    }, options.upstreamResponseTimeoutMs);
+    const clear = (): void => clearTimeout(timer);
+    request.once("response", clear);
+    request.once("close", clear);
   });
   return request;
+}
+
+function codedError(message: string, code: string): NodeJS.ErrnoException {
+  const error = new Error(message) as NodeJS.ErrnoException;
+  error.code = code;
+  return error;
 }

@@ -1,3 +1,4 @@
+import { EventEmitter, once } from "node:events";
 import { createServer, request, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable, Writable } from "node:stream";
@@ -22,6 +23,8 @@ interface Outcome {
 let server: Server;
 let endpoint: string;
 const outcomes: Promise<Outcome>[] = [];
+/** Emits "data" whenever decoded bytes reach a sink. */
+const progress = new EventEmitter();
 
 /** The server side of the contract: verify, decode, and only count the body as complete on the sink's finish. */
 async function handle(req: IncomingMessage): Promise<Outcome> {
@@ -31,6 +34,7 @@ async function handle(req: IncomingMessage): Promise<Outcome> {
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {
       received.push(chunk);
+      progress.emit("data");
       callback();
     },
     final(callback) {
@@ -90,8 +94,10 @@ describe("the decoder behind a real HTTP server (stream.pipeline, as the proxy u
     const { host: _host, ...headers } = head.headers;
     const client = request({ host: url.hostname, port: url.port, method: "PUT", path: "/b/k", headers: { ...headers, host: "proxy.test", "content-length": body.length } });
     client.on("error", () => undefined);
+    const decoding = once(progress, "data");
     client.write(body.subarray(0, 120_000));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Disconnect once the server is decoding this body (decoded bytes reached its sink), not after a guessed delay.
+    await decoding;
     client.destroy();
     await expect.poll(() => outcomes.length).toBeGreaterThan(before);
     const outcome = await outcomes[before]!;

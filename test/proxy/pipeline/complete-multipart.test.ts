@@ -38,7 +38,7 @@ describe("rewriteCompleteRequest", () => {
 
   it("fails if the XML is not well-formed", () => {
     expect(() => rewriteCompleteRequest("<CompleteMultipartUpload><Part>")).toThrow(S3Error);
-    expect(() => rewriteCompleteRequest("<CompleteMultipartUpload><Part>")).toThrow(/not well-formed XML/);
+    expect(() => rewriteCompleteRequest("<CompleteMultipartUpload><Part>")).toThrow(/^The CompleteMultipartUpload body is not acceptable XML: it is not well-formed/);
   });
 
   it("fails if a part has no PartNumber or ETag", () => {
@@ -47,7 +47,7 @@ describe("rewriteCompleteRequest", () => {
 
   it("refuses a document type declaration (prevents entity expansion)", () => {
     expect(() => rewriteCompleteRequest(`<!DOCTYPE x [<!ENTITY a "aaaa">]>${body("<Part><PartNumber>1</PartNumber><ETag>&a;</ETag></Part>")}`)).toThrow(
-      "Document type declarations are not allowed.",
+      "The CompleteMultipartUpload body is not acceptable XML: DOCTYPE, ENTITY, CDATA and comments are not allowed.",
     );
   });
 

@@ -22,7 +22,16 @@ const cases: Case[] = [
   { name: "a key with spaces, unicode and reserved characters", method: "GET", key: "a b/ü+(1)*!'~.txt", query: [], headers: {}, payloadHash: EMPTY_SHA256 },
   { name: "sub-resources and repeated-looking query parameters", method: "PUT", key: "k", query: [["uploadId", "2~abc/def+="], ["partNumber", "10"]], headers: { "x-amz-meta-a": "  two  spaces " }, payloadHash: UNSIGNED_PAYLOAD },
   { name: "an empty-valued sub-resource", method: "POST", key: "k", query: [["uploads", ""]], headers: {}, payloadHash: EMPTY_SHA256 },
+  { name: "a metadata value with a tab and runs of spaces", method: "PUT", key: "k", query: [], headers: { "x-amz-meta-a": "a\tb  \t c", "content-length": "0" }, payloadHash: UNSIGNED_PAYLOAD },
+  // Node hands header values over as latin1 (one character per byte on the wire): UTF-8 'é ü 日本' as its bytes.
+  { name: "a non-ASCII (UTF-8) metadata value", method: "PUT", key: "k", query: [], headers: { "x-amz-meta-name": Buffer.from("é ü 日本", "utf8").toString("latin1") }, payloadHash: UNSIGNED_PAYLOAD },
+  { name: "forwarded standard headers (cache-control, range, if-match)", method: "GET", key: "k", query: [], headers: { "cache-control": "no-cache", range: "bytes=0-9", "if-match": '"abc"' }, payloadHash: EMPTY_SHA256 },
 ];
+
+/** The header values as a UTF-8 client (and @smithy/signature-v4) has them: the wire bytes decoded as UTF-8. */
+function asUtf8(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, Buffer.from(value, "latin1").toString("utf8")]));
+}
 
 describe("signUpstreamRequest", () => {
   it.each(cases)("signs $name exactly like @smithy/signature-v4", async ({ method, key, query, headers, payloadHash }) => {
@@ -35,11 +44,15 @@ describe("signUpstreamRequest", () => {
         port: 7480,
         path,
         query: Object.fromEntries(query),
-        headers: Object.fromEntries(Object.entries(signed.headers).filter(([h]) => h !== "authorization")),
+        headers: asUtf8(Object.fromEntries(Object.entries(signed.headers).filter(([h]) => h !== "authorization"))),
       }),
-      { signingDate: now, unsignableHeaders: new Set(["content-length"]) },
+      // Every header the proxy sends is signed; smithy leaves a few out by default (cache-control, ...).
+      { signingDate: now, signableHeaders: new Set(Object.keys(signed.headers)) },
     );
     expect(signed.headers.authorization).toBe(reference.headers.authorization);
+    // What goes on the wire is what was signed: SigV4's normalized form of every value.
+    for (const [name, value] of Object.entries(headers)) expect(signed.headers[name]).toBe(value.replace(/[ \t]+/g, " ").trim());
+    expect(signed.headers.authorization).toContain(`SignedHeaders=${Object.keys(signed.headers).filter((h) => h !== "authorization").sort().join(";")},`);
     expect(verifyRequest({ method, path: path ?? "", query: qs ?? "", headers: signed.headers }, { credentials, now, maxClockSkewMs: 900_000 }).accessKeyId).toBe("AKIDUPSTREAM");
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { translateUpstreamError, upstreamUnavailable } from "../../../proxy/src/pipeline/upstream-errors.ts";
+import { translateUpstreamError, upstreamFailure } from "../../../proxy/src/pipeline/upstream-errors.ts";
 
 const rgw = (code: string, message = ""): string =>
   `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message><BucketName>b</BucketName><RequestId>tx1</RequestId></Error>`;
@@ -31,12 +31,23 @@ describe("translateUpstreamError", () => {
   });
 });
 
-describe("upstreamUnavailable", () => {
-  it("is a 503 with Retry-After naming the network error", () => {
-    const error = upstreamUnavailable(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
+describe("upstreamFailure", () => {
+  it("is a 503 with Retry-After naming the network error when the upstream did not get the whole request", () => {
+    const error = upstreamFailure(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }), false);
     expect(error.status).toBe(503);
     expect(error.code).toBe("ServiceUnavailable");
     expect(error.headers).toEqual({ "retry-after": "1" });
-    expect(error.message).toBe("The upstream object store did not answer (ECONNREFUSED). Nothing was stored; please retry.");
+    expect(error.message).toBe("The upstream object store did not answer (ECONNREFUSED). Nothing was changed; please retry.");
+  });
+
+  it("is a 500 InternalError saying the outcome is unknown when a write was fully sent, never 'nothing was changed'", () => {
+    const error = upstreamFailure(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }), true);
+    expect(error.status).toBe(500);
+    expect(error.code).toBe("InternalError");
+    expect(error.message).toBe(
+      "The upstream object store received the whole request but its answer was lost (ECONNRESET): the outcome is unknown " +
+        "(the change may or may not have been made). Retry the request, or check the object.",
+    );
+    expect(error.message).not.toContain("Nothing");
   });
 });
