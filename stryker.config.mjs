@@ -45,7 +45,7 @@ export default {
   htmlReporter: { fileName: `reports/mutation/${scope}.html` },
   jsonReporter: { fileName: `reports/mutation/${scope}.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
-  ignorePatterns: ["cdktf.out", "build", "dist", "coverage", ".tmp", ".gen", "*.tfstate", ".terraform"],
+  ignorePatterns: ["cdktf.out", "build", "dist", "coverage", ".tmp", ".gen", "*.tfstate", ".terraform", "reports"],
   tempDirName: ".stryker-tmp",
   cleanTempDir: true,
 };
