@@ -1,10 +1,11 @@
 import { backendEnvironment, PROXY_PORT } from "./backend-env.ts";
 import { Bucket, type AnyBucket, type EndpointProfile, type ExternalCredentialsSource } from "./bucket.ts";
-import type { WorkspaceConfig } from "./config-schema.ts";
+import { minioBucketSchema, type WorkspaceConfig } from "./config-schema.ts";
 import type { EnvEntry } from "./env.ts";
-import { ConfigError, showValue, type ConfigIssue } from "./errors.ts";
+import { ConfigError, InvariantError, showValue, type ConfigIssue } from "./errors.ts";
 import { databaseName } from "./database.ts";
 import { convexImages } from "./images.ts";
+import { MINIO_PORT } from "./minio.ts";
 import type { LabelContext } from "./labels.ts";
 import { dnsName, workspaceNames, type WorkspaceNames } from "./names.ts";
 import { proxyEnvironment } from "./proxy-env.ts";
@@ -31,7 +32,7 @@ export interface WorkspacePlan {
   readonly names: WorkspaceNames;
   readonly labels: LabelContext;
   readonly release: string;
-  readonly images: { readonly backend: string; readonly dashboard: string; readonly proxy: string };
+  readonly images: { readonly backend: string; readonly dashboard: string; readonly proxy: string; readonly minio: string };
   readonly instanceName: string;
   readonly storage: AnyStorage;
   readonly region: string;
@@ -53,6 +54,25 @@ export interface WorkspacePlan {
   readonly storageDoctor: boolean;
   /** Where Convex keeps its tables: SQLite on the data volume, or a Postgres database created before it starts. */
   readonly database: DatabasePlan;
+  /** The workspace's MinIO server; present only when a bucket-backed mode uses a `minio` bucket. */
+  readonly minio?: MinioPlan;
+  /** Kubernetes: the NetworkPolicies' settings. */
+  readonly networkPolicy: WorkspaceConfig["networkPolicy"];
+  /** Kubernetes: ServiceMonitors and PrometheusRule settings. */
+  readonly monitoring: WorkspaceConfig["monitoring"];
+  /** Kubernetes: scheduling and image access of every pod. */
+  readonly scheduling: WorkspaceConfig["scheduling"];
+}
+
+/** A per-workspace MinIO server. */
+export interface MinioPlan {
+  readonly bucketName: string;
+  /** As the backend and the proxy reach it. */
+  readonly endpoint: string;
+  /** Kubernetes: MinIO's own volume (the Docker target makes a Docker volume). */
+  readonly dataVolume: { readonly size: string; readonly storageClassName?: string };
+  /** Kubernetes: MinIO's container resources. */
+  readonly resources: ResourceSpec;
 }
 
 /** Where the CA bundle of a Postgres server is mounted in the backend and init containers. */
@@ -65,12 +85,25 @@ export type DatabasePlan =
       readonly kind: "postgres";
       /** The database the init step creates and Convex opens: the instance name with `-` turned into `_`. */
       readonly name: string;
-      /** The Secret key holding the server URL (no database name, no query). */
-      readonly urlSecret: { readonly name: string; readonly key: string };
+      /** Where the server and its URL (no database name, no query) come from. */
+      readonly server: PostgresServer;
       readonly requireSsl: boolean;
-      /** The CA bundle's Secret key and its path in the containers. @default - none */
+      /** The CA bundle's Secret key and its path in the containers (Kubernetes). @default - none */
       readonly ca?: { readonly secretName: string; readonly key: string; readonly file: string };
     };
+
+/**
+ * Where a Postgres workspace's server URL comes from:
+ * - `secret`: a Kubernetes Secret key, read by reference (Kubernetes);
+ * - `container`: the workspace's own Postgres container, with a generated password (the Docker default);
+ * - `environment`: an environment variable read when the app synthesizes (Docker);
+ * - `file`: a file with a `POSTGRES_URL=...` line, read by Terraform at plan time (Docker).
+ */
+export type PostgresServer =
+  | { readonly kind: "secret"; readonly name: string; readonly key: string }
+  | { readonly kind: "container" }
+  | { readonly kind: "environment"; readonly variable: string }
+  | { readonly kind: "file"; readonly path: string };
 
 /** Local URLs for a workspace reached through `kubectl port-forward` or Docker's published ports. */
 export const LOCAL_URLS: WorkspaceUrls = {
@@ -81,7 +114,7 @@ export const LOCAL_URLS: WorkspaceUrls = {
 
 export interface PlanOptions {
   readonly target: Target;
-  /** Endpoint of the workspace's MinIO (Docker target). */
+  /** Endpoint of the workspace's MinIO. @default - the MinIO Service's cluster DNS name on Kubernetes (required on Docker) */
   readonly minioEndpoint?: string;
   /** URLs to use when the configuration names none. @default LOCAL_URLS, or the Ingress hosts when an Ingress is set */
   readonly defaultUrls?: WorkspaceUrls;
@@ -109,9 +142,12 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
     dashboardUrl: trimOrigin(config.urls.dashboardUrl ?? base.dashboardUrl),
   };
   issues.push(...urlIssues(urls, "urls"));
+  issues.push(...egressIssues(config, options.target, storage));
   if (issues.length > 0) throw new ConfigError(issues);
 
   const proxyEndpoint = storage.mode === "proxied" ? proxyUrl(options.target, names, config.workspace.namespace) : undefined;
+  const minioEndpoint = options.minioEndpoint ?? (options.target === "kubernetes" ? `http://${names.of("minio")}.${config.workspace.namespace}.svc:${MINIO_PORT}` : undefined);
+  const minio = minioPlan(config, storage, minioEndpoint);
   const backendEnv = backendEnvironment({
     instanceName,
     cloudOrigin: urls.cloudOrigin,
@@ -119,25 +155,28 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
     storage,
     region: config.storage.region,
     proxyEndpoint,
-    minioEndpoint: options.minioEndpoint,
+    minioEndpoint,
     flags: {
       disableBeacon: config.convex.disableBeacon,
       redactLogsToClient: config.convex.redactLogsToClient,
       doNotRequireSsl: config.convex.doNotRequireSsl,
     },
+    // The schema refuses every name the stack manages, so these only add variables.
+    extra: config.convex.extraEnv,
     database: database.kind === "postgres" ? { kind: "postgres", requireSsl: database.requireSsl, caFile: database.ca?.file } : undefined,
   });
   const proxyEnv =
-    storage.mode === "proxied" ? proxyEnvironment({ storage, region: config.storage.region, minioEndpoint: options.minioEndpoint }) : undefined;
+    storage.mode === "proxied" ? proxyEnvironment({ storage, region: config.storage.region, minioEndpoint }) : undefined;
 
   return {
     target: options.target,
     workspace,
     namespace: config.workspace.namespace,
     names,
-    labels: { workspace, release },
+    // Extra labels are a Kubernetes setting (scheduling.labels); Docker keeps its own label set.
+    labels: { workspace, release, extra: options.target === "kubernetes" ? config.scheduling.labels : undefined },
     release,
-    images: { ...convexImages(release), proxy: config.storage.proxy.image },
+    images: { ...convexImages(release, config.convex.imageDigests), proxy: config.storage.proxy.image, minio: minioImage(config) },
     instanceName,
     storage,
     region: config.storage.region,
@@ -151,36 +190,111 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
     backendEnv,
     proxyEnv,
     proxyEndpoint,
+    minio,
+    networkPolicy: config.networkPolicy,
+    monitoring: config.monitoring,
+    scheduling: config.scheduling,
     storageDoctor: config.storage.doctor && storage.mode !== "local",
     database,
   };
 }
 
-/** The database the configuration names; Postgres needs its URL Secret (Kubernetes only, for now). */
+/**
+ * The database the configuration names. Postgres reads its URL from a Secret on Kubernetes; on Docker it is the
+ * workspace's own Postgres container unless urlEnv or urlFile names another server. Settings of the other target are
+ * rejected rather than silently ignored.
+ */
 function resolveDatabase(config: WorkspaceConfig, target: Target, instanceName: string, issues: ConfigIssue[]): DatabasePlan {
   const spec = config.database;
+  const field = (name: string) => `database.${name}`;
+  const given = (names: readonly (keyof typeof spec)[]) => names.filter((name) => spec[name] !== undefined);
   if (spec.kind === "sqlite") {
-    for (const name of ["urlSecretName", "caSecretName"] as const) {
-      if (spec[name] !== undefined) issues.push({ field: `database.${name}`, value: showValue(spec[name]), fix: "this is a Postgres setting: set database.kind: postgres, or remove it" });
+    for (const name of given(["urlSecretName", "caSecretName", "urlEnv", "urlFile", "requireSsl"])) {
+      issues.push({ field: field(name), value: showValue(spec[name]), fix: "this is a Postgres setting: set database.kind: postgres, or remove it" });
     }
     return { kind: "sqlite" };
   }
-  if (target === "docker") {
-    issues.push({ field: "database.kind", value: showValue(spec.kind), fix: "Postgres is available on the Kubernetes target; on Docker use sqlite (the data volume)" });
-  } else if (spec.urlSecretName === undefined) {
+  const server = target === "kubernetes" ? kubernetesServer(config, issues) : dockerServer(config, issues);
+  const requireSsl = spec.requireSsl ?? server.kind !== "container";
+  if (server.kind === "container" && spec.requireSsl === true) {
+    issues.push({
+      field: field("requireSsl"),
+      value: "true",
+      fix: "the workspace's own Postgres container has no TLS (only the workspace network reaches it): remove requireSsl, or name a server with TLS in database.urlEnv or database.urlFile",
+    });
+  }
+  return {
+    kind: "postgres",
+    name: databaseName(instanceName),
+    server,
+    requireSsl,
+    ca: spec.caSecretName && target === "kubernetes" ? { secretName: spec.caSecretName, key: spec.caSecretKey, file: `${DATABASE_CA_DIR}/${spec.caSecretKey}` } : undefined,
+  };
+}
+
+function kubernetesServer(config: WorkspaceConfig, issues: ConfigIssue[]): PostgresServer {
+  const spec = config.database;
+  for (const name of ["urlEnv", "urlFile"] as const) {
+    if (spec[name] !== undefined) issues.push({ field: `database.${name}`, value: showValue(spec[name]), fix: "this is a Docker setting; on Kubernetes name the Secret with the URL in database.urlSecretName" });
+  }
+  if (spec.urlSecretName === undefined) {
     issues.push({
       field: "database.urlSecretName",
       value: showValue(undefined),
       fix: `name the Secret in namespace ${config.workspace.namespace} whose key ${spec.urlSecretKey} holds postgres://USER:PASSWORD@HOST:PORT (no database name)`,
     });
   }
-  return {
-    kind: "postgres",
-    name: databaseName(instanceName),
-    urlSecret: { name: spec.urlSecretName ?? "", key: spec.urlSecretKey },
-    requireSsl: spec.requireSsl,
-    ca: spec.caSecretName ? { secretName: spec.caSecretName, key: spec.caSecretKey, file: `${DATABASE_CA_DIR}/${spec.caSecretKey}` } : undefined,
-  };
+  return { kind: "secret", name: spec.urlSecretName ?? "", key: spec.urlSecretKey };
+}
+
+function dockerServer(config: WorkspaceConfig, issues: ConfigIssue[]): PostgresServer {
+  const spec = config.database;
+  const dockerWays = "on Docker leave it out for the workspace's own Postgres container, or name a server in database.urlEnv or database.urlFile";
+  for (const name of ["urlSecretName", "caSecretName"] as const) {
+    if (spec[name] !== undefined) issues.push({ field: `database.${name}`, value: showValue(spec[name]), fix: `this is a Kubernetes setting; ${dockerWays}` });
+  }
+  if (spec.urlEnv !== undefined && spec.urlFile !== undefined) {
+    issues.push({ field: "database.urlFile", value: showValue(spec.urlFile), fix: "give either database.urlEnv or database.urlFile, not both" });
+  }
+  if (spec.urlFile !== undefined) {
+    if (UNSAFE_PATH.test(spec.urlFile)) issues.push({ field: "database.urlFile", value: showValue(spec.urlFile), fix: "use a path without '\"', '\\', '${', '%{' or line breaks" });
+    return { kind: "file", path: spec.urlFile };
+  }
+  if (spec.urlEnv !== undefined) return { kind: "environment", variable: spec.urlEnv };
+  return { kind: "container" };
+}
+
+/** Restricted egress needs to know where a bucket outside the stack is (MinIO is known). */
+function egressIssues(config: WorkspaceConfig, target: Target, storage: AnyStorage): ConfigIssue[] {
+  const { enabled, egress } = config.networkPolicy;
+  if (target !== "kubernetes" || !enabled || !egress.restrict || storage.mode === "local" || storage.bucket.kind === "minio" || egress.bucket.length > 0) return [];
+  return [
+    {
+      field: "networkPolicy.egress.bucket",
+      value: showValue(egress.bucket),
+      fix: "name where the bucket endpoint is, e.g. [{ namespaceLabels: { kubernetes.io/metadata.name: rook-ceph }, ports: [8080] }] or [{ cidr: 203.0.113.0/24, ports: [443] }], or leave egress open (restrict: false)",
+    },
+  ];
+}
+
+type MinioBucketSpec = Extract<NonNullable<WorkspaceConfig["storage"]["bucket"]>, { kind: "minio" }>;
+
+/** The MinIO image: the bucket's own setting, else the pin (lib/core/images.ts, through the schema's default). */
+function minioImage(config: WorkspaceConfig): string {
+  const spec = config.storage.bucket;
+  return spec?.kind === "minio" ? spec.image : workspaceConfigSchemaMinioDefaults().image;
+}
+
+/** The schema's defaults of a `minio` bucket, for a workspace that names no bucket (Docker's default is MinIO). */
+function workspaceConfigSchemaMinioDefaults(): MinioBucketSpec {
+  return minioBucketSchema.parse({ kind: "minio" });
+}
+
+function minioPlan(config: WorkspaceConfig, storage: AnyStorage, endpoint: string | undefined): MinioPlan | undefined {
+  if (storage.mode === "local" || storage.bucket.kind !== "minio") return undefined;
+  if (endpoint === undefined) throw new InvariantError("a MinIO bucket needs its endpoint: pass minioEndpoint");
+  const spec = config.storage.bucket?.kind === "minio" ? config.storage.bucket : workspaceConfigSchemaMinioDefaults();
+  return { bucketName: storage.bucket.bucketName, endpoint, dataVolume: spec.dataVolume, resources: spec.resources };
 }
 
 function buildStorage(mode: StorageModeName, bucket: AnyBucket, sse: SsePolicy): AnyStorage {
@@ -198,10 +312,6 @@ function buildStorage(mode: StorageModeName, bucket: AnyBucket, sse: SsePolicy):
 function resolveBucket(config: WorkspaceConfig, target: Target, issues: ConfigIssue[]): AnyBucket {
   const spec = config.storage.bucket;
   if (spec === undefined) return target === "kubernetes" ? Bucket.objectBucketClaim() : Bucket.minio();
-  if (spec.kind === "minio" && target === "kubernetes") {
-    issues.push({ field: "storage.bucket.kind", value: showValue(spec.kind), fix: "MinIO buckets are for the Docker target; on Kubernetes use objectBucketClaim or external" });
-    return Bucket.objectBucketClaim();
-  }
   if (spec.kind === "objectBucketClaim" && target === "docker") {
     issues.push({ field: "storage.bucket.kind", value: showValue(spec.kind), fix: "ObjectBucketClaims need Rook on Kubernetes; on Docker use minio or external" });
     return Bucket.minio();

@@ -10,12 +10,13 @@ import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1/index.js";
 import { Construct } from "constructs";
 import type { EnvEntry } from "../core/env.ts";
 import type { ResourceSpec } from "../core/plan.ts";
+import { BACKEND_API_PORT, BACKEND_SITE_PORT } from "../core/ports.ts";
 import { kubernetesEnv, type RefSources } from "./env.ts";
+import { podAnnotations, schedulingSpec, type PodScheduling } from "./pod-scheduling.ts";
 import { httpProbe } from "./probes.ts";
 
 /** The backend's ports: API and WebSocket, and HTTP actions. Fixed by the image's run_backend.sh. */
-export const BACKEND_API_PORT = 3210;
-export const BACKEND_SITE_PORT = 3211;
+export { BACKEND_API_PORT, BACKEND_SITE_PORT } from "../core/ports.ts";
 /** Where the image keeps its SQLite database, credentials and local files. */
 export const DATA_MOUNT_PATH = "/convex/data";
 
@@ -67,6 +68,8 @@ export interface ConvexBackendProps {
   readonly dependsOn?: ITerraformDependable[];
   /** Preconditions of every Deployment, e.g. the storage-mode lock. @default - none */
   readonly preconditions?: Precondition[];
+  /** Where the pods run and how they pull images (`scheduling:`). @default - no constraints, the namespace's default ServiceAccount */
+  readonly scheduling?: PodScheduling;
   /**
    * What the pod needs for a Postgres database: the init container that creates it before the backend starts, and
    * the CA bundle's volume (mounted in the backend too). @default - SQLite on the data volume, nothing extra
@@ -138,13 +141,27 @@ export class ConvexBackend extends Construct {
    */
   addDeployment(
     id: string,
-    options: { readonly env: readonly EnvEntry[]; readonly refSources: RefSources; readonly computeCount?: number; readonly dependsOn?: ITerraformDependable[] },
+    options: {
+      readonly env: readonly EnvEntry[];
+      readonly refSources: RefSources;
+      readonly computeCount?: number;
+      readonly dependsOn?: ITerraformDependable[];
+      /** This Deployment's database parts. @default - the construct's `database` */
+      readonly database?: BackendDatabaseParts;
+    },
   ): DeploymentV1 {
-    return this.createDeployment(id, options.env, options.refSources, options.computeCount, options.dependsOn ?? this.props.dependsOn);
+    return this.createDeployment(id, options.env, options.refSources, options.computeCount, options.dependsOn ?? this.props.dependsOn, options.database);
   }
 
-  private createDeployment(id: string, env: readonly EnvEntry[], refSources: RefSources, count: number | undefined, dependsOn: ITerraformDependable[] | undefined): DeploymentV1 {
-    const props = this.props;
+  private createDeployment(
+    id: string,
+    env: readonly EnvEntry[],
+    refSources: RefSources,
+    count: number | undefined,
+    dependsOn: ITerraformDependable[] | undefined,
+    database: BackendDatabaseParts | undefined = this.props.database,
+  ): DeploymentV1 {
+    const props = { ...this.props, database };
   return new DeploymentV1(this, id, {
     count,
     dependsOn,
@@ -156,8 +173,9 @@ export class ConvexBackend extends Construct {
       strategy: { type: "Recreate" },
       selector: { matchLabels: props.selectorLabels },
       template: {
-        metadata: { labels: props.labels },
+        metadata: { labels: props.labels, annotations: podAnnotations(props.scheduling) },
         spec: {
+          ...schedulingSpec(props.scheduling, props.selectorLabels),
           terminationGracePeriodSeconds: props.stopGracePeriodSeconds,
           securityContext: { seccompProfile: { type: "RuntimeDefault" } },
           container: [

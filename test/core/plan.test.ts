@@ -35,10 +35,14 @@ describe("planWorkspace", () => {
     ]);
   });
 
-  it("fails if a MinIO bucket is asked for on Kubernetes", () => {
-    expect(problems(() => plan({ storage: { mode: "s3", bucket: { kind: "minio" } } }))).toEqual([
-      'storage.bucket.kind: got "minio"; MinIO buckets are for the Docker target; on Kubernetes use objectBucketClaim or external',
-    ]);
+  it("reaches a MinIO bucket on Kubernetes at the MinIO Service's cluster DNS name", () => {
+    const p = plan({ storage: { mode: "s3", bucket: { kind: "minio" } } });
+    expect(p.minio).toEqual({
+      bucketName: "convex",
+      endpoint: "http://convex-alice-dev-minio.convex.svc:9000",
+      dataVolume: { size: "10Gi" },
+      resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+    });
   });
 
   it("fails if an ObjectBucketClaim is asked for on Docker, naming the field (never a silent MinIO bucket instead)", () => {
@@ -76,12 +80,12 @@ describe("planWorkspace: what each target gets", () => {
   it("lower-cases the workspace for names and labels, and passes the sizes and periods through", () => {
     const p = forTarget("kubernetes", { convex: { release: "d".repeat(40), stopGracePeriodSeconds: 45, dataVolume: { size: "20Gi", storageClassName: "fast", protect: false } } });
     expect([p.target, p.workspace, p.names.of("backend"), p.release, p.stopGracePeriodSeconds]).toEqual(["kubernetes", "alice-dev", "convex-alice-dev-backend", "d".repeat(40), 45]);
-    expect(p.labels).toEqual({ workspace: "alice-dev", release: "d".repeat(40) });
+    expect(p.labels).toMatchObject({ workspace: "alice-dev", release: "d".repeat(40) });
     expect(p.dataVolume).toEqual({ size: "20Gi", storageClassName: "fast", protect: false });
     expect(p.backendResources).toEqual({ requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "2", memory: "4Gi" } });
     expect(p.dashboardResources).toEqual({ requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } });
     expect(p.proxyResources).toEqual({ requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "1", memory: "256Mi" } });
-    expect(p.images.proxy).toBe("node:22.11.0-alpine3.20");
+    expect(p.images.proxy).toBe("node:24.21.0-alpine3.24");
   });
 
   it("local mode: local storage, no proxy, and the presence flags the file turns on", () => {

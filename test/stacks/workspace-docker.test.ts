@@ -191,7 +191,7 @@ describe("workspace-docker, proxied mode with the default MinIO bucket", () => {
   it("adds the proxy on a stock Node image and its generated keys, besides MinIO", () => {
     expect(inventory(json)).toEqual({ docker_container: 5, docker_image: 4, docker_network: 1, docker_volume: 2, random_id: 1, random_password: 4, terraform_data: 1 });
     expect(namesOf(json, "docker_container")).toEqual([ADMIN_KEY, BACKEND, DASHBOARD, MINIO, PROXY]);
-    expect(namesOf(json, "docker_image")).toContain("node:22.11.0-alpine3.20");
+    expect(namesOf(json, "docker_image")).toContain("node:24.21.0-alpine3.24");
   });
 
   it("points the backend at the proxy with Convex's AWS defaults (no SSE or checksum flags), signing with the proxy's keys", () => {
