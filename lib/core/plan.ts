@@ -10,6 +10,8 @@ import { dnsName, workspaceNames, type WorkspaceNames } from "./names.ts";
 import { proxyEnvironment } from "./proxy-env.ts";
 import { Storage, type AnyStorage, type SsePolicy, type StorageModeName } from "./storage.ts";
 import { ingressUrls, trimOrigin, urlIssues, type WorkspaceUrls } from "./urls.ts";
+import { backendCaFiles, backendTrustEnvironment, proxyTlsEnvironment, type TlsPlan } from "./tls.ts";
+import { resolveTls } from "./tls-plan.ts";
 
 /** Where the workspace runs. Decides the default bucket and how services are addressed. */
 export type Target = "kubernetes" | "docker";
@@ -53,6 +55,10 @@ export interface WorkspacePlan {
   readonly storageDoctor: boolean;
   /** Where Convex keeps its tables: SQLite on the data volume, or a Postgres database created before it starts. */
   readonly database: DatabasePlan;
+  /** TLS on the S3 paths: the bucket's private CA and whether the proxy serves TLS (lib/core/tls.ts). */
+  readonly tls: TlsPlan;
+  /** The private CA files the backend trusts (mounted by the target); empty when it needs only the system roots. */
+  readonly backendCaFiles: readonly string[];
 }
 
 /** Where the CA bundle of a Postgres server is mounted in the backend and init containers. */
@@ -101,6 +107,7 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
     issues.push({ field: "storage.doctor", value: "true", fix: "the doctor Job is a Kubernetes setting; on Docker run npm run doctor -- --config <this file> before deploying" });
   }
   const storage = buildStorage(config.storage.mode as StorageModeName, bucket, config.storage.proxy.sse as SsePolicy);
+  const tls = resolveTls({ config, target: options.target, bucket: storage.mode === "local" ? undefined : bucket }, issues);
 
   const base = options.defaultUrls ?? (config.ingress ? ingressUrls({ ...config.ingress, tls: config.ingress.tlsSecretName !== undefined }) : LOCAL_URLS);
   const urls: WorkspaceUrls = {
@@ -111,8 +118,9 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
   issues.push(...urlIssues(urls, "urls"));
   if (issues.length > 0) throw new ConfigError(issues);
 
-  const proxyEndpoint = storage.mode === "proxied" ? proxyUrl(options.target, names, config.workspace.namespace) : undefined;
-  const backendEnv = backendEnvironment({
+  const proxyEndpoint = storage.mode === "proxied" ? proxyUrl(options.target, names, config.workspace.namespace, tls.proxyTls) : undefined;
+  const caFiles = backendCaFiles(tls, storage.mode);
+  const backendEnv = [...backendEnvironment({
     instanceName,
     cloudOrigin: urls.cloudOrigin,
     siteOrigin: urls.siteOrigin,
@@ -126,9 +134,11 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
       doNotRequireSsl: config.convex.doNotRequireSsl,
     },
     database: database.kind === "postgres" ? { kind: "postgres", requireSsl: database.requireSsl, caFile: database.ca?.file } : undefined,
-  });
+  }), ...backendTrustEnvironment(caFiles)];
   const proxyEnv =
-    storage.mode === "proxied" ? proxyEnvironment({ storage, region: config.storage.region, minioEndpoint: options.minioEndpoint }) : undefined;
+    storage.mode === "proxied"
+      ? [...proxyEnvironment({ storage, region: config.storage.region, minioEndpoint: options.minioEndpoint }), ...proxyTlsEnvironment(tls)]
+      : undefined;
 
   return {
     target: options.target,
@@ -153,6 +163,8 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
     proxyEndpoint,
     storageDoctor: config.storage.doctor && storage.mode !== "local",
     database,
+    tls,
+    backendCaFiles: caFiles,
   };
 }
 
@@ -262,7 +274,7 @@ function externalBucket(spec: ExternalBucketSpec, target: Target, issues: Config
 }
 
 /** The proxy's URL as the backend reaches it: the Service DNS name on Kubernetes, the container name on Docker. */
-function proxyUrl(target: Target, names: WorkspaceNames, namespace: string): string {
+function proxyUrl(target: Target, names: WorkspaceNames, namespace: string, tls: boolean): string {
   const host = target === "kubernetes" ? `${names.of("s3-proxy")}.${namespace}.svc` : names.of("s3-proxy");
-  return `http://${host}:${PROXY_PORT}`;
+  return `${tls ? "https" : "http"}://${host}:${PROXY_PORT}`;
 }

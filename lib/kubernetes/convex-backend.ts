@@ -12,6 +12,7 @@ import type { EnvEntry } from "../core/env.ts";
 import type { ResourceSpec } from "../core/plan.ts";
 import { kubernetesEnv, type RefSources } from "./env.ts";
 import { httpProbe } from "./probes.ts";
+import type { BackendTrustParts } from "./tls-volumes.ts";
 
 /** The backend's ports: API and WebSocket, and HTTP actions. Fixed by the image's run_backend.sh. */
 export const BACKEND_API_PORT = 3210;
@@ -72,6 +73,12 @@ export interface ConvexBackendProps {
    * the CA bundle's volume (mounted in the backend too). @default - SQLite on the data volume, nothing extra
    */
   readonly database?: BackendDatabaseParts;
+  /**
+   * What the pod needs to trust a private CA on the S3 path (lib/kubernetes/tls-volumes.ts): the init container that
+   * writes the trust bundle, and its volumes. Every Deployment of this backend gets them; the environment must
+   * carry SSL_CERT_FILE and NODE_EXTRA_CA_CERTS (lib/core/tls.ts). @default - the image's system roots only
+   */
+  readonly trust?: BackendTrustParts;
 }
 
 /** Pod parts for a database outside the pod (see lib/kubernetes/database-init.ts). */
@@ -115,7 +122,7 @@ export class ConvexBackend extends Construct {
     });
 
     this.props = props;
-    this.deployment = this.createDeployment("Resource", props.env, props.refSources, props.computeCount, props.dependsOn);
+    this.deployment = this.createDeployment("Resource", props.env, props.refSources, props.computeCount, props.dependsOn, props.trust);
 
     this.service = new ServiceV1(this, "Service", {
       metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
@@ -138,13 +145,27 @@ export class ConvexBackend extends Construct {
    */
   addDeployment(
     id: string,
-    options: { readonly env: readonly EnvEntry[]; readonly refSources: RefSources; readonly computeCount?: number; readonly dependsOn?: ITerraformDependable[] },
+    options: {
+      readonly env: readonly EnvEntry[];
+      readonly refSources: RefSources;
+      readonly computeCount?: number;
+      readonly dependsOn?: ITerraformDependable[];
+      /** This Deployment's trust parts. @default - the construct's `trust` */
+      readonly trust?: BackendTrustParts;
+    },
   ): DeploymentV1 {
-    return this.createDeployment(id, options.env, options.refSources, options.computeCount, options.dependsOn ?? this.props.dependsOn);
+    return this.createDeployment(id, options.env, options.refSources, options.computeCount, options.dependsOn ?? this.props.dependsOn, options.trust ?? this.props.trust);
   }
 
-  private createDeployment(id: string, env: readonly EnvEntry[], refSources: RefSources, count: number | undefined, dependsOn: ITerraformDependable[] | undefined): DeploymentV1 {
-    const props = this.props;
+  private createDeployment(
+    id: string,
+    env: readonly EnvEntry[],
+    refSources: RefSources,
+    count: number | undefined,
+    dependsOn: ITerraformDependable[] | undefined,
+    trust: BackendTrustParts | undefined,
+  ): DeploymentV1 {
+    const props = { ...this.props, trust };
   return new DeploymentV1(this, id, {
     count,
     dependsOn,
@@ -169,7 +190,7 @@ export class ConvexBackend extends Construct {
                 { name: "site", containerPort: BACKEND_SITE_PORT },
               ],
               env: kubernetesEnv(env, refSources),
-              volumeMount: [{ name: "data", mountPath: DATA_MOUNT_PATH }, ...(props.database?.volumeMounts ?? [])],
+              volumeMount: [{ name: "data", mountPath: DATA_MOUNT_PATH }, ...(props.database?.volumeMounts ?? []), ...(props.trust?.volumeMounts ?? [])],
               // First boot initializes the database and storage before the listener binds: allow 10 minutes.
               startupProbe: httpProbe("/version", BACKEND_API_PORT, 5, 120),
               readinessProbe: httpProbe("/version", BACKEND_API_PORT, 10, 3),
@@ -180,11 +201,21 @@ export class ConvexBackend extends Construct {
               securityContext: { allowPrivilegeEscalation: false },
             },
           ],
-          initContainer: props.database ? [props.database.initContainer] : undefined,
-          volume: [{ name: "data", persistentVolumeClaim: { claimName: this.dataVolume.metadata.name } }, ...(props.database?.volumes ?? [])],
+          initContainer: initContainers(props),
+          volume: [
+            { name: "data", persistentVolumeClaim: { claimName: this.dataVolume.metadata.name } },
+            ...(props.database?.volumes ?? []),
+            ...(props.trust?.volumes ?? []),
+          ],
         },
       },
     },
   });
   }
+}
+
+/** The trust bundle first (the database init may need TLS too), then the database's; none when neither is set. */
+function initContainers(props: ConvexBackendProps): DeploymentV1SpecTemplateSpecInitContainer[] | undefined {
+  const all = [...(props.trust ? [props.trust.initContainer] : []), ...(props.database ? [props.database.initContainer] : [])];
+  return all.length === 0 ? undefined : all;
 }

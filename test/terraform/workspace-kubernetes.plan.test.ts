@@ -8,7 +8,8 @@ import { planWithTerraform } from "../../scripts/terraform-harness/terraform.ts"
 import { inventory, NAME_32 } from "../support/plan-inventory.ts";
 import { synthKubernetes } from "../support/synth.ts";
 
-const PROXIED_EXTRA = { kubernetes_config_map_v1: 1, kubernetes_secret_v1: 2, random_password: 2 };
+// The proxy's ConfigMap, credentials and TLS Secrets, generated keys, and its TLS (a CA and a certificate from the tls provider).
+const PROXIED_EXTRA = { kubernetes_config_map_v1: 1, kubernetes_secret_v1: 3, random_password: 2, tls_private_key: 2, tls_self_signed_cert: 1, tls_cert_request: 1, tls_locally_signed_cert: 1 };
 
 describe("workspace-kubernetes passes the real terraform (validate + plan)", () => {
   const k8sLocal = { kubernetes_deployment_v1: 2, kubernetes_service_v1: 2, kubernetes_persistent_volume_claim_v1: 1, kubernetes_secret_v1: 1, random_id: 1, terraform_data: 1 };
