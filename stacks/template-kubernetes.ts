@@ -1,6 +1,7 @@
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1/index.js";
 import { PersistentVolumeClaimV1 } from "@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1/index.js";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider/index.js";
+import { TlsProvider } from "@cdktf/provider-tls/lib/provider/index.js";
 import { Fn, TerraformVariable, Token } from "cdktf";
 import type { Construct } from "constructs";
 import { CoderAgent } from "../lib/coder/agent.ts";
@@ -17,6 +18,9 @@ import type { RefSources } from "../lib/kubernetes/env.ts";
 import { INSTANCE_SECRET_KEY, InstanceSecret, PROXY_ACCESS_KEY_ID_KEY, PROXY_SECRET_ACCESS_KEY_KEY, ProxyCredentials } from "../lib/kubernetes/generated-secret.ts";
 import { ObjectBucketClaim } from "../lib/kubernetes/object-bucket-claim.ts";
 import { S3Proxy } from "../lib/kubernetes/s3-proxy.ts";
+import { ProxyTlsSecret } from "../lib/kubernetes/proxy-tls-secret.ts";
+import { backendTrustParts, proxyCaVolume } from "../lib/kubernetes/tls-volumes.ts";
+import { backendCaFiles, backendTrustEnvironment, proxyTlsEnvironment } from "../lib/core/tls.ts";
 import { proxyBundle } from "../lib/proxy-bundle.ts";
 import { coderInputs, coderLabels, coderSelectorLabels, firstInstanceId, modeComputeCount, modeCount, templateBase, workspaceAgent, type CoderInputs } from "./template-shared.ts";
 import { ADMIN_KEY_DIR, ADMIN_KEY_FILE, INSTANCE_NAME } from "./template-env-local.ts";
@@ -115,7 +119,17 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
     };
 
     const proxyName = name("s3-proxy");
-    const proxyEndpoint = `http://${proxyName}.${namespace}.svc:${PROXY_PORT}`;
+    // The proxy serves TLS (the deploy stack's default): a certificate for its Service, issued at apply time.
+    new TlsProvider(this, "tls", {});
+    const proxyTls = new ProxyTlsSecret(this, "ProxyTls", {
+      name: name("s3-proxy-tls"),
+      namespace,
+      labels: labels("s3-proxy"),
+      serviceName: proxyName,
+      count: modeCount(inputs, ["proxied"]),
+    });
+    const proxyTlsPlan = { proxyTls: true };
+    const proxyEndpoint = `https://${proxyName}.${namespace}.svc:${PROXY_PORT}`;
     const proxied = Storage.proxied(Bucket.objectBucketClaim());
     const proxy = new S3Proxy(this, "S3Proxy", {
       name: proxyName,
@@ -124,26 +138,29 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
       selectorLabels: coderSelectorLabels(inputs, "s3-proxy"),
       image: NODE_IMAGE,
       bundle: proxyBundle(),
-      env: proxyEnvironment({ storage: proxied, region }),
+      env: [...proxyEnvironment({ storage: proxied, region }), ...proxyTlsEnvironment(proxyTlsPlan)],
+      tlsSecretName: proxyTls.name,
       refSources: refs,
       resources: defaults.storage.proxy.resources,
       waitForRollout: false,
       presenceCount: modeCount(inputs, ["proxied"]),
       computeCount: modeComputeCount(inputs, ["proxied"]),
       // The claim (when counted in) and the keys it reads by name: a stop removes the pods before them.
-      dependsOn: [claim.resource, proxyCredentials.resource],
+      dependsOn: [claim.resource, proxyCredentials.resource, proxyTls.resource],
     });
 
     const backendName = name("backend");
-    const envOf = (mode: StorageModeName): EnvEntry[] =>
-      backendEnvironment({
+    const envOf = (mode: StorageModeName): EnvEntry[] => [
+      ...backendEnvironment({
         instanceName: INSTANCE_NAME,
         cloudOrigin: inputs.urls.api,
         siteOrigin: inputs.urls.site,
         storage: kubernetesTemplateStorage(mode),
         region,
         proxyEndpoint,
-      });
+      }),
+      ...backendTrustEnvironment(backendCaFiles(proxyTlsPlan, mode)),
+    ];
     // The `local` backend is the construct's primary Deployment; the other modes are siblings on the same volume.
     this.backend = new ConvexBackend(this, "Backend", {
       name: backendName,
@@ -171,7 +188,9 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
         env: envOf("proxied"),
         refSources: refs,
         computeCount: modeComputeCount(inputs, ["proxied"]),
-        dependsOn: [instanceSecret.resource, claim.resource, proxyCredentials.resource, proxy.deployment],
+        dependsOn: [instanceSecret.resource, claim.resource, proxyCredentials.resource, proxyTls.resource, proxy.deployment],
+        // It trusts the proxy's CA beside its image's roots.
+        trust: backendTrustParts(images.backend, backendCaFiles(proxyTlsPlan, "proxied"), [proxyCaVolume(proxyTls.name)]),
       }),
     };
 
