@@ -11,7 +11,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { InvariantError } from "../lib/core/errors.ts";
 import { DOCKER_TEMPLATE_ID, DockerTemplateStack } from "../stacks/template-docker.ts";
-import { KUBERNETES_TEMPLATE_ID, KubernetesTemplateStack } from "../stacks/template-kubernetes.ts";
+import { KUBERNETES_MINIO_TEMPLATE_ID, KUBERNETES_TEMPLATE_ID, KubernetesTemplateStack } from "../stacks/template-kubernetes.ts";
 
 /** Coder's template archive limit (`provisionersdk/archive.go`: TemplateArchiveLimit = 1 << 20). */
 export const TEMPLATE_ARCHIVE_LIMIT = 1 << 20;
@@ -21,6 +21,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 /** The templates this project publishes: folder name and stack factory. */
 export const TEMPLATES: readonly { readonly id: string; readonly create: (app: App) => TerraformStack }[] = [
   { id: KUBERNETES_TEMPLATE_ID, create: (app) => new KubernetesTemplateStack(app, KUBERNETES_TEMPLATE_ID) },
+  { id: KUBERNETES_MINIO_TEMPLATE_ID, create: (app) => new KubernetesTemplateStack(app, KUBERNETES_MINIO_TEMPLATE_ID, { bucket: "minio" }) },
   { id: DOCKER_TEMPLATE_ID, create: (app) => new DockerTemplateStack(app, DOCKER_TEMPLATE_ID) },
 ];
 

@@ -1,21 +1,31 @@
-import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1/index.js";
+import { DeploymentV1, type DeploymentV1SpecTemplateSpecContainerEnv } from "@cdktf/provider-kubernetes/lib/deployment-v1/index.js";
 import { PersistentVolumeClaimV1 } from "@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1/index.js";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider/index.js";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider/index.js";
-import { Fn, TerraformVariable, Token } from "cdktf";
+import { Fn, Op, TerraformVariable, Token, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import { CoderAgent } from "../lib/coder/agent.ts";
 import { CoderMetadata } from "../lib/coder/metadata.ts";
 import { PROXY_PORT, backendEnvironment } from "../lib/core/backend-env.ts";
-import { Bucket } from "../lib/core/bucket.ts";
+import { Bucket, type AnyBucket } from "../lib/core/bucket.ts";
 import type { EnvEntry } from "../lib/core/env.ts";
-import { NODE_IMAGE } from "../lib/core/images.ts";
+import { minioBucketSchema } from "../lib/core/config-schema.ts";
+import { MINIO_IMAGE, NODE_IMAGE } from "../lib/core/images.ts";
 import { proxyEnvironment } from "../lib/core/proxy-env.ts";
 import { Storage, type AnyStorage, type StorageModeName } from "../lib/core/storage.ts";
 import { BACKEND_API_PORT, BACKEND_SITE_PORT, ConvexBackend } from "../lib/kubernetes/convex-backend.ts";
 import { ConvexDashboard, DASHBOARD_PORT } from "../lib/kubernetes/convex-dashboard.ts";
 import type { RefSources } from "../lib/kubernetes/env.ts";
-import { INSTANCE_SECRET_KEY, InstanceSecret, PROXY_ACCESS_KEY_ID_KEY, PROXY_SECRET_ACCESS_KEY_KEY, ProxyCredentials } from "../lib/kubernetes/generated-secret.ts";
+import {
+  INSTANCE_SECRET_KEY,
+  InstanceSecret,
+  MINIO_ROOT_PASSWORD_KEY,
+  MINIO_ROOT_USER_KEY,
+  PROXY_ACCESS_KEY_ID_KEY,
+  PROXY_SECRET_ACCESS_KEY_KEY,
+  ProxyCredentials,
+} from "../lib/kubernetes/generated-secret.ts";
+import { KubernetesMinio } from "../lib/kubernetes/minio.ts";
 import { ObjectBucketClaim } from "../lib/kubernetes/object-bucket-claim.ts";
 import { S3Proxy } from "../lib/kubernetes/s3-proxy.ts";
 import { ProxyTlsSecret } from "../lib/kubernetes/proxy-tls-secret.ts";
@@ -30,22 +40,62 @@ import { tfExpression } from "../lib/terraform/expression.ts";
 /** The template's stack id (also its folder under build/templates). */
 export const KUBERNETES_TEMPLATE_ID = "kubernetes";
 
+/** The id of the variant whose bucket is a per-workspace MinIO (for clusters without Rook). */
+export const KUBERNETES_MINIO_TEMPLATE_ID = "kubernetes-minio";
+
+/** Where each workspace's bucket comes from: a Rook ObjectBucketClaim, or its own MinIO in the namespace. */
+export type TemplateBucketKind = "objectBucketClaim" | "minio";
+
+export interface KubernetesTemplateProps {
+  /** The workspaces' bucket. @default "objectBucketClaim" - a Rook claim per workspace */
+  readonly bucket?: TemplateBucketKind;
+}
+
+/** MinIO's bucket in a template workspace (created by its start command before the server runs). */
+const TEMPLATE_MINIO_BUCKET = "convex";
+
 /** The workspace container's user (codercom/enterprise-base images run as `coder`, uid 1000). */
 const WORKSPACE_UID = "1000";
 
+/** The core's description of the workspaces' bucket. */
+function templateBucket(kind: TemplateBucketKind): AnyBucket {
+  return kind === "minio" ? Bucket.minio({ bucketName: TEMPLATE_MINIO_BUCKET }) : Bucket.objectBucketClaim();
+}
+
 /**
- * The storage object each mode is described by in the core. The bucket is the workspace's Rook ObjectBucketClaim;
- * its StorageClass is an admin variable, set on the claim itself (the core only needs the bucket's kind and profile).
+ * The storage object each mode is described by in the core. The bucket is the workspace's Rook ObjectBucketClaim
+ * (its StorageClass is an admin variable, set on the claim itself: the core only needs the bucket's kind and
+ * profile), or its MinIO.
  */
-export function kubernetesTemplateStorage(mode: StorageModeName): AnyStorage {
+export function kubernetesTemplateStorage(mode: StorageModeName, bucketKind: TemplateBucketKind = "objectBucketClaim"): AnyStorage {
+  const bucket = templateBucket(bucketKind);
   switch (mode) {
     case "local":
       return Storage.local();
     case "s3":
-      return Storage.s3(Bucket.objectBucketClaim());
+      return Storage.s3(bucket);
     case "proxied":
-      return Storage.proxied(Bucket.objectBucketClaim());
+      return Storage.proxied(bucket);
   }
+}
+
+/** What {@link KubernetesTemplateStack}'s bucket needs from the template. */
+interface TemplateBucketContext {
+  readonly inputs: CoderInputs;
+  readonly namespace: string;
+  readonly name: (component: string) => string;
+  readonly labels: (component: string) => Record<string, string>;
+  readonly dataSize: string;
+}
+
+/** What the backend, the proxy and the developer's container read of the workspace's bucket. */
+interface TemplateBucket {
+  readonly refSources: RefSources;
+  /** What compute reading the bucket waits for. */
+  readonly dependencies: ITerraformDependable[];
+  /** MinIO's in-cluster URL (MinIO only). */
+  readonly minioEndpoint?: string;
+  readonly workspaceEnv: DeploymentV1SpecTemplateSpecContainerEnv[];
 }
 
 /**
@@ -63,8 +113,9 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
   readonly backendDeployments: Record<StorageModeName, DeploymentV1>;
   readonly workspaceDeployment: DeploymentV1;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: KubernetesTemplateProps = {}) {
     super(scope, id);
+    const bucketKind = props.bucket ?? "objectBucketClaim";
     const { defaults, images, region } = templateBase(this);
     // As in Coder's Kubernetes example: the provisioner's service account in-cluster, or the Coder host's kubeconfig.
     const useKubeconfig = new TerraformVariable(this, "use_kubeconfig", {
@@ -80,11 +131,6 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
     const namespace = new TerraformVariable(this, "namespace", {
       type: "string",
       description: "Namespace the workspaces are created in (it must exist; Coder's service account needs the RBAC in the README there).",
-    }).stringValue;
-    const bucketClass = new TerraformVariable(this, "bucket_storage_class", {
-      type: "string",
-      default: "rook-ceph-bucket",
-      description: "StorageClass of the ObjectBucketClaims (provisioner rook-ceph.ceph.rook.io/bucket).",
     }).stringValue;
     const workspaceImage = new TerraformVariable(this, "workspace_image", {
       type: "string",
@@ -103,17 +149,10 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
     // Data: no start_count. Named from the workspace id, so a rename keeps them.
     const instanceSecret = new InstanceSecret(this, "InstanceSecret", { name: name("instance-secret"), namespace, labels: labels("backend") });
     const proxyCredentials = new ProxyCredentials(this, "ProxyCredentials", { name: name("proxy-credentials"), namespace, labels: labels("s3-proxy") });
-    const claim = new ObjectBucketClaim(this, "Bucket", {
-      name: name("bucket"),
-      namespace,
-      labels: labels("bucket"),
-      bucket: Bucket.objectBucketClaim({ storageClassName: bucketClass }),
-      bucketNamePrefix: "convex",
-      count: modeCount(inputs, ["s3", "proxied"]),
-    });
+    const bucket = this.bucket(bucketKind, { inputs, namespace, name, labels, dataSize });
     const refs: RefSources = {
       instanceSecret: { secret: instanceSecret.name, key: INSTANCE_SECRET_KEY },
-      ...claim.refSources(),
+      ...bucket.refSources,
       proxyAccessKeyId: { secret: proxyCredentials.name, key: PROXY_ACCESS_KEY_ID_KEY },
       proxySecretAccessKey: { secret: proxyCredentials.name, key: PROXY_SECRET_ACCESS_KEY_KEY },
     };
@@ -130,7 +169,7 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
     });
     const proxyTlsPlan = { proxyTls: true };
     const proxyEndpoint = `https://${proxyName}.${namespace}.svc:${PROXY_PORT}`;
-    const proxied = Storage.proxied(Bucket.objectBucketClaim());
+    const proxied = Storage.proxied(templateBucket(bucketKind));
     const proxy = new S3Proxy(this, "S3Proxy", {
       name: proxyName,
       namespace,
@@ -138,7 +177,7 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
       selectorLabels: coderSelectorLabels(inputs, "s3-proxy"),
       image: NODE_IMAGE,
       bundle: proxyBundle(),
-      env: [...proxyEnvironment({ storage: proxied, region }), ...proxyTlsEnvironment(proxyTlsPlan)],
+      env: [...proxyEnvironment({ storage: proxied, region, minioEndpoint: bucket.minioEndpoint }), ...proxyTlsEnvironment(proxyTlsPlan)],
       tlsSecretName: proxyTls.name,
       refSources: refs,
       resources: defaults.storage.proxy.resources,
@@ -146,7 +185,7 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
       presenceCount: modeCount(inputs, ["proxied"]),
       computeCount: modeComputeCount(inputs, ["proxied"]),
       // The claim (when counted in) and the keys it reads by name: a stop removes the pods before them.
-      dependsOn: [claim.resource, proxyCredentials.resource, proxyTls.resource],
+      dependsOn: [...bucket.dependencies, proxyCredentials.resource, proxyTls.resource],
     });
 
     const backendName = name("backend");
@@ -155,9 +194,10 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
         instanceName: INSTANCE_NAME,
         cloudOrigin: inputs.urls.api,
         siteOrigin: inputs.urls.site,
-        storage: kubernetesTemplateStorage(mode),
+        storage: kubernetesTemplateStorage(mode, bucketKind),
         region,
         proxyEndpoint,
+        minioEndpoint: bucket.minioEndpoint,
       }),
       ...backendTrustEnvironment(backendCaFiles(proxyTlsPlan, mode)),
     ];
@@ -183,12 +223,12 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
     // Each mode's Deployment waits for the Secrets and claim it reads by name (and proxied for the proxy).
     this.backendDeployments = {
       local: this.backend.deployment,
-      s3: this.backend.addDeployment("S3", { env: envOf("s3"), refSources: refs, computeCount: modeComputeCount(inputs, ["s3"]), dependsOn: [instanceSecret.resource, claim.resource] }),
+      s3: this.backend.addDeployment("S3", { env: envOf("s3"), refSources: refs, computeCount: modeComputeCount(inputs, ["s3"]), dependsOn: [instanceSecret.resource, ...bucket.dependencies] }),
       proxied: this.backend.addDeployment("Proxied", {
         env: envOf("proxied"),
         refSources: refs,
         computeCount: modeComputeCount(inputs, ["proxied"]),
-        dependsOn: [instanceSecret.resource, claim.resource, proxyCredentials.resource, proxyTls.resource, proxy.deployment],
+        dependsOn: [instanceSecret.resource, ...bucket.dependencies, proxyCredentials.resource, proxyTls.resource, proxy.deployment],
         // It trusts the proxy's CA beside its image's roots.
         trust: backendTrustParts(images.backend, backendCaFiles(proxyTlsPlan, "proxied"), [proxyCaVolume(proxyTls.name)]),
       }),
@@ -223,10 +263,6 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
       lifecycle: { ignoreChanges: ["spec[0].storage_class_name", "spec[0].access_modes"] },
     });
 
-    const optionalRef = (variable: string, source: "secret" | "configMap", objectName: string, key: string) =>
-      source === "secret"
-        ? { name: variable, valueFrom: { secretKeyRef: { name: objectName, key, optional: true } } }
-        : { name: variable, valueFrom: { configMapKeyRef: { name: objectName, key, optional: true } } };
     this.workspaceDeployment = new DeploymentV1(this, "Workspace", {
       count: inputs.startLocal.asNumber,
       metadata: { name: `coder-${ws.id}`, namespace, labels: labels("workspace"), annotations },
@@ -261,14 +297,9 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
                 command: ["sh", "-c", this.agent.initScript],
                 env: [
                   { name: "CODER_AGENT_TOKEN", value: this.agent.token },
-                  // The bucket's S3 settings for the developer's own tools; absent in `local` mode (no claim).
+                  // The bucket's S3 settings for the developer's own tools; absent in `local` mode (no bucket).
                   { name: "AWS_REGION", value: region },
-                  optionalRef("BUCKET_NAME", "configMap", claim.name, "BUCKET_NAME"),
-                  optionalRef("BUCKET_HOST", "configMap", claim.name, "BUCKET_HOST"),
-                  optionalRef("BUCKET_PORT", "configMap", claim.name, "BUCKET_PORT"),
-                  optionalRef("AWS_ACCESS_KEY_ID", "secret", claim.name, "AWS_ACCESS_KEY_ID"),
-                  optionalRef("AWS_SECRET_ACCESS_KEY", "secret", claim.name, "AWS_SECRET_ACCESS_KEY"),
-                  { name: "AWS_ENDPOINT_URL_S3", value: tfExpression('local.storage_mode == "local" ? "" : "http://$(BUCKET_HOST):$(BUCKET_PORT)"') },
+                  ...bucket.workspaceEnv,
                 ],
                 resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "2", memory: "4Gi" } },
                 volumeMount: [
@@ -296,5 +327,74 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
         { key: "namespace", value: namespace },
       ],
     });
+  }
+
+  /**
+   * The workspace's bucket for `s3` and `proxied` (counted out in `local`): a Rook claim, or its own MinIO (data
+   * volume and Service kept while stopped, the server following start_count). Returns what the backend, the proxy
+   * and the developer's container read of it.
+   */
+  private bucket(kind: TemplateBucketKind, ctx: TemplateBucketContext): TemplateBucket {
+    const { inputs, namespace, name, labels } = ctx;
+    const optionalRef = (variable: string, source: "secret" | "configMap", objectName: string, key: string) =>
+      source === "secret"
+        ? { name: variable, valueFrom: { secretKeyRef: { name: objectName, key, optional: true } } }
+        : { name: variable, valueFrom: { configMapKeyRef: { name: objectName, key, optional: true } } };
+    if (kind === "objectBucketClaim") {
+      const bucketClass = new TerraformVariable(this, "bucket_storage_class", {
+        type: "string",
+        default: "rook-ceph-bucket",
+        description: "StorageClass of the ObjectBucketClaims (provisioner rook-ceph.ceph.rook.io/bucket).",
+      }).stringValue;
+      const claim = new ObjectBucketClaim(this, "Bucket", {
+        name: name("bucket"),
+        namespace,
+        labels: labels("bucket"),
+        bucket: Bucket.objectBucketClaim({ storageClassName: bucketClass }),
+        bucketNamePrefix: "convex",
+        count: modeCount(inputs, ["s3", "proxied"]),
+      });
+      return {
+        refSources: claim.refSources(),
+        dependencies: [claim.resource],
+        workspaceEnv: [
+          optionalRef("BUCKET_NAME", "configMap", claim.name, "BUCKET_NAME"),
+          optionalRef("BUCKET_HOST", "configMap", claim.name, "BUCKET_HOST"),
+          optionalRef("BUCKET_PORT", "configMap", claim.name, "BUCKET_PORT"),
+          optionalRef("AWS_ACCESS_KEY_ID", "secret", claim.name, "AWS_ACCESS_KEY_ID"),
+          optionalRef("AWS_SECRET_ACCESS_KEY", "secret", claim.name, "AWS_SECRET_ACCESS_KEY"),
+          { name: "AWS_ENDPOINT_URL_S3", value: tfExpression('local.storage_mode == "local" ? "" : "http://$(BUCKET_HOST):$(BUCKET_PORT)"') },
+        ],
+      };
+    }
+    const minio = new KubernetesMinio(this, "Minio", {
+      name: name("minio"),
+      dataVolumeName: name("minio-data"),
+      credentialsName: name("minio-credentials"),
+      namespace,
+      labels: labels("minio"),
+      selectorLabels: coderSelectorLabels(inputs, "minio"),
+      image: MINIO_IMAGE,
+      bucketName: TEMPLATE_MINIO_BUCKET,
+      dataVolumeSize: ctx.dataSize,
+      // Like the template's backend volume: it goes with the workspace, or Coder could never delete one.
+      protectDataVolume: false,
+      resources: minioBucketSchema.parse({ kind: "minio" }).resources,
+      waitForRollout: false,
+      presenceCount: modeCount(inputs, ["s3", "proxied"]),
+      computeCount: modeComputeCount(inputs, ["s3", "proxied"]),
+    });
+    const local = Op.eq(inputs.modeLocal.asString, "local");
+    return {
+      refSources: minio.refSources(),
+      dependencies: [minio.credentials.resource, minio.deployment],
+      minioEndpoint: minio.endpoint,
+      workspaceEnv: [
+        { name: "BUCKET_NAME", value: Token.asString(Fn.conditional(local, "", TEMPLATE_MINIO_BUCKET)) },
+        optionalRef("AWS_ACCESS_KEY_ID", "secret", minio.credentials.name, MINIO_ROOT_USER_KEY),
+        optionalRef("AWS_SECRET_ACCESS_KEY", "secret", minio.credentials.name, MINIO_ROOT_PASSWORD_KEY),
+        { name: "AWS_ENDPOINT_URL_S3", value: Token.asString(Fn.conditional(local, "", minio.endpoint)) },
+      ],
+    };
   }
 }

@@ -5,7 +5,6 @@ import { LocalBackend, TerraformOutput, type ITerraformDependable } from "cdktf"
 import type { Construct } from "constructs";
 import { resolve } from "node:path";
 import { ConfigError, configError, InvariantError, showValue, type ConfigIssue } from "../lib/core/errors.ts";
-import { MINIO_IMAGE } from "../lib/core/images.ts";
 import { workspaceLabels } from "../lib/core/labels.ts";
 import type { Component } from "../lib/core/names.ts";
 import { LOCAL_URLS, type WorkspacePlan } from "../lib/core/plan.ts";
@@ -96,7 +95,7 @@ export class WorkspaceDockerStack extends LiteralSafeStack {
     if (storage.mode !== "local") {
       const bucket = storage.bucket;
       if (bucket.kind === "minio") {
-        const minioImage = new PulledImage(this, "MinioImage", { name: MINIO_IMAGE });
+        const minioImage = new PulledImage(this, "MinioImage", { name: plan.images.minio });
         this.minio = new MinioServer(this, "Minio", {
           name: names.of("minio"),
           dataVolumeName: names.of("minio-data"),

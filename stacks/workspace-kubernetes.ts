@@ -18,6 +18,12 @@ import {
   PROXY_SECRET_ACCESS_KEY_KEY,
   ProxyCredentials,
 } from "../lib/kubernetes/generated-secret.ts";
+import { InvariantError } from "../lib/core/errors.ts";
+import { prometheusRule, serviceMonitors } from "../lib/core/monitoring.ts";
+import { networkPolicies } from "../lib/core/network-policy.ts";
+import { KubernetesMinio } from "../lib/kubernetes/minio.ts";
+import { WorkspaceMonitoring } from "../lib/kubernetes/monitoring.ts";
+import { WorkspaceNetworkPolicies } from "../lib/kubernetes/network-policies.ts";
 import { postgresInitParts } from "../lib/kubernetes/database-init.ts";
 import { ObjectBucketClaim } from "../lib/kubernetes/object-bucket-claim.ts";
 import { StorageDoctorJob } from "../lib/kubernetes/storage-doctor-job.ts";
@@ -44,7 +50,9 @@ export interface WorkspaceKubernetesStackProps {
 /**
  * One workspace's Convex on Kubernetes: the backend with its data volume and generated instance secret, the
  * dashboard, and what the storage mode needs — nothing for `local`; a Rook ObjectBucketClaim for `s3`; the claim,
- * the S3 proxy and its generated credentials for `proxied` — plus an Ingress when hosts are configured.
+ * the S3 proxy and its generated credentials for `proxied`; a per-workspace MinIO instead of the claim for a `minio`
+ * bucket — plus an Ingress when hosts are configured, NetworkPolicies (unless turned off) and, when asked, the
+ * Prometheus Operator's ServiceMonitors and PrometheusRule.
  *
  * Construct ids are a contract: a renamed id is a destroy-and-recreate in Terraform.
  */
@@ -53,6 +61,7 @@ export class WorkspaceKubernetesStack extends LiteralSafeStack {
   readonly dashboard: ConvexDashboard;
   readonly bucketClaim?: ObjectBucketClaim;
   readonly proxy?: S3Proxy;
+  readonly minio?: KubernetesMinio;
 
   constructor(scope: Construct, id: string, props: WorkspaceKubernetesStackProps) {
     super(scope, id);
@@ -60,6 +69,7 @@ export class WorkspaceKubernetesStack extends LiteralSafeStack {
     const { names, namespace } = plan;
     new LocalBackend(this, { path: resolve(props.stateFile ?? `terraform.${id}.${namespace}.${plan.workspace}.tfstate`) });
     const labels = (component: Parameters<typeof workspaceLabels>[1]) => workspaceLabels(plan.labels, component);
+    const scheduling = plan.scheduling;
 
     // Credentials come from KUBE_CONFIG_PATH / in-cluster service account, as the provider documents.
     new KubernetesProvider(this, "kubernetes", {});
@@ -85,6 +95,28 @@ export class WorkspaceKubernetesStack extends LiteralSafeStack {
         });
         Object.assign(refs, this.bucketClaim.refSources());
         backendDependencies.push(this.bucketClaim.resource);
+      } else if (bucket.kind === "minio") {
+        if (plan.minio === undefined) throw new InvariantError("a plan with a MinIO bucket carries its MinIO server");
+        this.minio = new KubernetesMinio(this, "Minio", {
+          name: names.of("minio"),
+          dataVolumeName: names.of("minio-data"),
+          credentialsName: names.of("minio-credentials"),
+          namespace,
+          labels: labels("minio"),
+          selectorLabels: selectorLabels(plan.workspace, "minio"),
+          image: plan.images.minio,
+          bucketName: plan.minio.bucketName,
+          dataVolumeSize: plan.minio.dataVolume.size,
+          dataVolumeStorageClassName: plan.minio.dataVolume.storageClassName,
+          protectDataVolume: plan.dataVolume.protect,
+          resources: plan.minio.resources,
+          scheduling,
+        });
+        if (this.minio.endpoint !== plan.minio.endpoint) {
+          throw new InvariantError(`the plan reaches MinIO at ${plan.minio.endpoint}, but its Service answers at ${this.minio.endpoint}`);
+        }
+        Object.assign(refs, this.minio.refSources());
+        backendDependencies.push(this.minio.credentials.resource, this.minio.deployment);
       } else if (bucket.kind === "external") {
         Object.assign(refs, {
           bucketAccessKeyId: { secret: bucket.credentialsSecretName, key: bucket.accessKeyIdKey },
@@ -116,7 +148,13 @@ export class WorkspaceKubernetesStack extends LiteralSafeStack {
         resources: plan.proxyResources,
         tlsSecretName: proxyTls?.name,
         upstreamCa: plan.tls.bucketCa,
-        dependsOn: [credentials.resource, ...(this.bucketClaim ? [this.bucketClaim.resource] : []), ...(proxyTls ? [proxyTls.resource] : [])],
+        dependsOn: [
+          credentials.resource,
+          ...(this.bucketClaim ? [this.bucketClaim.resource] : []),
+          ...(this.minio ? [this.minio.credentials.resource, this.minio.deployment] : []),
+          ...(proxyTls ? [proxyTls.resource] : []),
+        ],
+        scheduling,
       });
       backendDependencies.push(credentials.resource, this.proxy.deployment, ...(proxyTls ? [proxyTls.resource] : []));
     }
@@ -134,13 +172,18 @@ export class WorkspaceKubernetesStack extends LiteralSafeStack {
         name: names.of("storage-doctor"),
         namespace,
         labels: labels("storage-doctor"),
+        scheduling: { settings: scheduling, selectorLabels: selectorLabels(plan.workspace, "storage-doctor") },
         image: plan.images.proxy,
         bundleGzip: doctorBundle().gzip,
         backendEnv: plan.backendEnv,
         refSources: refs,
         caVolumes,
         extraCaFile: plan.backendCaFiles[0],
-        dependsOn: [...(this.bucketClaim ? [this.bucketClaim.resource] : []), ...(this.proxy ? [this.proxy.deployment] : [])],
+        dependsOn: [
+          ...(this.bucketClaim ? [this.bucketClaim.resource] : []),
+          ...(this.minio ? [this.minio.credentials.resource, this.minio.deployment] : []),
+          ...(this.proxy ? [this.proxy.deployment] : []),
+        ],
       });
       backendDependencies.push(doctor.job);
     }
@@ -163,6 +206,7 @@ export class WorkspaceKubernetesStack extends LiteralSafeStack {
       stopGracePeriodSeconds: plan.stopGracePeriodSeconds,
       dependsOn: backendDependencies,
       preconditions: [modeLock.precondition],
+      scheduling,
       database: plan.database.kind === "postgres" ? postgresInitParts({ database: plan.database, image: POSTGRES_CLIENT_IMAGE }) : undefined,
       trust,
     });
@@ -175,6 +219,7 @@ export class WorkspaceKubernetesStack extends LiteralSafeStack {
       image: plan.images.dashboard,
       deploymentUrl: plan.urls.cloudOrigin,
       resources: plan.dashboardResources,
+      scheduling,
     });
 
     if (plan.ingress !== undefined) {
@@ -195,6 +240,12 @@ export class WorkspaceKubernetesStack extends LiteralSafeStack {
         dashboardPort: DASHBOARD_PORT,
       });
     }
+
+    const policies = networkPolicies(plan);
+    if (policies.length > 0) new WorkspaceNetworkPolicies(this, "NetworkPolicy", { namespace, policies, nameOf: (c) => names.of(c), labelsOf: labels });
+
+    const monitors = serviceMonitors(plan, labels);
+    if (monitors.length > 0) new WorkspaceMonitoring(this, "Monitoring", { monitors, rule: prometheusRule(plan, labels("alerts")) });
 
     new TerraformOutput(this, "convex_url", { value: plan.urls.cloudOrigin, description: "CONVEX_SELF_HOSTED_URL for the CLI; the dashboard talks to it too" });
     new TerraformOutput(this, "site_url", { value: plan.urls.siteOrigin, description: "Origin of HTTP actions" });

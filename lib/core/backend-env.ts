@@ -46,6 +46,8 @@ export interface BackendEnvInput {
   /** URL of the workspace's MinIO, as the backend reaches it. Required for a MinIO bucket in `s3` mode. */
   readonly minioEndpoint?: string;
   readonly flags?: PresenceFlags;
+  /** More variables (convex.extraEnv), appended last; never a name this function sets. @default - none */
+  readonly extra?: Readonly<Record<string, string>>;
   /** The database when it is not SQLite on the data volume. @default - SQLite on the data volume */
   readonly database?: DatabaseEnvInput;
 }
@@ -76,6 +78,10 @@ export function backendEnvironment(input: BackendEnvInput): EnvEntry[] {
     ...databaseEnvironment(input.database),
     ...storageEnvironment(input.storage, input),
   ];
+  for (const [name, value] of Object.entries(input.extra ?? {})) {
+    if (env.some((e) => e.name === name)) throw new InvariantError(`extra variable ${name} collides with one the stack sets (the schema refuses it)`);
+    env.push(entry(name, value));
+  }
   assertS3AllOrNone(env);
   return env;
 }

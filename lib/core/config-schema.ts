@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { ENDPOINT_PROFILES } from "./bucket.ts";
-import { CONVEX_RELEASE_PATTERN, DEFAULT_CONVEX_RELEASE, NODE_IMAGE } from "./images.ts";
+import { CONVEX_RELEASE_PATTERN, DEFAULT_CONVEX_RELEASE, IMAGE_REFERENCE_PATTERN, MINIO_IMAGE, NODE_IMAGE, PINNED_IMAGE_PATTERN } from "./images.ts";
+import { ENV_NAME_PATTERN } from "./managed-env.ts";
 import { DNS_LABEL } from "./names.ts";
+import { extraEnvSchema, imageDigestsSchema, monitoringSchema, networkPolicySchema, schedulingSchema } from "./operator-schema.ts";
 import { STORAGE_MODES } from "./storage.ts";
 
 /**
@@ -31,7 +33,7 @@ const resources = (cpu: string, memory: string, cpuLimit: string, memoryLimit: s
     .prefault({});
 
 /** A POSIX environment variable name. */
-export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const ENV_NAME = ENV_NAME_PATTERN;
 const envName = z.string().regex(ENV_NAME, { error: "name an environment variable: letters, digits and '_', not starting with a digit, e.g. ALICE_S3_ACCESS_KEY_ID" });
 
 const bucketName = z.string().regex(BUCKET_NAME, { error: "use an S3 bucket name: 3-63 lower-case letters, digits, '.' or '-'" });
@@ -77,9 +79,25 @@ const externalBucket = z.strictObject({
   caBundle: caBundle.optional(),
 });
 
-const minioBucket = z.strictObject({
+/** An image reference with a tag or a digest, never a bare name or `latest`. */
+const imageReference = z
+  .string()
+  .regex(IMAGE_REFERENCE_PATTERN, { error: "use an image reference: [registry/]name:tag, name@sha256:<64 hex> or name:tag@sha256:<64 hex>" })
+  .regex(PINNED_IMAGE_PATTERN, { error: "pin the image with a tag or a digest (a bare name means latest)" })
+  .regex(/^(?!.*:latest(?:@|$))/, { error: "pin an exact version or a digest instead of latest" });
+
+/** A per-workspace MinIO bucket (both targets). */
+export const minioBucketSchema = z.strictObject({
   kind: z.literal("minio"),
   bucketName: bucketName.default("convex"),
+  /** MinIO's image (both targets). */
+  image: imageReference.default(MINIO_IMAGE),
+  /** Kubernetes: MinIO's own volume (the Docker target uses a Docker volume). */
+  dataVolume: z
+    .strictObject({ size: quantity("10Gi").default("10Gi"), storageClassName: z.string().min(1).optional() })
+    .prefault({}),
+  /** Kubernetes only; Docker sets no limits on the MinIO container. */
+  resources: resources("100m", "256Mi", "1", "1Gi"),
 });
 
 export const workspaceConfigSchema = z.strictObject({
@@ -120,6 +138,10 @@ export const workspaceConfigSchema = z.strictObject({
       dashboardResources: resources("50m", "128Mi", "500m", "512Mi"),
       /** Seconds the backend gets to drain after SIGINT before it is killed. */
       stopGracePeriodSeconds: z.number().int().min(5).max(3600).default(30),
+      /** More environment variables for the backend; the ones the stack sets are refused. */
+      extraEnv: extraEnvSchema,
+      /** Pin backend and dashboard by digest too; the tag stays `release`. */
+      imageDigests: imageDigestsSchema,
     })
     .prefault({}),
   database: z
@@ -155,7 +177,7 @@ export const workspaceConfigSchema = z.strictObject({
     .strictObject({
       mode: z.enum(STORAGE_MODES as [string, ...string[]], { error: `use one of ${STORAGE_MODES.join(", ")}` }).default("local"),
       region: z.string().min(1, { error: "use any non-empty region string, e.g. us-east-1" }).default("us-east-1"),
-      bucket: z.discriminatedUnion("kind", [objectBucketClaim, externalBucket, minioBucket], {
+      bucket: z.discriminatedUnion("kind", [objectBucketClaim, externalBucket, minioBucketSchema], {
         error: "set kind to objectBucketClaim, external or minio",
       }).optional(),
       /**
@@ -166,7 +188,7 @@ export const workspaceConfigSchema = z.strictObject({
       proxy: z
         .strictObject({
           sse: z.enum(["strip", "reject", "passthrough"], { error: "use strip, reject or passthrough" }).default("strip"),
-          image: z.string().min(1).default(NODE_IMAGE),
+          image: imageReference.default(NODE_IMAGE),
           /** Serve TLS with a per-workspace certificate issued at apply time (the backend trusts its CA). */
           tls: z.boolean({ error: "use true or false (unquoted)" }).default(true),
           /** Kubernetes only; Docker sets no limits on the proxy container. */
@@ -175,6 +197,12 @@ export const workspaceConfigSchema = z.strictObject({
         .prefault({}),
     })
     .prefault({}),
+  /** Kubernetes: NetworkPolicies for every pod of the workspace. */
+  networkPolicy: networkPolicySchema,
+  /** Kubernetes: ServiceMonitors and a PrometheusRule (Prometheus Operator). */
+  monitoring: monitoringSchema,
+  /** Kubernetes: where the pods run and how they pull images. */
+  scheduling: schedulingSchema,
 });
 
 export type WorkspaceConfigInput = z.input<typeof workspaceConfigSchema>;

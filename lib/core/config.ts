@@ -76,6 +76,11 @@ function toIssues(error: z.ZodError, input: unknown, fromEnv: Map<string, string
       }
       continue;
     }
+    if (issue.code === "invalid_key") {
+      // A record key broke a rule (e.g. an extra variable the stack manages): the key's own message is the fix.
+      for (const keyIssue of issue.issues) issues.push({ field: path.join("."), value: showValue(getPath(input, path)), fix: keyIssue.message });
+      continue;
+    }
     const dotted = path.join(".");
     const variable = fromEnv.get(dotted);
     const field = variable === undefined ? dotted : `${variable} (${dotted})`;

@@ -10,11 +10,17 @@
  *
  * Node (the S3 proxy's runtime): the official `node` image on Docker Hub, an exact version and Alpine release.
  * The proxy is a single bundled file with no native dependencies; any Node >= 20.15 (for zlib.crc32) runs it.
+ * 24.21.0 is the newest release of the Node 24 LTS line ("Krypton", LTS since 2025-10-28, supported to 2028-04-30)
+ * that `npm view node time` lists (published 2026-09-10); the Node 26 line is due to enter LTS on 2026-10-28 and
+ * none of its releases listed there is an LTS one. `alpine3.24` is the Alpine variant nodejs/docker-node builds by
+ * default for Node 24 (`versions.json`, "alpine-default", at f27d936f of 2026-08-19, whose 24/alpine3.24/Dockerfile
+ * is at 24.19.0). Docker Hub could not be reached from where this was pinned: that the exact tag is published was
+ * not checked; `docker buildx imagetools inspect node:24.21.0-alpine3.24` checks it and prints its digest.
  */
 export const CONVEX_BACKEND_IMAGE = "ghcr.io/get-convex/convex-backend";
 export const CONVEX_DASHBOARD_IMAGE = "ghcr.io/get-convex/convex-dashboard";
 export const DEFAULT_CONVEX_RELEASE = "652b828b5129e6cdbcaa3c20efa8d116d09ff3bf";
-export const NODE_IMAGE = "node:22.11.0-alpine3.20";
+export const NODE_IMAGE = "node:24.21.0-alpine3.24";
 
 /**
  * MinIO (the Docker target's per-workspace bucket). MinIO made its community edition source-only in October 2025
@@ -38,7 +44,33 @@ export const POSTGRES_CLIENT_IMAGE = "postgres:17.11-alpine3.24";
 /** A Convex release tag: the full 40-character lower-case commit SHA. */
 export const CONVEX_RELEASE_PATTERN = /^[0-9a-f]{40}$/;
 
-/** The backend and dashboard image references for one release. */
-export function convexImages(release: string): { readonly backend: string; readonly dashboard: string } {
-  return { backend: `${CONVEX_BACKEND_IMAGE}:${release}`, dashboard: `${CONVEX_DASHBOARD_IMAGE}:${release}` };
+/** An image's content digest: `sha256:` and 64 lower-case hex digits. */
+export const IMAGE_DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
+
+/**
+ * An image reference as Kubernetes and Docker take it: `[registry[:port]/]path[:tag][@sha256:digest]`
+ * (the grammar of distribution/reference, without upper-case repository names).
+ */
+export const IMAGE_REFERENCE_PATTERN =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/;
+
+/** A pinned reference ends with a tag or a digest (a bare name means `latest`, which drifts). */
+export const PINNED_IMAGE_PATTERN = /(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[0-9a-f]{64})$/;
+
+/** Digests of the backend and dashboard images of one release (each image has its own). */
+export interface ConvexImageDigests {
+  /** @default - the image is pulled by its release tag only */
+  readonly backend?: string;
+  /** @default - the image is pulled by its release tag only */
+  readonly dashboard?: string;
+}
+
+/**
+ * The backend and dashboard image references for one release. With a digest the reference is
+ * `<image>:<release>@sha256:<digest>`: the runtime pulls the digest and ignores the tag, and the tag still says
+ * which release it is, so both images keep one release (the release check is on `release`, never on a digest).
+ */
+export function convexImages(release: string, digests: ConvexImageDigests = {}): { readonly backend: string; readonly dashboard: string } {
+  const pin = (image: string, digest: string | undefined) => `${image}:${release}${digest === undefined ? "" : `@${digest}`}`;
+  return { backend: pin(CONVEX_BACKEND_IMAGE, digests.backend), dashboard: pin(CONVEX_DASHBOARD_IMAGE, digests.dashboard) };
 }

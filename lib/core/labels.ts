@@ -10,7 +10,21 @@ export interface LabelContext {
   readonly coderWorkspaceId?: string;
   /** Coder workspace owner name, when deployed from a Coder template. */
   readonly coderOwner?: string;
+  /** More labels for every object (Kubernetes `scheduling.labels`); never one of the keys below. @default - none */
+  readonly extra?: Readonly<Record<string, string>>;
 }
+
+/** The label keys the stack sets itself: `scheduling.labels` may not replace them (selectors rely on them). */
+export const MANAGED_LABEL_KEYS = [
+  "app.kubernetes.io/name",
+  "app.kubernetes.io/instance",
+  "app.kubernetes.io/component",
+  "app.kubernetes.io/part-of",
+  "app.kubernetes.io/managed-by",
+  "app.kubernetes.io/version",
+] as const;
+/** Prefix of the Coder labels the templates set (`com.coder.workspace.id`, ...). */
+export const MANAGED_LABEL_PREFIX = "com.coder.";
 
 /** Label keys and values longer than this are rejected by Kubernetes. */
 const MAX_LABEL_VALUE = 63;
@@ -21,6 +35,7 @@ const MAX_LABEL_VALUE = 63;
  */
 export function workspaceLabels(ctx: LabelContext, component: Component): Record<string, string> {
   const labels: Record<string, string> = {
+    ...ctx.extra,
     ...selectorLabels(ctx.workspace, component),
     "app.kubernetes.io/part-of": "convex-workspace",
     "app.kubernetes.io/managed-by": "cdktf",

@@ -1,10 +1,11 @@
 import { backendEnvironment, PROXY_PORT } from "./backend-env.ts";
 import { Bucket, type AnyBucket, type EndpointProfile, type ExternalCredentialsSource } from "./bucket.ts";
-import type { WorkspaceConfig } from "./config-schema.ts";
+import { minioBucketSchema, type WorkspaceConfig } from "./config-schema.ts";
 import type { EnvEntry } from "./env.ts";
-import { ConfigError, showValue, type ConfigIssue } from "./errors.ts";
+import { ConfigError, InvariantError, showValue, type ConfigIssue } from "./errors.ts";
 import { databaseName } from "./database.ts";
 import { convexImages } from "./images.ts";
+import { MINIO_PORT } from "./minio.ts";
 import type { LabelContext } from "./labels.ts";
 import { dnsName, workspaceNames, type WorkspaceNames } from "./names.ts";
 import { proxyEnvironment } from "./proxy-env.ts";
@@ -33,7 +34,7 @@ export interface WorkspacePlan {
   readonly names: WorkspaceNames;
   readonly labels: LabelContext;
   readonly release: string;
-  readonly images: { readonly backend: string; readonly dashboard: string; readonly proxy: string };
+  readonly images: { readonly backend: string; readonly dashboard: string; readonly proxy: string; readonly minio: string };
   readonly instanceName: string;
   readonly storage: AnyStorage;
   readonly region: string;
@@ -59,6 +60,25 @@ export interface WorkspacePlan {
   readonly tls: TlsPlan;
   /** The private CA files the backend trusts (mounted by the target); empty when it needs only the system roots. */
   readonly backendCaFiles: readonly string[];
+  /** The workspace's MinIO server; present only when a bucket-backed mode uses a `minio` bucket. */
+  readonly minio?: MinioPlan;
+  /** Kubernetes: the NetworkPolicies' settings. */
+  readonly networkPolicy: WorkspaceConfig["networkPolicy"];
+  /** Kubernetes: ServiceMonitors and PrometheusRule settings. */
+  readonly monitoring: WorkspaceConfig["monitoring"];
+  /** Kubernetes: scheduling and image access of every pod. */
+  readonly scheduling: WorkspaceConfig["scheduling"];
+}
+
+/** A per-workspace MinIO server. */
+export interface MinioPlan {
+  readonly bucketName: string;
+  /** As the backend and the proxy reach it. */
+  readonly endpoint: string;
+  /** Kubernetes: MinIO's own volume (the Docker target makes a Docker volume). */
+  readonly dataVolume: { readonly size: string; readonly storageClassName?: string };
+  /** Kubernetes: MinIO's container resources. */
+  readonly resources: ResourceSpec;
 }
 
 /** Where the CA bundle of a Postgres server is mounted in the backend and init containers. */
@@ -87,7 +107,7 @@ export const LOCAL_URLS: WorkspaceUrls = {
 
 export interface PlanOptions {
   readonly target: Target;
-  /** Endpoint of the workspace's MinIO (Docker target). */
+  /** Endpoint of the workspace's MinIO. @default - the MinIO Service's cluster DNS name on Kubernetes (required on Docker) */
   readonly minioEndpoint?: string;
   /** URLs to use when the configuration names none. @default LOCAL_URLS, or the Ingress hosts when an Ingress is set */
   readonly defaultUrls?: WorkspaceUrls;
@@ -116,9 +136,12 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
     dashboardUrl: trimOrigin(config.urls.dashboardUrl ?? base.dashboardUrl),
   };
   issues.push(...urlIssues(urls, "urls"));
+  issues.push(...egressIssues(config, options.target, storage));
   if (issues.length > 0) throw new ConfigError(issues);
 
   const proxyEndpoint = storage.mode === "proxied" ? proxyUrl(options.target, names, config.workspace.namespace, tls.proxyTls) : undefined;
+  const minioEndpoint = options.minioEndpoint ?? (options.target === "kubernetes" ? `http://${names.of("minio")}.${config.workspace.namespace}.svc:${MINIO_PORT}` : undefined);
+  const minio = minioPlan(config, storage, minioEndpoint);
   const caFiles = backendCaFiles(tls, storage.mode);
   const backendEnv = [...backendEnvironment({
     instanceName,
@@ -127,17 +150,19 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
     storage,
     region: config.storage.region,
     proxyEndpoint,
-    minioEndpoint: options.minioEndpoint,
+    minioEndpoint,
     flags: {
       disableBeacon: config.convex.disableBeacon,
       redactLogsToClient: config.convex.redactLogsToClient,
       doNotRequireSsl: config.convex.doNotRequireSsl,
     },
+    // The schema refuses every name the stack manages, so these only add variables.
+    extra: config.convex.extraEnv,
     database: database.kind === "postgres" ? { kind: "postgres", requireSsl: database.requireSsl, caFile: database.ca?.file } : undefined,
   }), ...backendTrustEnvironment(caFiles)];
   const proxyEnv =
     storage.mode === "proxied"
-      ? [...proxyEnvironment({ storage, region: config.storage.region, minioEndpoint: options.minioEndpoint }), ...proxyTlsEnvironment(tls)]
+      ? [...proxyEnvironment({ storage, region: config.storage.region, minioEndpoint }), ...proxyTlsEnvironment(tls)]
       : undefined;
 
   return {
@@ -145,9 +170,10 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
     workspace,
     namespace: config.workspace.namespace,
     names,
-    labels: { workspace, release },
+    // Extra labels are a Kubernetes setting (scheduling.labels); Docker keeps its own label set.
+    labels: { workspace, release, extra: options.target === "kubernetes" ? config.scheduling.labels : undefined },
     release,
-    images: { ...convexImages(release), proxy: config.storage.proxy.image },
+    images: { ...convexImages(release, config.convex.imageDigests), proxy: config.storage.proxy.image, minio: minioImage(config) },
     instanceName,
     storage,
     region: config.storage.region,
@@ -161,6 +187,10 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
     backendEnv,
     proxyEnv,
     proxyEndpoint,
+    minio,
+    networkPolicy: config.networkPolicy,
+    monitoring: config.monitoring,
+    scheduling: config.scheduling,
     storageDoctor: config.storage.doctor && storage.mode !== "local",
     database,
     tls,
@@ -195,6 +225,39 @@ function resolveDatabase(config: WorkspaceConfig, target: Target, instanceName: 
   };
 }
 
+/** Restricted egress needs to know where a bucket outside the stack is (MinIO is known). */
+function egressIssues(config: WorkspaceConfig, target: Target, storage: AnyStorage): ConfigIssue[] {
+  const { enabled, egress } = config.networkPolicy;
+  if (target !== "kubernetes" || !enabled || !egress.restrict || storage.mode === "local" || storage.bucket.kind === "minio" || egress.bucket.length > 0) return [];
+  return [
+    {
+      field: "networkPolicy.egress.bucket",
+      value: showValue(egress.bucket),
+      fix: "name where the bucket endpoint is, e.g. [{ namespaceLabels: { kubernetes.io/metadata.name: rook-ceph }, ports: [8080] }] or [{ cidr: 203.0.113.0/24, ports: [443] }], or leave egress open (restrict: false)",
+    },
+  ];
+}
+
+type MinioBucketSpec = Extract<NonNullable<WorkspaceConfig["storage"]["bucket"]>, { kind: "minio" }>;
+
+/** The MinIO image: the bucket's own setting, else the pin (lib/core/images.ts, through the schema's default). */
+function minioImage(config: WorkspaceConfig): string {
+  const spec = config.storage.bucket;
+  return spec?.kind === "minio" ? spec.image : workspaceConfigSchemaMinioDefaults().image;
+}
+
+/** The schema's defaults of a `minio` bucket, for a workspace that names no bucket (Docker's default is MinIO). */
+function workspaceConfigSchemaMinioDefaults(): MinioBucketSpec {
+  return minioBucketSchema.parse({ kind: "minio" });
+}
+
+function minioPlan(config: WorkspaceConfig, storage: AnyStorage, endpoint: string | undefined): MinioPlan | undefined {
+  if (storage.mode === "local" || storage.bucket.kind !== "minio") return undefined;
+  if (endpoint === undefined) throw new InvariantError("a MinIO bucket needs its endpoint: pass minioEndpoint");
+  const spec = config.storage.bucket?.kind === "minio" ? config.storage.bucket : workspaceConfigSchemaMinioDefaults();
+  return { bucketName: storage.bucket.bucketName, endpoint, dataVolume: spec.dataVolume, resources: spec.resources };
+}
+
 function buildStorage(mode: StorageModeName, bucket: AnyBucket, sse: SsePolicy): AnyStorage {
   switch (mode) {
     case "local":
@@ -210,10 +273,6 @@ function buildStorage(mode: StorageModeName, bucket: AnyBucket, sse: SsePolicy):
 function resolveBucket(config: WorkspaceConfig, target: Target, issues: ConfigIssue[]): AnyBucket {
   const spec = config.storage.bucket;
   if (spec === undefined) return target === "kubernetes" ? Bucket.objectBucketClaim() : Bucket.minio();
-  if (spec.kind === "minio" && target === "kubernetes") {
-    issues.push({ field: "storage.bucket.kind", value: showValue(spec.kind), fix: "MinIO buckets are for the Docker target; on Kubernetes use objectBucketClaim or external" });
-    return Bucket.objectBucketClaim();
-  }
   if (spec.kind === "objectBucketClaim" && target === "docker") {
     issues.push({ field: "storage.bucket.kind", value: showValue(spec.kind), fix: "ObjectBucketClaims need Rook on Kubernetes; on Docker use minio or external" });
     return Bucket.minio();

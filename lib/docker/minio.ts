@@ -3,30 +3,16 @@ import { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { Construct } from "constructs";
 import { GeneratedKeyPair } from "./generated-secret.ts";
 import { dockerLabels } from "./labels.ts";
+import { MINIO_DATA_PATH, MINIO_PORT, MINIO_READY_PATH, minioStartScript } from "../core/minio.ts";
 
-/** MinIO's S3 port inside the workspace network (never published on the host). */
-export const MINIO_PORT = 9000;
-/** MinIO's console port; not published either. */
-export const MINIO_CONSOLE_PORT = 9001;
-/** Where MinIO's volume is mounted, and what MINIO_VOLUMES names. */
-export const MINIO_DATA_PATH = "/data";
+export { MINIO_CONSOLE_PORT, MINIO_DATA_PATH, MINIO_PORT } from "../core/minio.ts";
 
-/**
- * MinIO's start command, and the bucket bootstrap. MinIO's single-drive backend treats every top-level directory
- * of its drive as a bucket (ListBuckets lists the drive's directories, HeadBucket is a stat of the directory:
- * cmd/peer-s3-server.go, listBucketsLocal and getBucketInfoLocal), takes a bucket without stored metadata as one
- * with default settings (cmd/bucket-metadata.go, loadBucketMetadataParse), and formats a fresh drive without
- * requiring it to be empty (cmd/xl-storage.go, newXLStorage); all read at the pinned tag, not run. Langfuse's
- * official docker-compose.yml creates its bucket the same way on the same image (`mkdir -p /data/langfuse && minio
- * server ...`, with entrypoint `sh`), so the image has the shell and mkdir this needs. So the bucket is created as a directory before the server starts,
- * idempotently, with no second binary and no credentials: the server then runs as PID 1 through `exec`.
- * `minio server` with no arguments serves MINIO_VOLUMES (cmd/server-main.go, serverCmdArgs).
- */
-export const MINIO_START_SCRIPT = `set -eu; mkdir -p "$MINIO_VOLUMES/$CONVEX_BUCKET"; exec minio server --address ":${MINIO_PORT}" --console-address ":${MINIO_CONSOLE_PORT}"`;
+/** MinIO's start command with the bucket bootstrap (see lib/core/minio.ts). */
+export const MINIO_START_SCRIPT = minioStartScript();
 
 /** MinIO's readiness endpoint, probed with the curl the image ships. */
 export const MINIO_HEALTHCHECK = {
-  test: ["CMD", "curl", "-f", `http://localhost:${MINIO_PORT}/minio/health/ready`],
+  test: ["CMD", "curl", "-f", `http://localhost:${MINIO_PORT}${MINIO_READY_PATH}`],
   interval: "5s",
   timeout: "5s",
   retries: 5,

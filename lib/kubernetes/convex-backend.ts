@@ -10,13 +10,14 @@ import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1/index.js";
 import { Construct } from "constructs";
 import type { EnvEntry } from "../core/env.ts";
 import type { ResourceSpec } from "../core/plan.ts";
+import { BACKEND_API_PORT, BACKEND_SITE_PORT } from "../core/ports.ts";
 import { kubernetesEnv, type RefSources } from "./env.ts";
+import { podAnnotations, schedulingSpec, type PodScheduling } from "./pod-scheduling.ts";
 import { httpProbe } from "./probes.ts";
 import type { BackendTrustParts } from "./tls-volumes.ts";
 
 /** The backend's ports: API and WebSocket, and HTTP actions. Fixed by the image's run_backend.sh. */
-export const BACKEND_API_PORT = 3210;
-export const BACKEND_SITE_PORT = 3211;
+export { BACKEND_API_PORT, BACKEND_SITE_PORT } from "../core/ports.ts";
 /** Where the image keeps its SQLite database, credentials and local files. */
 export const DATA_MOUNT_PATH = "/convex/data";
 
@@ -68,6 +69,8 @@ export interface ConvexBackendProps {
   readonly dependsOn?: ITerraformDependable[];
   /** Preconditions of every Deployment, e.g. the storage-mode lock. @default - none */
   readonly preconditions?: Precondition[];
+  /** Where the pods run and how they pull images (`scheduling:`). @default - no constraints, the namespace's default ServiceAccount */
+  readonly scheduling?: PodScheduling;
   /**
    * What the pod needs for a Postgres database: the init container that creates it before the backend starts, and
    * the CA bundle's volume (mounted in the backend too). @default - SQLite on the data volume, nothing extra
@@ -177,8 +180,9 @@ export class ConvexBackend extends Construct {
       strategy: { type: "Recreate" },
       selector: { matchLabels: props.selectorLabels },
       template: {
-        metadata: { labels: props.labels },
+        metadata: { labels: props.labels, annotations: podAnnotations(props.scheduling) },
         spec: {
+          ...schedulingSpec(props.scheduling, props.selectorLabels),
           terminationGracePeriodSeconds: props.stopGracePeriodSeconds,
           securityContext: { seccompProfile: { type: "RuntimeDefault" } },
           container: [

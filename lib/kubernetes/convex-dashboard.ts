@@ -2,10 +2,12 @@ import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1/index
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1/index.js";
 import { Construct } from "constructs";
 import type { ResourceSpec } from "../core/plan.ts";
+import { DASHBOARD_HTTP_PORT } from "../core/ports.ts";
+import { podAnnotations, schedulingSpec, type PodScheduling } from "./pod-scheduling.ts";
 import { httpProbe } from "./probes.ts";
 
 /** The dashboard image listens on 6791 (`ENV PORT=6791`). */
-export const DASHBOARD_PORT = 6791;
+export const DASHBOARD_PORT = DASHBOARD_HTTP_PORT;
 /** The dashboard image runs as `nextjs` (uid 1001). */
 const DASHBOARD_UID = "1001";
 
@@ -26,6 +28,8 @@ export interface ConvexDashboardProps {
   readonly waitForRollout?: boolean;
   /** Terraform `count`, e.g. Coder's start_count. @default - always created */
   readonly computeCount?: number;
+  /** Where the pods run and how they pull images (`scheduling:`). @default - no constraints, the namespace's default ServiceAccount */
+  readonly scheduling?: PodScheduling;
 }
 
 /**
@@ -46,8 +50,9 @@ export class ConvexDashboard extends Construct {
         replicas: "1",
         selector: { matchLabels: props.selectorLabels },
         template: {
-          metadata: { labels: props.labels },
+          metadata: { labels: props.labels, annotations: podAnnotations(props.scheduling) },
           spec: {
+            ...schedulingSpec(props.scheduling, props.selectorLabels),
             securityContext: { runAsNonRoot: true, runAsUser: DASHBOARD_UID, seccompProfile: { type: "RuntimeDefault" } },
             container: [
               {

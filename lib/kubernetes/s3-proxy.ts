@@ -10,6 +10,7 @@ import type { ResourceSpec } from "../core/plan.ts";
 import { PROXY_BUNDLE_DIR, PROXY_BUNDLE_FILE } from "../proxy-bundle.ts";
 import type { CaBundleSource } from "../core/tls.ts";
 import { kubernetesEnv, type RefSources } from "./env.ts";
+import { podAnnotations, schedulingSpec, type PodScheduling } from "./pod-scheduling.ts";
 import { httpProbe } from "./probes.ts";
 import { bucketCaVolume, proxyCertVolume, type MountedVolume } from "./tls-volumes.ts";
 
@@ -53,6 +54,8 @@ export interface S3ProxyProps {
   readonly tlsSecretName?: string;
   /** The bucket's private CA, mounted for S3PROXY_UPSTREAM_CA_FILE. @default - the public roots only */
   readonly upstreamCa?: CaBundleSource;
+  /** Where the pods run and how they pull images (`scheduling:`). @default - no constraints, the namespace's default ServiceAccount */
+  readonly scheduling?: PodScheduling;
 }
 
 /**
@@ -93,8 +96,9 @@ export class S3Proxy extends Construct {
         replicas: String(props.replicas ?? 1),
         selector: { matchLabels: props.selectorLabels },
         template: {
-          metadata: { labels: props.labels, annotations: { "convex-workspace/bundle-sha256": bundleHash } },
+          metadata: { labels: props.labels, annotations: podAnnotations(props.scheduling, { "convex-workspace/bundle-sha256": bundleHash }) },
           spec: {
+            ...schedulingSpec(props.scheduling, props.selectorLabels),
             automountServiceAccountToken: false,
             securityContext: { runAsNonRoot: true, runAsUser: NODE_UID, runAsGroup: NODE_UID, seccompProfile: { type: "RuntimeDefault" } },
             container: [

@@ -8,6 +8,7 @@ import { configError } from "../core/errors.ts";
 import type { ResourceSpec } from "../core/plan.ts";
 import { kubernetesEnv, type RefSources } from "./env.ts";
 import type { MountedVolume } from "./tls-volumes.ts";
+import { podAnnotations, schedulingSpec, type PodScheduling } from "./pod-scheduling.ts";
 
 /** Where the Job mounts the gzipped doctor bundle. */
 export const DOCTOR_BUNDLE_DIR = "/opt/convex-doctor";
@@ -64,6 +65,11 @@ export interface StorageDoctorJobProps {
   readonly presenceCount?: number;
   /** What the Job waits for (Terraform `depends_on`): the bucket claim, the proxy. @default - only what references imply */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * Where the pod runs and how it pulls its image (`scheduling:`), with the selector labels a spread constraint
+   * without its own selector counts. @default - no constraints
+   */
+  readonly scheduling?: { readonly settings: PodScheduling; readonly selectorLabels: Record<string, string> };
 }
 
 /**
@@ -103,8 +109,9 @@ export class StorageDoctorJob extends Construct {
         backoffLimit: 0,
         activeDeadlineSeconds: this.deadlineSeconds,
         template: {
-          metadata: { labels: props.labels, annotations: { "convex-workspace/doctor-bundle-sha256": bundleHash } },
+          metadata: { labels: props.labels, annotations: podAnnotations(props.scheduling?.settings, { "convex-workspace/doctor-bundle-sha256": bundleHash }) },
           spec: {
+            ...schedulingSpec(props.scheduling?.settings, props.scheduling?.selectorLabels ?? {}),
             restartPolicy: "Never",
             automountServiceAccountToken: false,
             securityContext: { runAsNonRoot: true, runAsUser: NODE_UID, runAsGroup: NODE_UID, seccompProfile: { type: "RuntimeDefault" } },

@@ -19,6 +19,8 @@ export interface PlanOptions extends StandInOptions {
   readonly vars?: Readonly<Record<string, string>>;
   /** Also return the dependency graph (`terraform graph`). @default false */
   readonly graph?: boolean;
+  /** Plan the destruction of everything in the state (`plan -destroy`), as `terraform destroy` would. @default false */
+  readonly destroy?: boolean;
 }
 
 /** One resource instance the plan creates, under its original address. */
@@ -80,7 +82,7 @@ export class TerraformWorkdir {
   /** Writes the stand-in of `config`, then `init`, `validate`, `plan` and `show` (and `graph` when asked). */
   async plan(config: TerraformConfig, options: PlanOptions = {}): Promise<PlanResult> {
     const standIn = await this.prepare(config, options);
-    await this.tf("plan", ["plan", "-input=false", "-lock=false", "-refresh=false", "-no-color", "-out=tfplan", ...varArgs(options)]);
+    await this.tf("plan", ["plan", "-input=false", "-lock=false", "-refresh=false", "-no-color", "-out=tfplan", ...(options.destroy ? ["-destroy"] : []), ...varArgs(options)]);
     const shown = JSON.parse(await this.tf("show", ["show", "-json", "tfplan"])) as PlanJson;
     const dependencies = options.graph ? parseGraph(await this.tf("graph", ["graph", "-type=plan"]), standIn.originals) : new Map();
     return { ...readPlan(shown, standIn.originals), dependencies };

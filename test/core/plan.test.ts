@@ -45,10 +45,14 @@ describe("planWorkspace", () => {
     ]);
   });
 
-  it("fails if a MinIO bucket is asked for on Kubernetes", () => {
-    expect(problems(() => plan({ storage: { mode: "s3", bucket: { kind: "minio" } } }))).toEqual([
-      'storage.bucket.kind: got "minio"; MinIO buckets are for the Docker target; on Kubernetes use objectBucketClaim or external',
-    ]);
+  it("reaches a MinIO bucket on Kubernetes at the MinIO Service's cluster DNS name", () => {
+    const p = plan({ storage: { mode: "s3", bucket: { kind: "minio" } } });
+    expect(p.minio).toEqual({
+      bucketName: "convex",
+      endpoint: "http://convex-alice-dev-minio.convex.svc:9000",
+      dataVolume: { size: "10Gi" },
+      resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+    });
   });
 
   it("gives the instance a stable name from the workspace and lets the file set it", () => {

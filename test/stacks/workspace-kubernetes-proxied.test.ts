@@ -33,6 +33,7 @@ describe("workspace-kubernetes, proxied mode", () => {
       kubernetes_config_map_v1: 1,
       kubernetes_deployment_v1: 3,
       kubernetes_manifest: 1,
+      kubernetes_network_policy_v1: 3,
       kubernetes_persistent_volume_claim_v1: 1,
       kubernetes_secret_v1: 3,
       kubernetes_service_v1: 3,

@@ -41,6 +41,7 @@ describe("workspace-kubernetes, local mode", () => {
   it("creates the backend, its data volume and secret, and the dashboard; no bucket, no proxy", () => {
     expect(inventory(json)).toEqual({
       kubernetes_deployment_v1: 2,
+      kubernetes_network_policy_v1: 2,
       kubernetes_persistent_volume_claim_v1: 1,
       kubernetes_secret_v1: 1,
       kubernetes_service_v1: 2,
@@ -143,6 +144,7 @@ describe("workspace-kubernetes, s3 mode", () => {
     expect(inventory(json)).toEqual({
       kubernetes_deployment_v1: 2,
       kubernetes_manifest: 1,
+      kubernetes_network_policy_v1: 2,
       kubernetes_persistent_volume_claim_v1: 1,
       kubernetes_secret_v1: 1,
       kubernetes_service_v1: 2,
