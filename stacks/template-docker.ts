@@ -2,7 +2,7 @@ import { Container } from "@cdktf/provider-docker/lib/container/index.js";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider/index.js";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider/index.js";
 import { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
-import { Fn, TerraformLocal, TerraformVariable, Token, type TerraformResource } from "cdktf";
+import { Fn, Op, TerraformLocal, TerraformVariable, Token, type TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
 import { CoderAgent } from "../lib/coder/agent.ts";
 import { CoderMetadata } from "../lib/coder/metadata.ts";
@@ -10,11 +10,12 @@ import { backendEnvironment } from "../lib/core/backend-env.ts";
 import { Bucket } from "../lib/core/bucket.ts";
 import type { EnvEntry } from "../lib/core/env.ts";
 import { InvariantError } from "../lib/core/errors.ts";
-import { MINIO_IMAGE, NODE_IMAGE } from "../lib/core/images.ts";
+import { MINIO_IMAGE, NODE_IMAGE, POSTGRES_CLIENT_IMAGE } from "../lib/core/images.ts";
 import { proxyEnvironment } from "../lib/core/proxy-env.ts";
 import { STORAGE_MODES, Storage, type AnyStorage, type StorageModeName } from "../lib/core/storage.ts";
 import { BACKEND_API_PORT, BACKEND_SITE_PORT, ConvexBackend } from "../lib/docker/convex-backend.ts";
 import { ConvexDashboard, DASHBOARD_PORT } from "../lib/docker/convex-dashboard.ts";
+import { DatabaseInit } from "../lib/docker/database-init.ts";
 import type { DockerRefSources } from "../lib/docker/env.ts";
 import { GeneratedKeyPair, InstanceSecret } from "../lib/docker/generated-secret.ts";
 import { PulledImage } from "../lib/docker/image.ts";
@@ -25,7 +26,8 @@ import { S3Proxy } from "../lib/docker/s3-proxy.ts";
 import { DockerProxyTls, trustingEntrypoint } from "../lib/docker/tls.ts";
 import { backendCaFiles, backendTrustEnvironment, proxyTlsEnvironment } from "../lib/core/tls.ts";
 import { proxyBundle } from "../lib/proxy-bundle.ts";
-import { ADMIN_KEY_DIR, ADMIN_KEY_FILE, INSTANCE_NAME } from "./template-env-local.ts";
+import { isSet, TEMPLATE_DATABASES, templateDatabase, withTemplateSsl } from "./template-database.ts";
+import { ADMIN_KEY_DIR, ADMIN_KEY_FILE } from "./template-env-local.ts";
 import { coderInputs, coderLabels, firstInstanceId, modeComputeCount, templateBase, workspaceAgent, type CoderInputs } from "./template-shared.ts";
 import { LiteralSafeStack } from "../lib/terraform/literal-safe-stack.ts";
 
@@ -65,6 +67,15 @@ export function dockerExampleLabels(inputs: CoderInputs, kind: "container" | "vo
   };
 }
 
+/** The admin variable holding the shared Postgres server's URL (sensitive). */
+export const DATABASE_URL_VARIABLE = "database_url";
+
+/** What Convex accepts as POSTGRES_URL: a postgres:// URL with a role, a host, and no path or query. */
+const POSTGRES_URL_PATTERN = "^postgres(ql)?://[^/?#@:]+(:[^/?#@]*)?@[^/?#@]+$";
+
+/** As in Coder's Docker example: the Docker host, from inside a container. */
+const DOCKER_HOST_ENTRY = { host: "host.docker.internal", ip: "host-gateway" };
+
 /** The bucket every Docker workspace's MinIO holds. */
 const MINIO_BUCKET = "convex";
 
@@ -90,6 +101,10 @@ export function dockerTemplateStorage(mode: StorageModeName): AnyStorage {
  * The lib/docker constructs serve the deploy stack and have no `count` or port-less mode yet, so this template sets
  * `count`, drops the host port bindings (several workspaces share one host; Coder's agent reaches the containers on
  * the workspace network) and sets the dashboard's environment through CDKTF overrides.
+ *
+ * With `database_url` set, every workspace gets its own database on that shared Postgres server: the backend's
+ * environment is its mode's Postgres list (POSTGRES_URL from the variable), and a one-shot container creates the
+ * workspace's database before the backend starts, at every start.
  */
 export class DockerTemplateStack extends LiteralSafeStack {
   readonly inputs: CoderInputs;
@@ -108,8 +123,19 @@ export class DockerTemplateStack extends LiteralSafeStack {
       description: "Image of the developer's workspace container (needs sh, curl and Node for `npx convex dev`).",
     }).stringValue;
 
+    const databaseUrl = new TerraformVariable(this, DATABASE_URL_VARIABLE, {
+      type: "string",
+      default: "",
+      sensitive: true,
+      description:
+        "postgres://USER:PASSWORD@HOST:PORT of a shared Postgres server (a role with CREATEDB, no database name, no query), reachable from " +
+        "the workspace containers (host.docker.internal is the Docker host). Each workspace then gets its own database there. Empty: SQLite " +
+        "on each backend's data volume.",
+    });
+
     const inputs = coderInputs(this);
     this.inputs = inputs;
+    const database = templateDatabase(this, inputs, isSet(databaseUrl.stringValue));
     const ws = inputs.workspace;
     const start = inputs.startLocal.asNumber;
     const name = (component: string) => `convex-${ws.id}-${component}`;
@@ -146,6 +172,7 @@ export class DockerTemplateStack extends LiteralSafeStack {
       bucketSecretAccessKey: minio.rootCredentials.secretAccessKey,
       proxyAccessKeyId: proxyCredentials.accessKeyId,
       proxySecretAccessKey: proxyCredentials.secretAccessKey,
+      databaseUrl: Token.asString(Fn.sensitive(databaseUrl.stringValue)),
     };
 
     // The proxy serves TLS (the deploy stack's default): a certificate for its container name, issued at apply time.
@@ -167,41 +194,70 @@ export class DockerTemplateStack extends LiteralSafeStack {
     });
     counted(proxy.resource, modeComputeCount(inputs, ["proxied"]));
 
-    // The backend's environment per mode, from the core; the container picks its mode's list at apply time.
+    // The backend's environment per mode and database (`<mode>` for SQLite, `<mode>_postgres`), from the core;
+    // the container picks its list at apply time.
     const backendEnv = new TerraformLocal(
       this,
       "backend_env",
       Object.fromEntries(
-        STORAGE_MODES.map((mode) => [
-          mode,
-          templateDockerEnv(
-            [
-              ...backendEnvironment({
-                instanceName: INSTANCE_NAME,
-                cloudOrigin: inputs.urls.api,
-                siteOrigin: inputs.urls.site,
-                storage: dockerTemplateStorage(mode),
-                region,
-                proxyEndpoint: proxy.endpoint,
-                minioEndpoint: minio.endpoint,
-              }),
-              ...backendTrustEnvironment(backendCaFiles(proxyTlsPlan, mode)),
-            ],
-            refs,
-          ),
-        ]),
+        STORAGE_MODES.flatMap((mode) =>
+          TEMPLATE_DATABASES.map((kind) => [
+            kind === "sqlite" ? mode : `${mode}_${kind}`,
+            templateDockerEnv(
+              withTemplateSsl(
+                backendEnvironment({
+                  instanceName: database.instanceName,
+                  cloudOrigin: inputs.urls.api,
+                  siteOrigin: inputs.urls.site,
+                  storage: dockerTemplateStorage(mode),
+                  region,
+                  proxyEndpoint: proxy.endpoint,
+                  minioEndpoint: minio.endpoint,
+                  database: kind === "postgres" ? { kind: "postgres", requireSsl: false } : undefined,
+                }),
+                database,
+              ).concat(backendTrustEnvironment(backendCaFiles(proxyTlsPlan, mode))),
+              refs,
+            ),
+          ]),
+        ),
       ),
     );
+    const envKey = Fn.join("", [inputs.modeLocal.asString, Fn.conditional(database.is("postgres"), "_postgres", "")]);
+
+    // The workspace's database on the shared server, created before the backend starts (every start: a no-op once it exists).
+    const postgresImage = new PulledImage(this, "PostgresImage", { name: POSTGRES_CLIENT_IMAGE });
+    const databaseInit = new DatabaseInit(this, "DatabaseInit", {
+      name: name("create-database"),
+      image: postgresImage.imageId,
+      networkName: network.name,
+      database: database.databaseName,
+      url: refs.databaseUrl ?? "",
+      urlSource: `the template variable ${DATABASE_URL_VARIABLE}`,
+      requireSsl: true,
+      sslMode: database.sslMode,
+      labels: labels("create-database"),
+      // A precondition, not a variable validation: Terraform 1.11 prints a sensitive variable's value when its
+      // validation fails, and a precondition's failure does not.
+      preconditions: [
+        {
+          condition: Token.asAny(Op.or(Op.not(isSet(databaseUrl.stringValue)), Fn.can(Fn.regex(POSTGRES_URL_PATTERN, databaseUrl.stringValue)))),
+          errorMessage: `${DATABASE_URL_VARIABLE} must be empty (SQLite) or postgres://USER:PASSWORD@HOST:PORT: a role, no database name, no path, no query parameters (Convex's rules; percent-encode '@', '/' and ':' in the password).`,
+        },
+      ],
+    });
+    counted(databaseInit.resource, modeComputeCount(inputs, STORAGE_MODES, database.is("postgres")));
+    databaseInit.resource.putHost([DOCKER_HOST_ENTRY]);
     this.backend = new ConvexBackend(this, "Backend", {
       name: name("backend"),
       dataVolumeName: name("data"),
       image: backendImage.imageId,
       networkName: network.name,
-      env: Token.asList(Fn.lookup(backendEnv.asAnyMap, inputs.modeLocal.asString)),
+      env: Token.asList(Fn.lookup(backendEnv.asAnyMap, envKey)),
       labels: labels("backend"),
       stopTimeoutSeconds: defaults.convex.stopGracePeriodSeconds,
       protectDataVolume: false,
-      dependsOn: [minio.resource, proxy.resource],
+      dependsOn: [minio.resource, proxy.resource, databaseInit.resource],
       // One container for every mode: it always writes the trust bundle with the proxy's CA; only the proxied
       // environment points SSL_CERT_FILE and NODE_EXTRA_CA_CERTS at it.
       trust: { uploads: [proxyTls.caUpload], entrypoint: trustingEntrypoint(backendCaFiles(proxyTlsPlan, "proxied")) },
@@ -209,6 +265,7 @@ export class DockerTemplateStack extends LiteralSafeStack {
     counted(this.backend.resource, start);
     this.backend.dataVolume.putLabels(volumeLabels("backend"));
     this.backend.resource.resetPorts();
+    this.backend.resource.putHost([DOCKER_HOST_ENTRY]);
 
     const dashboard = new ConvexDashboard(this, "Dashboard", {
       name: name("dashboard"),
@@ -241,7 +298,7 @@ export class DockerTemplateStack extends LiteralSafeStack {
       user: "root",
       entrypoint: ["/bin/sh", "-c"],
       command: [`umask 022 && ./generate_key "$INSTANCE_NAME" "$INSTANCE_SECRET" > ${ADMIN_KEY_DIR}/${ADMIN_KEY_FILE}.tmp && mv ${ADMIN_KEY_DIR}/${ADMIN_KEY_FILE}.tmp ${ADMIN_KEY_DIR}/${ADMIN_KEY_FILE}`],
-      env: [`INSTANCE_NAME=${INSTANCE_NAME}`, `INSTANCE_SECRET=${instanceSecret.hex}`],
+      env: [`INSTANCE_NAME=${database.instanceName}`, `INSTANCE_SECRET=${instanceSecret.hex}`],
       mounts: [{ type: "volume", source: adminKeyVolume.name, target: ADMIN_KEY_DIR }],
       networkMode: "none",
       mustRun: false,
@@ -280,6 +337,7 @@ export class DockerTemplateStack extends LiteralSafeStack {
         { key: "storage mode", value: inputs.modeLocal.asString },
         { key: "convex release", value: defaults.convex.release },
         { key: "minio", value: `http://${name("minio")}:${MINIO_PORT}` },
+        { key: "database", value: database.kind },
       ],
     });
   }

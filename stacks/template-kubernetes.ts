@@ -10,11 +10,12 @@ import { PROXY_PORT, backendEnvironment } from "../lib/core/backend-env.ts";
 import { Bucket, type AnyBucket } from "../lib/core/bucket.ts";
 import type { EnvEntry } from "../lib/core/env.ts";
 import { minioBucketSchema } from "../lib/core/config-schema.ts";
-import { MINIO_IMAGE, NODE_IMAGE } from "../lib/core/images.ts";
+import { MINIO_IMAGE, NODE_IMAGE, POSTGRES_CLIENT_IMAGE } from "../lib/core/images.ts";
 import { proxyEnvironment } from "../lib/core/proxy-env.ts";
 import { Storage, type AnyStorage, type StorageModeName } from "../lib/core/storage.ts";
 import { BACKEND_API_PORT, BACKEND_SITE_PORT, ConvexBackend } from "../lib/kubernetes/convex-backend.ts";
 import { ConvexDashboard, DASHBOARD_PORT } from "../lib/kubernetes/convex-dashboard.ts";
+import { postgresInitParts } from "../lib/kubernetes/database-init.ts";
 import type { RefSources } from "../lib/kubernetes/env.ts";
 import {
   INSTANCE_SECRET_KEY,
@@ -33,12 +34,19 @@ import { backendTrustParts, proxyCaVolume } from "../lib/kubernetes/tls-volumes.
 import { backendCaFiles, backendTrustEnvironment, proxyTlsEnvironment } from "../lib/core/tls.ts";
 import { proxyBundle } from "../lib/proxy-bundle.ts";
 import { coderInputs, coderLabels, coderSelectorLabels, firstInstanceId, modeComputeCount, modeCount, templateBase, workspaceAgent, type CoderInputs } from "./template-shared.ts";
-import { ADMIN_KEY_DIR, ADMIN_KEY_FILE, INSTANCE_NAME } from "./template-env-local.ts";
+import { isSet, templateDatabase, withTemplateSsl, type TemplateDatabaseKind } from "./template-database.ts";
+import { ADMIN_KEY_DIR, ADMIN_KEY_FILE } from "./template-env-local.ts";
 import { LiteralSafeStack } from "../lib/terraform/literal-safe-stack.ts";
 import { tfExpression } from "../lib/terraform/expression.ts";
 
 /** The template's stack id (also its folder under build/templates). */
 export const KUBERNETES_TEMPLATE_ID = "kubernetes";
+
+/** The admin variables naming the shared Postgres server's URL Secret (in `namespace`) and its key. */
+export const DATABASE_SECRET_VARIABLES = { name: "database_url_secret_name", key: "database_url_secret_key" } as const;
+
+/** A Kubernetes Secret key: letters, digits, '-', '_' and '.'. */
+const SECRET_KEY_PATTERN = "^[-._a-zA-Z0-9]+$";
 
 /** The id of the variant whose bucket is a per-workspace MinIO (for clusters without Rook). */
 export const KUBERNETES_MINIO_TEMPLATE_ID = "kubernetes-minio";
@@ -104,13 +112,19 @@ interface TemplateBucket {
  * deploy stack would give it (from `backendEnvironment`); its count is 1 only for the picked mode and only while
  * the workspace runs. Data (the backend volume, the home volume, the bucket claim, the secrets) has no start_count
  * and survives a stop; it goes when the workspace is deleted.
+ *
+ * With `database_url_secret_name` set, every workspace gets its own database on the shared Postgres server that
+ * Secret names: each mode then runs a Postgres sibling Deployment (POSTGRES_URL from the Secret, and the init
+ * container that creates the workspace's database before the backend starts), counted in instead of the SQLite one.
  */
 export class KubernetesTemplateStack extends LiteralSafeStack {
   readonly inputs: CoderInputs;
   readonly agent: CoderAgent;
   readonly backend: ConvexBackend;
-  /** The backend Deployment of each storage mode. */
+  /** The backend Deployment of each storage mode (SQLite). */
   readonly backendDeployments: Record<StorageModeName, DeploymentV1>;
+  /** The backend Deployment of each storage mode with the shared Postgres server. */
+  readonly postgresDeployments: Record<StorageModeName, DeploymentV1>;
   readonly workspaceDeployment: DeploymentV1;
 
   constructor(scope: Construct, id: string, props: KubernetesTemplateProps = {}) {
@@ -140,8 +154,30 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
     const dataSize = new TerraformVariable(this, "data_volume_size", { type: "string", default: defaults.convex.dataVolume.size, description: "Size of each backend's data volume." }).stringValue;
     const homeSize = new TerraformVariable(this, "home_volume_size", { type: "string", default: "10Gi", description: "Size of each workspace's home volume." }).stringValue;
 
+    const databaseSecret = new TerraformVariable(this, DATABASE_SECRET_VARIABLES.name, {
+      type: "string",
+      default: "",
+      description:
+        "A Secret in `namespace` whose key (database_url_secret_key) holds postgres://USER:PASSWORD@HOST:PORT of a shared Postgres server " +
+        "(a role with CREATEDB, no database name). Each workspace then gets its own database there. Empty: SQLite on each backend's data volume.",
+    });
+    databaseSecret.addValidation({
+      condition: Op.or(Op.not(isSet(databaseSecret.stringValue)), Fn.can(Fn.regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", databaseSecret.stringValue))),
+      errorMessage: `${DATABASE_SECRET_VARIABLES.name} must be empty (SQLite) or a Secret name: lower-case letters, digits and '-'; got "${databaseSecret.stringValue}".`,
+    });
+    const databaseKey = new TerraformVariable(this, DATABASE_SECRET_VARIABLES.key, {
+      type: "string",
+      default: "url",
+      description: "The key of database_url_secret_name that holds the URL.",
+    });
+    databaseKey.addValidation({
+      condition: Fn.can(Fn.regex(SECRET_KEY_PATTERN, databaseKey.stringValue)),
+      errorMessage: `${DATABASE_SECRET_VARIABLES.key} must be a Secret key: letters, digits, '-', '_' and '.'; got "${databaseKey.stringValue}".`,
+    });
+
     const inputs = coderInputs(this);
     this.inputs = inputs;
+    const database = templateDatabase(this, inputs, isSet(databaseSecret.stringValue));
     const ws = inputs.workspace;
     const name = (component: string) => `convex-${ws.id}-${component}`;
     const labels = (component: string) => coderLabels(inputs, component);
@@ -155,6 +191,7 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
       ...bucket.refSources,
       proxyAccessKeyId: { secret: proxyCredentials.name, key: PROXY_ACCESS_KEY_ID_KEY },
       proxySecretAccessKey: { secret: proxyCredentials.name, key: PROXY_SECRET_ACCESS_KEY_KEY },
+      databaseUrl: { secret: databaseSecret.stringValue, key: databaseKey.stringValue },
     };
 
     const proxyName = name("s3-proxy");
@@ -189,18 +226,23 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
     });
 
     const backendName = name("backend");
-    const envOf = (mode: StorageModeName): EnvEntry[] => [
-      ...backendEnvironment({
-        instanceName: INSTANCE_NAME,
-        cloudOrigin: inputs.urls.api,
-        siteOrigin: inputs.urls.site,
-        storage: kubernetesTemplateStorage(mode, bucketKind),
-        region,
-        proxyEndpoint,
-        minioEndpoint: bucket.minioEndpoint,
-      }),
-      ...backendTrustEnvironment(backendCaFiles(proxyTlsPlan, mode)),
-    ];
+    const envOf = (mode: StorageModeName, kind: TemplateDatabaseKind = "sqlite"): EnvEntry[] =>
+      withTemplateSsl(
+        backendEnvironment({
+          instanceName: database.instanceName,
+          cloudOrigin: inputs.urls.api,
+          siteOrigin: inputs.urls.site,
+          storage: kubernetesTemplateStorage(mode, bucketKind),
+          region,
+          proxyEndpoint,
+          minioEndpoint: bucket.minioEndpoint,
+          database: kind === "postgres" ? { kind: "postgres", requireSsl: false } : undefined,
+        }),
+        database,
+      ).concat(backendTrustEnvironment(backendCaFiles(proxyTlsPlan, mode)));
+    // proxied trusts the proxy's CA beside its image's roots.
+    const proxiedTrust = backendTrustParts(images.backend, backendCaFiles(proxyTlsPlan, "proxied"), [proxyCaVolume(proxyTls.name)]);
+    const count = (mode: StorageModeName, kind: TemplateDatabaseKind) => modeComputeCount(inputs, [mode], database.is(kind));
     // The `local` backend is the construct's primary Deployment; the other modes are siblings on the same volume.
     this.backend = new ConvexBackend(this, "Backend", {
       name: backendName,
@@ -217,21 +259,33 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
       stopGracePeriodSeconds: defaults.convex.stopGracePeriodSeconds,
       protectDataVolume: false,
       waitForRollout: false,
-      computeCount: modeComputeCount(inputs, ["local"]),
+      computeCount: count("local", "sqlite"),
       dependsOn: [instanceSecret.resource],
     });
     // Each mode's Deployment waits for the Secrets and claim it reads by name (and proxied for the proxy).
+    const dependsOn: Record<StorageModeName, ITerraformDependable[]> = {
+      local: [instanceSecret.resource],
+      s3: [instanceSecret.resource, ...bucket.dependencies],
+      proxied: [instanceSecret.resource, ...bucket.dependencies, proxyCredentials.resource, proxyTls.resource, proxy.deployment],
+    };
     this.backendDeployments = {
       local: this.backend.deployment,
-      s3: this.backend.addDeployment("S3", { env: envOf("s3"), refSources: refs, computeCount: modeComputeCount(inputs, ["s3"]), dependsOn: [instanceSecret.resource, ...bucket.dependencies] }),
-      proxied: this.backend.addDeployment("Proxied", {
-        env: envOf("proxied"),
-        refSources: refs,
-        computeCount: modeComputeCount(inputs, ["proxied"]),
-        dependsOn: [instanceSecret.resource, ...bucket.dependencies, proxyCredentials.resource, proxyTls.resource, proxy.deployment],
-        // It trusts the proxy's CA beside its image's roots.
-        trust: backendTrustParts(images.backend, backendCaFiles(proxyTlsPlan, "proxied"), [proxyCaVolume(proxyTls.name)]),
-      }),
+      s3: this.backend.addDeployment("S3", { env: envOf("s3"), refSources: refs, computeCount: count("s3", "sqlite"), dependsOn: dependsOn.s3 }),
+      proxied: this.backend.addDeployment("Proxied", { env: envOf("proxied"), refSources: refs, computeCount: count("proxied", "sqlite"), dependsOn: dependsOn.proxied, trust: proxiedTrust }),
+    };
+    // The init container creates the workspace's database on the shared server before the backend starts.
+    const postgresParts = postgresInitParts({
+      database: { kind: "postgres", name: database.databaseName, server: { kind: "secret", name: databaseSecret.stringValue, key: databaseKey.stringValue }, requireSsl: true },
+      image: POSTGRES_CLIENT_IMAGE,
+      urlSource: `the template variable ${DATABASE_SECRET_VARIABLES.name} (Secret ${databaseSecret.stringValue}, key ${databaseKey.stringValue})`,
+      sslMode: database.sslMode,
+    });
+    const postgresDeployment = (id: string, mode: StorageModeName) =>
+      this.backend.addDeployment(id, { env: envOf(mode, "postgres"), refSources: refs, computeCount: count(mode, "postgres"), dependsOn: dependsOn[mode], database: postgresParts, ...(mode === "proxied" ? { trust: proxiedTrust } : {}) });
+    this.postgresDeployments = {
+      local: postgresDeployment("LocalPostgres", "local"),
+      s3: postgresDeployment("S3Postgres", "s3"),
+      proxied: postgresDeployment("ProxiedPostgres", "proxied"),
     };
 
     const dashboardName = name("dashboard");
@@ -283,7 +337,7 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
                 image: images.backend,
                 command: ["/bin/sh", "-c", `umask 022 && ./generate_key "$INSTANCE_NAME" "$INSTANCE_SECRET" > ${ADMIN_KEY_DIR}/${ADMIN_KEY_FILE}.tmp && mv ${ADMIN_KEY_DIR}/${ADMIN_KEY_FILE}.tmp ${ADMIN_KEY_DIR}/${ADMIN_KEY_FILE}`],
                 env: [
-                  { name: "INSTANCE_NAME", value: INSTANCE_NAME },
+                  { name: "INSTANCE_NAME", value: database.instanceName },
                   { name: "INSTANCE_SECRET", valueFrom: { secretKeyRef: { name: instanceSecret.name, key: INSTANCE_SECRET_KEY } } },
                 ],
                 securityContext: { runAsUser: "0", allowPrivilegeEscalation: false },
@@ -325,6 +379,7 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
         { key: "storage mode", value: inputs.modeLocal.asString },
         { key: "convex release", value: defaults.convex.release },
         { key: "namespace", value: namespace },
+        { key: "database", value: database.kind },
       ],
     });
   }

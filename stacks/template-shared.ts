@@ -1,5 +1,5 @@
 import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
-import { Fn, Op, TerraformLocal, TerraformStack, TerraformVariable, Token, ref, type TerraformResource } from "cdktf";
+import { Fn, Op, TerraformLocal, TerraformStack, TerraformVariable, Token, ref, type IResolvable, type TerraformResource } from "cdktf";
 import { CoderAgent } from "../lib/coder/agent.ts";
 import { APP_SLUG_PATTERN, CoderApp } from "../lib/coder/app.ts";
 import { CoderProvider } from "../lib/coder/provider.ts";
@@ -198,9 +198,13 @@ export function modeCount(inputs: CoderInputs, modes: readonly StorageModeName[]
   return Token.asNumber(Fn.conditional(picked(inputs, modes), 1, 0));
 }
 
-/** The count of a mode's compute: start_count when the workspace picked one of `modes`, else 0. */
-export function modeComputeCount(inputs: CoderInputs, modes: readonly StorageModeName[]): number {
-  return Token.asNumber(Fn.conditional(picked(inputs, modes), inputs.startLocal.asNumber, 0));
+/**
+ * The count of a mode's compute: start_count when the workspace picked one of `modes` (and `when` holds), else 0.
+ * @param when a further condition, e.g. the template's database kind. @default - none
+ */
+export function modeComputeCount(inputs: CoderInputs, modes: readonly StorageModeName[], when?: IResolvable): number {
+  const condition = when === undefined ? picked(inputs, modes) : Op.and(picked(inputs, modes), when);
+  return Token.asNumber(Fn.conditional(condition, inputs.startLocal.asNumber, 0));
 }
 
 /** Coder's label set (as in Coder's Kubernetes example) plus the component; on every object of the template. */

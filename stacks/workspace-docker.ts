@@ -5,6 +5,7 @@ import { LocalBackend, TerraformOutput, type ITerraformDependable } from "cdktf"
 import type { Construct } from "constructs";
 import { resolve } from "node:path";
 import { ConfigError, configError, InvariantError, showValue, type ConfigIssue } from "../lib/core/errors.ts";
+import { POSTGRES_SERVER_IMAGE } from "../lib/core/images.ts";
 import { workspaceLabels } from "../lib/core/labels.ts";
 import type { Component } from "../lib/core/names.ts";
 import { LOCAL_URLS, type WorkspacePlan } from "../lib/core/plan.ts";
@@ -12,12 +13,15 @@ import type { WorkspaceUrls } from "../lib/core/urls.ts";
 import { AdminKey } from "../lib/docker/admin-key.ts";
 import { BACKEND_API_PORT, BACKEND_SITE_PORT, ConvexBackend } from "../lib/docker/convex-backend.ts";
 import { ConvexDashboard, DASHBOARD_PORT } from "../lib/docker/convex-dashboard.ts";
+import { DatabaseInit } from "../lib/docker/database-init.ts";
+import { dockerDatabaseUrl } from "../lib/docker/database-url.ts";
 import { dockerEnv, type DockerRefSources } from "../lib/docker/env.ts";
 import { externalBucketKeys } from "../lib/docker/external-credentials.ts";
 import { GeneratedKeyPair, InstanceSecret } from "../lib/docker/generated-secret.ts";
 import { PulledImage } from "../lib/docker/image.ts";
 import { MinioServer } from "../lib/docker/minio.ts";
 import { WorkspaceNetwork } from "../lib/docker/network.ts";
+import { PostgresServer } from "../lib/docker/postgres.ts";
 import { S3Proxy } from "../lib/docker/s3-proxy.ts";
 import { DockerProxyTls, bucketCaUpload, trustingEntrypoint } from "../lib/docker/tls.ts";
 import { proxyBundle } from "../lib/proxy-bundle.ts";
@@ -43,9 +47,9 @@ export interface WorkspaceDockerStackProps {
   readonly dashboardHostPort?: number;
   /** Host address the three ports are published on. @default "127.0.0.1" - this machine only */
   readonly hostIp?: string;
-  /** Where an external bucket's key variables are read from. @default process.env */
+  /** Where an external bucket's key variables and database.urlEnv are read from. @default process.env */
   readonly environment?: Readonly<Record<string, string | undefined>>;
-  /** Directory a relative keys-file path is resolved against. @default process.cwd() */
+  /** Directory a relative keys-file or database.urlFile path is resolved against. @default process.cwd() */
   readonly cwd?: string;
   /** The S3 proxy bundle (proxied mode). @default proxyBundle() - built from proxy/src */
   readonly proxyBundle?: string;
@@ -55,7 +59,9 @@ export interface WorkspaceDockerStackProps {
  * One workspace's Convex on a Docker host: a network, the backend with its data volume and generated instance
  * secret, the dashboard, an admin key, and what the storage mode needs — nothing for `local`; the bucket for `s3`
  * (a MinIO container with its volume and generated root keys, or an external endpoint); the bucket and the S3 proxy
- * with its generated keys for `proxied`.
+ * with its generated keys for `proxied`. With `database.kind: postgres`, the workspace's own Postgres container (its
+ * volume and generated password; or a server named by database.urlEnv / database.urlFile) and a one-shot container
+ * that creates the instance's database before the backend starts.
  *
  * The Docker provider reads DOCKER_HOST (and DOCKER_CERT_PATH, DOCKER_CONTEXT) from the environment, as the docker
  * CLI does. Construct ids are a contract: a renamed id is a destroy-and-recreate in Terraform.
@@ -67,6 +73,10 @@ export class WorkspaceDockerStack extends LiteralSafeStack {
   readonly adminKey: AdminKey;
   readonly minio?: MinioServer;
   readonly proxy?: S3Proxy;
+  /** The workspace's own Postgres server (`database.kind: postgres` without urlEnv or urlFile). */
+  readonly postgres?: PostgresServer;
+  /** The one-shot container that creates the workspace's database (`database.kind: postgres`). */
+  readonly databaseInit?: DatabaseInit;
 
   constructor(scope: Construct, id: string, props: WorkspaceDockerStackProps) {
     super(scope, id);
@@ -145,6 +155,43 @@ export class WorkspaceDockerStack extends LiteralSafeStack {
       });
       backendDependsOn.push(this.proxy.resource);
       assertEndpoint(plan, "S3_ENDPOINT_URL", this.proxy.endpoint);
+    }
+
+    const database = plan.database;
+    if (database.kind === "postgres") {
+      // One image for the server and the init step's psql.
+      const postgresImage = new PulledImage(this, "PostgresImage", { name: POSTGRES_SERVER_IMAGE });
+      const initDependsOn: ITerraformDependable[] = [];
+      let server: { readonly url: string; readonly source: string };
+      if (database.server.kind === "container") {
+        this.postgres = new PostgresServer(this, "Postgres", {
+          name: names.of("postgres"),
+          dataVolumeName: names.of("postgres-data"),
+          image: postgresImage.imageId,
+          networkName: this.network.name,
+          labels: labels("postgres"),
+          protectDataVolume: plan.dataVolume.protect,
+        });
+        server = { url: this.postgres.url, source: `the workspace's Postgres container ${names.of("postgres")}` };
+        initDependsOn.push(this.postgres.resource);
+      } else if (database.server.kind === "secret") {
+        throw new InvariantError("a Postgres URL from a Kubernetes Secret is for the Kubernetes target (the plan checks this)");
+      } else {
+        server = dockerDatabaseUrl(database.server, props.environment ?? process.env, props.cwd ?? process.cwd());
+      }
+      refs.databaseUrl = server.url;
+      this.databaseInit = new DatabaseInit(this, "DatabaseInit", {
+        name: names.of("create-database"),
+        image: postgresImage.imageId,
+        networkName: this.network.name,
+        database: database.name,
+        url: server.url,
+        urlSource: server.source,
+        requireSsl: database.requireSsl,
+        labels: labels("create-database"),
+        dependsOn: initDependsOn,
+      });
+      backendDependsOn.push(this.databaseInit.resource);
     }
 
     // A later plan with another storage mode fails before it changes anything (Convex locks its database to one).

@@ -77,7 +77,7 @@ export class WorkspaceKubernetesStack extends LiteralSafeStack {
 
     const instanceSecret = new InstanceSecret(this, "InstanceSecret", { name: names.of("instance-secret"), namespace, labels: labels("backend") });
     const refs: RefSources = { instanceSecret: { secret: instanceSecret.name, key: INSTANCE_SECRET_KEY } };
-    if (plan.database.kind === "postgres") refs.databaseUrl = { secret: plan.database.urlSecret.name, key: plan.database.urlSecret.key };
+    if (plan.database.kind === "postgres" && plan.database.server.kind === "secret") refs.databaseUrl = { secret: plan.database.server.name, key: plan.database.server.key };
     // The backend waits for the Secrets and claim it reads by name and for the proxy it talks to; a destroy then
     // removes the pods before their keys and bucket.
     const backendDependencies: ITerraformDependable[] = [instanceSecret.resource];

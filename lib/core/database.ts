@@ -53,6 +53,11 @@ export interface PostgresInitInput {
   readonly requireSsl: boolean;
   /** A CA bundle the server's certificate is checked against, as a path inside the init container. @default - none */
   readonly caFile?: string;
+  /**
+   * libpq's sslmode as given, e.g. a Coder template's Terraform expression over its require-SSL variable.
+   * @default - from requireSsl and caFile
+   */
+  readonly sslMode?: string;
 }
 
 /**
@@ -65,7 +70,7 @@ export function postgresInitEnvironment(input: PostgresInitInput): Record<string
     // A URL without a database name connects to PGDATABASE.
     PGDATABASE: "postgres",
     PGCONNECT_TIMEOUT: "10",
-    PGSSLMODE: input.requireSsl ? (input.caFile ? "verify-full" : "require") : "prefer",
+    PGSSLMODE: input.sslMode ?? (input.requireSsl ? (input.caFile ? "verify-full" : "require") : "prefer"),
     PGAPPNAME: "convex-database-init",
   };
   if (input.caFile) env.PGSSLROOTCERT = input.caFile;

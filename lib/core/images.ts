@@ -41,6 +41,12 @@ export const MINIO_IMAGE = "quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z";
  */
 export const POSTGRES_CLIENT_IMAGE = "postgres:17.11-alpine3.24";
 
+/**
+ * PostgreSQL's server, for the Docker target's per-workspace database: the same official image as the client, so a
+ * workspace pulls one image for both and the server is the major Convex tests against.
+ */
+export const POSTGRES_SERVER_IMAGE = POSTGRES_CLIENT_IMAGE;
+
 /** A Convex release tag: the full 40-character lower-case commit SHA. */
 export const CONVEX_RELEASE_PATTERN = /^[0-9a-f]{40}$/;
 

@@ -91,12 +91,25 @@ export type DatabasePlan =
       readonly kind: "postgres";
       /** The database the init step creates and Convex opens: the instance name with `-` turned into `_`. */
       readonly name: string;
-      /** The Secret key holding the server URL (no database name, no query). */
-      readonly urlSecret: { readonly name: string; readonly key: string };
+      /** Where the server and its URL (no database name, no query) come from. */
+      readonly server: PostgresServer;
       readonly requireSsl: boolean;
-      /** The CA bundle's Secret key and its path in the containers. @default - none */
+      /** The CA bundle's Secret key and its path in the containers (Kubernetes). @default - none */
       readonly ca?: { readonly secretName: string; readonly key: string; readonly file: string };
     };
+
+/**
+ * Where a Postgres workspace's server URL comes from:
+ * - `secret`: a Kubernetes Secret key, read by reference (Kubernetes);
+ * - `container`: the workspace's own Postgres container, with a generated password (the Docker default);
+ * - `environment`: an environment variable read when the app synthesizes (Docker);
+ * - `file`: a file with a `POSTGRES_URL=...` line, read by Terraform at plan time (Docker).
+ */
+export type PostgresServer =
+  | { readonly kind: "secret"; readonly name: string; readonly key: string }
+  | { readonly kind: "container" }
+  | { readonly kind: "environment"; readonly variable: string }
+  | { readonly kind: "file"; readonly path: string };
 
 /** Local URLs for a workspace reached through `kubectl port-forward` or Docker's published ports. */
 export const LOCAL_URLS: WorkspaceUrls = {
@@ -198,31 +211,69 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
   };
 }
 
-/** The database the configuration names; Postgres needs its URL Secret (Kubernetes only, for now). */
+/**
+ * The database the configuration names. Postgres reads its URL from a Secret on Kubernetes; on Docker it is the
+ * workspace's own Postgres container unless urlEnv or urlFile names another server. Settings of the other target are
+ * rejected rather than silently ignored.
+ */
 function resolveDatabase(config: WorkspaceConfig, target: Target, instanceName: string, issues: ConfigIssue[]): DatabasePlan {
   const spec = config.database;
+  const field = (name: string) => `database.${name}`;
+  const given = (names: readonly (keyof typeof spec)[]) => names.filter((name) => spec[name] !== undefined);
   if (spec.kind === "sqlite") {
-    for (const name of ["urlSecretName", "caSecretName"] as const) {
-      if (spec[name] !== undefined) issues.push({ field: `database.${name}`, value: showValue(spec[name]), fix: "this is a Postgres setting: set database.kind: postgres, or remove it" });
+    for (const name of given(["urlSecretName", "caSecretName", "urlEnv", "urlFile", "requireSsl"])) {
+      issues.push({ field: field(name), value: showValue(spec[name]), fix: "this is a Postgres setting: set database.kind: postgres, or remove it" });
     }
     return { kind: "sqlite" };
   }
-  if (target === "docker") {
-    issues.push({ field: "database.kind", value: showValue(spec.kind), fix: "Postgres is available on the Kubernetes target; on Docker use sqlite (the data volume)" });
-  } else if (spec.urlSecretName === undefined) {
+  const server = target === "kubernetes" ? kubernetesServer(config, issues) : dockerServer(config, issues);
+  const requireSsl = spec.requireSsl ?? server.kind !== "container";
+  if (server.kind === "container" && spec.requireSsl === true) {
+    issues.push({
+      field: field("requireSsl"),
+      value: "true",
+      fix: "the workspace's own Postgres container has no TLS (only the workspace network reaches it): remove requireSsl, or name a server with TLS in database.urlEnv or database.urlFile",
+    });
+  }
+  return {
+    kind: "postgres",
+    name: databaseName(instanceName),
+    server,
+    requireSsl,
+    ca: spec.caSecretName && target === "kubernetes" ? { secretName: spec.caSecretName, key: spec.caSecretKey, file: `${DATABASE_CA_DIR}/${spec.caSecretKey}` } : undefined,
+  };
+}
+
+function kubernetesServer(config: WorkspaceConfig, issues: ConfigIssue[]): PostgresServer {
+  const spec = config.database;
+  for (const name of ["urlEnv", "urlFile"] as const) {
+    if (spec[name] !== undefined) issues.push({ field: `database.${name}`, value: showValue(spec[name]), fix: "this is a Docker setting; on Kubernetes name the Secret with the URL in database.urlSecretName" });
+  }
+  if (spec.urlSecretName === undefined) {
     issues.push({
       field: "database.urlSecretName",
       value: showValue(undefined),
       fix: `name the Secret in namespace ${config.workspace.namespace} whose key ${spec.urlSecretKey} holds postgres://USER:PASSWORD@HOST:PORT (no database name)`,
     });
   }
-  return {
-    kind: "postgres",
-    name: databaseName(instanceName),
-    urlSecret: { name: spec.urlSecretName ?? "", key: spec.urlSecretKey },
-    requireSsl: spec.requireSsl,
-    ca: spec.caSecretName ? { secretName: spec.caSecretName, key: spec.caSecretKey, file: `${DATABASE_CA_DIR}/${spec.caSecretKey}` } : undefined,
-  };
+  return { kind: "secret", name: spec.urlSecretName ?? "", key: spec.urlSecretKey };
+}
+
+function dockerServer(config: WorkspaceConfig, issues: ConfigIssue[]): PostgresServer {
+  const spec = config.database;
+  const dockerWays = "on Docker leave it out for the workspace's own Postgres container, or name a server in database.urlEnv or database.urlFile";
+  for (const name of ["urlSecretName", "caSecretName"] as const) {
+    if (spec[name] !== undefined) issues.push({ field: `database.${name}`, value: showValue(spec[name]), fix: `this is a Kubernetes setting; ${dockerWays}` });
+  }
+  if (spec.urlEnv !== undefined && spec.urlFile !== undefined) {
+    issues.push({ field: "database.urlFile", value: showValue(spec.urlFile), fix: "give either database.urlEnv or database.urlFile, not both" });
+  }
+  if (spec.urlFile !== undefined) {
+    if (UNSAFE_PATH.test(spec.urlFile)) issues.push({ field: "database.urlFile", value: showValue(spec.urlFile), fix: "use a path without '\"', '\\', '${', '%{' or line breaks" });
+    return { kind: "file", path: spec.urlFile };
+  }
+  if (spec.urlEnv !== undefined) return { kind: "environment", variable: spec.urlEnv };
+  return { kind: "container" };
 }
 
 /** Restricted egress needs to know where a bucket outside the stack is (MinIO is known). */

@@ -153,11 +153,13 @@ export class ConvexBackend extends Construct {
       readonly refSources: RefSources;
       readonly computeCount?: number;
       readonly dependsOn?: ITerraformDependable[];
+      /** This Deployment's database parts. @default - the construct's `database` */
+      readonly database?: BackendDatabaseParts;
       /** This Deployment's trust parts. @default - the construct's `trust` */
       readonly trust?: BackendTrustParts;
     },
   ): DeploymentV1 {
-    return this.createDeployment(id, options.env, options.refSources, options.computeCount, options.dependsOn ?? this.props.dependsOn, options.trust ?? this.props.trust);
+    return this.createDeployment(id, options.env, options.refSources, options.computeCount, options.dependsOn ?? this.props.dependsOn, options.database, options.trust);
   }
 
   private createDeployment(
@@ -166,9 +168,10 @@ export class ConvexBackend extends Construct {
     refSources: RefSources,
     count: number | undefined,
     dependsOn: ITerraformDependable[] | undefined,
-    trust: BackendTrustParts | undefined,
+    database: BackendDatabaseParts | undefined = this.props.database,
+    trust: BackendTrustParts | undefined = this.props.trust,
   ): DeploymentV1 {
-    const props = { ...this.props, trust };
+    const props = { ...this.props, database, trust };
   return new DeploymentV1(this, id, {
     count,
     dependsOn,

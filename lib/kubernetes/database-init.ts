@@ -1,4 +1,5 @@
 import { postgresInitEnvironment, postgresInitScript } from "../core/database.ts";
+import { InvariantError } from "../core/errors.ts";
 import { DATABASE_CA_DIR, type DatabasePlan } from "../core/plan.ts";
 import type { BackendDatabaseParts } from "./convex-backend.ts";
 
@@ -9,6 +10,10 @@ export interface PostgresInitProps {
   readonly database: Extract<DatabasePlan, { kind: "postgres" }>;
   /** The official postgres image, pinned (lib/core/images.ts). */
   readonly image: string;
+  /** Where the URL comes from, for the messages. @default - `database.urlSecretName (Secret <name>, key <key>)` */
+  readonly urlSource?: string;
+  /** libpq's sslmode as given (lib/core/database.ts PostgresInitInput). @default - from the plan's requireSsl */
+  readonly sslMode?: string;
 }
 
 /**
@@ -19,16 +24,18 @@ export interface PostgresInitProps {
  */
 export function postgresInitParts(props: PostgresInitProps): BackendDatabaseParts {
   const { database } = props;
-  const source = `database.urlSecretName (Secret ${database.urlSecret.name}, key ${database.urlSecret.key})`;
+  const secret = database.server;
+  if (secret.kind !== "secret") throw new InvariantError(`a Kubernetes workspace reads its Postgres URL from a Secret, not from a ${secret.kind} (plan with the kubernetes target)`);
+  const source = props.urlSource ?? `database.urlSecretName (Secret ${secret.name}, key ${secret.key})`;
   const caMount = database.ca ? [{ name: "database-ca", mountPath: DATABASE_CA_DIR, readOnly: true }] : [];
-  const env = postgresInitEnvironment({ database: database.name, urlSource: source, requireSsl: database.requireSsl, caFile: database.ca?.file });
+  const env = postgresInitEnvironment({ database: database.name, urlSource: source, requireSsl: database.requireSsl, caFile: database.ca?.file, sslMode: props.sslMode });
   return {
     initContainer: {
       name: "create-database",
       image: props.image,
       command: ["/bin/sh", "-c", postgresInitScript(source)],
       env: [
-        { name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: database.urlSecret.name, key: database.urlSecret.key } } },
+        { name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: secret.name, key: secret.key } } },
         ...Object.entries(env).map(([name, value]) => ({ name, value })),
       ],
       volumeMount: caMount,

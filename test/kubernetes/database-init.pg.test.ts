@@ -6,15 +6,16 @@
  * bad password, unreachable server, a URL Convex would refuse, TLS required by a server without it). The URL's
  * password never appears in what it prints.
  */
-import { spawnSync } from "node:child_process";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { databaseName } from "../../lib/core/database.ts";
 import { planWithTerraform } from "../../scripts/terraform-harness/terraform.ts";
+import { runPlannedScript, serverUrl, superuserSql } from "../support/pg-init.ts";
 import { synthKubernetes } from "../support/synth.ts";
 
 const pg = inject("postgres");
 const SOURCE = "database.urlSecretName (Secret alice-db, key url)";
-const url = (user: string, password: string, suffix = "") => `postgres://${user}:${password}@127.0.0.1:${pg.port}${suffix}`;
+const url = (user: string, password: string, suffix = "") => serverUrl(pg, user, password, suffix);
+const sql = (statement: string) => superuserSql(pg, statement);
 
 interface InitContainer {
   command: string[];
@@ -35,19 +36,11 @@ const planned = { verified: await plannedInitContainer({}), insecure: await plan
 
 function runInit(databaseUrl: string, database: string, requireSsl = false) {
   const container = requireSsl ? planned.verified : planned.insecure;
-  const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", DATABASE_URL: databaseUrl };
+  const env: Record<string, string> = { DATABASE_URL: databaseUrl };
   for (const e of container.env) if (e.value !== undefined) env[e.name] = e.value;
   // The test's database name, as another instance would have it.
   env.CONVEX_DATABASE = database;
-  const [shell, flag, script] = container.command as [string, string, string];
-  const result = spawnSync(shell === "/bin/sh" ? "sh" : shell, [flag, script], { env, encoding: "utf8", timeout: 30_000 });
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
-}
-
-function sql(statement: string): string {
-  const result = spawnSync("psql", ["-XtAq", "-v", "ON_ERROR_STOP=1", url(pg.superuser, pg.password), "-c", statement], { env: { ...process.env, PGDATABASE: "postgres" }, encoding: "utf8", timeout: 30_000 });
-  if (result.status !== 0) throw new Error(result.stderr);
-  return result.stdout.trim();
+  return runPlannedScript(container.command, env);
 }
 
 describe("the Postgres init step against a real PostgreSQL", () => {

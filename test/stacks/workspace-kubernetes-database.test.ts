@@ -69,9 +69,9 @@ describe("plan errors of the database and storage-doctor settings", () => {
     );
   });
 
-  it("fails if postgres is asked of the Docker target", () => {
-    expect(plan({ database: { kind: "postgres" } }, "docker")).toThrow(
-      new ConfigError([{ field: "database.kind", value: '"postgres"', fix: "Postgres is available on the Kubernetes target; on Docker use sqlite (the data volume)" }]),
+  it("fails if a Docker way of giving the URL is used on Kubernetes", () => {
+    expect(plan({ database: { kind: "postgres", urlSecretName: "alice-db", urlEnv: "ALICE_PG_URL" } })).toThrow(
+      new ConfigError([{ field: "database.urlEnv", value: '"ALICE_PG_URL"', fix: "this is a Docker setting; on Kubernetes name the Secret with the URL in database.urlSecretName" }]),
     );
   });
 

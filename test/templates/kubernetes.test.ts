@@ -145,9 +145,11 @@ describe("kubernetes template: Coder wiring", () => {
     ]);
   });
 
-  it("selects the backend per mode with count expressions over local.storage_mode", () => {
+  it("selects the backend per mode and database with count expressions over local.storage_mode and local.database", () => {
     const counts = Object.fromEntries(backendDeployments().map(([, r]) => [r.count, true]));
-    expect(Object.keys(counts).sort()).toEqual(STORAGE_MODES.map((m) => `\${(local.storage_mode == "${m}") ? local.start_count : 0}`).sort());
+    expect(Object.keys(counts).sort()).toEqual(
+      STORAGE_MODES.flatMap((m) => ["sqlite", "postgres"].map((d) => `\${((local.storage_mode == "${m}") && (local.database == "${d}")) ? local.start_count : 0}`)).sort(),
+    );
     expect(json.locals).toMatchObject({ storage_mode: "${data.coder_parameter.storage_mode.value}", start_count: "${data.coder_workspace.me.start_count}" });
   });
 
@@ -176,9 +178,11 @@ describe("kubernetes template: Coder wiring", () => {
     // The Secret and key the backend reads its INSTANCE_SECRET from: a key made from anything else is refused.
     const instanceSecretRef = { secret_key_ref: { name: "convex-${data.coder_workspace.me.id}-instance-secret", key: "INSTANCE_SECRET" } };
     expect(init.env).toEqual([
-      { name: "INSTANCE_NAME", value: "convex" },
+      { name: "INSTANCE_NAME", value: "${local.instance_name}" },
       { name: "INSTANCE_SECRET", value_from: instanceSecretRef },
     ]);
+    // The key's instance name is the backend's: `convex`, or `convex-<id>` with the shared Postgres server.
+    for (const [name, r] of backendDeployments()) expect(podSpec(r).container[0]?.env?.find((e) => e.name === "INSTANCE_NAME")?.value, name).toBe("${local.instance_name}");
     for (const [name, r] of backendDeployments()) expect(podSpec(r).container[0]?.env?.find((e) => e.name === "INSTANCE_SECRET")?.value_from, name).toEqual(instanceSecretRef);
     // Only the workspace pod mounts the key's volume.
     for (const [name, r] of Object.entries(resources("kubernetes_deployment_v1"))) {

@@ -40,10 +40,10 @@ describe("kubernetes template: proxied mode serves the proxy over TLS", () => {
     const proxy = pod((deployments.find(([k]) => k.startsWith("S3Proxy")) as [string, Body])[1]);
     expect(proxy.volume?.find((v) => v.name === "proxy-tls")?.secret?.secret_name).toMatch(/-s3-proxy-tls$/);
     expect(proxy.container[0]?.readiness_probe?.http_get.scheme).toBe("HTTPS");
-    const proxied = pod((deployments.find(([k]) => k.startsWith("Backend_Proxied")) as [string, Body])[1]);
+    const proxied = pod((deployments.find(([k]) => /^Backend_Proxied_[0-9A-F]{8}$/.test(k)) as [string, Body])[1]);
     expect(proxied.init_container?.map((c) => c.name)).toEqual(["trust-bundle"]);
     expect(proxied.volume?.find((v) => v.name === "proxy-ca")?.secret?.secret_name).toMatch(/-s3-proxy-tls$/);
-    const s3 = pod((deployments.find(([k]) => k.startsWith("Backend_S3")) as [string, Body])[1]);
+    const s3 = pod((deployments.find(([k]) => /^Backend_S3_[0-9A-F]{8}$/.test(k)) as [string, Body])[1]);
     expect(s3.init_container).toBeUndefined();
   });
 });

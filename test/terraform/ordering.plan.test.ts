@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { planWithTerraform, type PlanResult } from "../../scripts/terraform-harness/terraform.ts";
 import type { TerraformConfig } from "../../scripts/terraform-harness/stand-in.ts";
 import { buildTemplateForTest } from "../support/built-template.ts";
+import { synthDocker } from "../support/docker-synth.ts";
 import { synthKubernetes } from "../support/synth.ts";
 
 /**
@@ -57,6 +58,14 @@ describe("workspace-kubernetes: Terraform orders compute after the objects it re
     expect(dependenciesOf(plan, "kubernetes_deployment_v1.Backend")).toEqual(
       expect.arrayContaining(["kubernetes_manifest.Bucket", "kubernetes_persistent_volume_claim_v1.Backend_Data", "kubernetes_secret_v1.InstanceSecret"]),
     );
+  });
+});
+
+describe("workspace-docker with Postgres: the backend waits for the database it opens", () => {
+  it("the backend waits for the init container, and the init container for the workspace's Postgres", async () => {
+    const plan = await planWithTerraform(synthDocker({ database: { kind: "postgres" } }), { graph: true });
+    expect(dependenciesOf(plan, "docker_container.Backend")).toEqual(expect.arrayContaining(["docker_container.DatabaseInit", "docker_container.Postgres", "docker_volume.Postgres_Data"]));
+    expect(dependenciesOf(plan, "docker_container.DatabaseInit")).toEqual(expect.arrayContaining(["docker_container.Postgres", "random_password.Postgres_Password"]));
   });
 });
 

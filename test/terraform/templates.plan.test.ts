@@ -1,34 +1,108 @@
 /**
- * Both Coder templates, for every storage mode, started and stopped, handed to the real terraform binary (scripts/terraform-harness): each cell must pass `terraform validate` and
+ * Both Coder templates, for every storage mode, with SQLite and with the admin's shared Postgres server, started and stopped, handed to the real terraform binary (scripts/terraform-harness): each cell must pass `terraform validate` and
  * `terraform plan`, and the plan must create exactly the resources that cell needs. The expected inventories are
  * written by hand from the README's tables, not computed by the code under test.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import type { TerraformConfig } from "../../scripts/terraform-harness/stand-in.ts";
-import { planWithTerraform } from "../../scripts/terraform-harness/terraform.ts";
+import { planWithTerraform, type PlanResult } from "../../scripts/terraform-harness/terraform.ts";
 import { buildTemplateForTest } from "../support/built-template.ts";
 import { names } from "../support/plan-inventory.ts";
 
-describe("the Coder templates pass the real terraform for every storage mode, started and stopped", () => {
+describe("the Coder templates pass the real terraform for every storage mode and database, started and stopped", () => {
   const built = { kubernetes: buildTemplateForTest("kubernetes"), docker: buildTemplateForTest("docker") };
   afterAll(() => Object.values(built).forEach((b) => b.remove()));
+  const SERVER = "postgres://convex:pw@db.example.com:5432";
   const vars = { kubernetes: { namespace: "coder-workspaces", wildcard_access_url: "*.apps.example.com" }, docker: { wildcard_access_url: "*.apps.example.com" } };
+  // The admin's shared Postgres server: a Secret name (Kubernetes), a URL (Docker).
+  const serverVars = { kubernetes: { database_url_secret_name: "shared-db" }, docker: { database_url: SERVER } };
 
   const modes = ["local", "s3", "proxied"] as const;
-  const cells = (["kubernetes", "docker"] as const).flatMap((t) => modes.flatMap((m) => ([1, 0] as const).map((start) => [t, m, start] as const)));
-  it.each(cells)("%s template, %s storage, start_count %i", async (template, mode, start) => {
+  const cells = (["kubernetes", "docker"] as const).flatMap((t) =>
+    (["sqlite", "postgres"] as const).flatMap((db) => modes.flatMap((m) => ([1, 0] as const).map((start) => [t, db, m, start] as const))),
+  );
+  it.each(cells)("%s template, %s, %s storage, start_count %i", async (template, database, mode, start) => {
     const plan = await planWithTerraform(built[template].json as TerraformConfig, {
-      vars: vars[template],
+      vars: { ...vars[template], ...(database === "postgres" ? serverVars[template] : {}) },
       data: { "coder_parameter.storage_mode": { value: mode }, "coder_workspace.me": { start_count: start, transition: start ? "start" : "stop" } },
     });
-    const expected = TEMPLATE_PLANS[template];
+    const expected = { ...TEMPLATE_PLANS[template], ...(database === "postgres" ? POSTGRES_TEMPLATE_PLANS[template] : {}) };
     // Compute follows start_count: a stopped workspace plans none of it.
     expect(names(plan, expected.computeType)).toEqual(start ? expected.compute[mode] : []);
     // State stays when stopped: the data volume, the home volume, the instance secret and (s3/proxied) the bucket.
     expect(names(plan, expected.volumeType)).toEqual(expected.volumes);
     for (const [type, list] of Object.entries(expected.state[mode])) expect(names(plan, type)).toEqual(list);
+    if (!start) return;
+    const env = backendEnv(plan, template);
+    const id = String(plan.data["data.coder_workspace.me"]?.id);
+    if (database === "sqlite") {
+      expect(env.INSTANCE_NAME).toBe("convex");
+      // (SSL_CERT_FILE is the S3 path's trust bundle, proxied only: not a database setting.)
+      expect(Object.keys(env).filter((n) => /POSTGRES|SSL/.test(n) && n !== "SSL_CERT_FILE")).toEqual([]);
+      return;
+    }
+    // The backend opens its own database on the shared server: INSTANCE_NAME convex-<workspace id>; TLS required.
+    expect(env.INSTANCE_NAME).toBe(`convex-${id}`);
+    expect(env.POSTGRES_URL).toBe(template === "docker" ? SERVER : "(from Secret shared-db, key url)");
+    expect(env.DO_NOT_REQUIRE_SSL).toBe("");
   });
 });
+
+describe("the shared server's variables: database_require_ssl = false, and values refused at plan time", () => {
+  const built = { kubernetes: buildTemplateForTest("kubernetes"), docker: buildTemplateForTest("docker") };
+  afterAll(() => Object.values(built).forEach((b) => b.remove()));
+  const vars = {
+    kubernetes: { namespace: "coder-workspaces", wildcard_access_url: "*.apps.example.com", database_url_secret_name: "shared-db", database_require_ssl: "false" },
+    docker: { wildcard_access_url: "*.apps.example.com", database_url: "postgres://convex:pw@db.example.com:5432", database_require_ssl: "false" },
+  };
+  it.each(["kubernetes", "docker"] as const)("%s template: the backend gets the presence flag DO_NOT_REQUIRE_SSL=true", async (template) => {
+    const plan = await planWithTerraform(built[template].json as TerraformConfig, { vars: vars[template], data: { "coder_parameter.storage_mode": { value: "local" } } });
+    expect(backendEnv(plan, template).DO_NOT_REQUIRE_SSL).toBe("true");
+  });
+
+  it("fails the plan on a server variable Convex or Kubernetes would refuse, without printing the URL", async () => {
+    const data = { "coder_parameter.storage_mode": { value: "local" } };
+    const docker = planWithTerraform(built.docker.json as TerraformConfig, { vars: { ...vars.docker, database_url: "postgres://convex:topsecret@db.example.com:5432/convex" }, data });
+    const refusal = await docker.then(() => "planned", (error: Error) => error.message);
+    expect(refusal.replace(/\s+/g, " ")).toContain("database_url must be empty (SQLite) or postgres://USER:PASSWORD@HOST:PORT: a role, no database name");
+    expect(refusal).not.toContain("topsecret");
+    const kubernetes = planWithTerraform(built.kubernetes.json as TerraformConfig, { vars: { ...vars.kubernetes, database_url_secret_name: "Shared_DB" }, data });
+    const refused = await kubernetes.then(() => "planned", (error: Error) => error.message);
+    expect(refused.replace(/\s+/g, " ")).toContain(`database_url_secret_name must be empty (SQLite) or a Secret name: lower-case letters, digits and '-'; got "Shared_DB"`);
+  });
+});
+
+/** The backend's evaluated environment in a plan: Docker's `NAME=value` list, or the Kubernetes Deployment's env. */
+function backendEnv(plan: PlanResult, template: "kubernetes" | "docker"): Record<string, string> {
+  if (template === "docker") {
+    const backend = plan.resources.find((r) => r.resource.startsWith("docker_container.Backend_"));
+    // Values known only at apply (generated secrets) are null in the plan.
+    const known = ((backend?.values.env ?? []) as (string | null)[]).filter((e): e is string => e !== null);
+    return Object.fromEntries(known.map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
+  }
+  const backend = plan.resources.find((r) => r.type === "kubernetes_deployment_v1" && r.resource.startsWith("kubernetes_deployment_v1.Backend"));
+  type Env = { name: string; value?: string; value_from?: { secret_key_ref?: { name: string; key: string } } };
+  const spec = (backend?.values as { spec: { template: { spec: { container: { env: Env[] }[] } } } }).spec.template.spec;
+  return Object.fromEntries((spec.container[0]?.env ?? []).map((e) => [e.name, e.value ?? `(from Secret ${e.value_from?.secret_key_ref?.name}, key ${e.value_from?.secret_key_ref?.key})`]));
+}
+
+/** What the shared Postgres server changes, hand-written from the template READMEs: each mode's Postgres backend, and (Docker) the init container. */
+const POSTGRES_TEMPLATE_PLANS = {
+  kubernetes: {
+    compute: {
+      local: ["Backend_LocalPostgres", "Dashboard", "Workspace"],
+      s3: ["Backend_S3Postgres", "Dashboard", "Workspace"],
+      proxied: ["Backend_ProxiedPostgres", "Dashboard", "S3Proxy", "Workspace"],
+    },
+  },
+  docker: {
+    compute: {
+      local: ["AdminKeyMaker", "Backend", "Dashboard", "DatabaseInit", "Workspace"],
+      s3: ["AdminKeyMaker", "Backend", "Dashboard", "DatabaseInit", "Minio", "Workspace"],
+      proxied: ["AdminKeyMaker", "Backend", "Dashboard", "DatabaseInit", "Minio", "S3Proxy", "Workspace"],
+    },
+  },
+} as const;
 
 /** Hand-written from the template READMEs and docs/coder-templates.md. */
 const TEMPLATE_PLANS = {

@@ -22,6 +22,7 @@ describe("workspace-docker passes the real terraform (validate + plan)", () => {
   const dir = mkdtempSync(join(tmpdir(), "docker-matrix-"));
   const keysFile = join(dir, "keys.env");
   writeFileSync(keysFile, "AWS_ACCESS_KEY_ID=AKIAEXAMPLE\nAWS_SECRET_ACCESS_KEY=secret${not-a-template}%{x}\n");
+  writeFileSync(join(dir, "db.env"), "POSTGRES_URL=postgres://convex:pw-with-${x}-and-%{y}@db.example.com:5432\n");
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const external = { kind: "external", endpoint: "https://s3.example.com", bucketName: "alice-convex", profile: "minio" };
@@ -33,13 +34,18 @@ describe("workspace-docker passes the real terraform (validate + plan)", () => {
     ["proxied (MinIO)", { storage: { mode: "proxied" } }, { ...withMinio, docker_container: 5, docker_image: 4, random_password: 4, ...PROXY_TLS }],
     ["s3 with an external bucket (environment credentials)", { storage: { mode: "s3", bucket: { ...external, accessKeyIdEnv: "K_ID", secretAccessKeyEnv: "K_SECRET" } } }, dockerLocal],
     ["proxied with an external bucket (credentials file)", { storage: { mode: "proxied", bucket: { ...external, credentialsFile: keysFile } } }, { ...dockerLocal, docker_container: 4, docker_image: 3, random_password: 2, ...PROXY_TLS }],
+    // database.kind: postgres: the workspace's own Postgres (container, volume, password) and the init container.
+    ["local, postgres (the workspace's own container)", { database: { kind: "postgres" } }, { ...dockerLocal, docker_container: 5, docker_image: 3, docker_volume: 2, random_password: 1 }],
+    ["proxied (MinIO), postgres (the workspace's own container)", { storage: { mode: "proxied" }, database: { kind: "postgres" } }, { ...withMinio, docker_container: 7, docker_image: 5, docker_volume: 3, random_password: 5, ...PROXY_TLS }],
+    ["s3 (MinIO), postgres named by urlEnv", { storage: { mode: "s3" }, database: { kind: "postgres", urlEnv: "PG_URL" } }, { ...withMinio, docker_container: 5, docker_image: 4 }],
+    ["local, postgres named by urlFile", { database: { kind: "postgres", urlFile: "db.env" } }, { ...dockerLocal, docker_container: 4, docker_image: 3 }],
     ["proxied, 32-character workspace name", { workspace: { name: NAME_32 }, storage: { mode: "proxied" } }, { ...withMinio, docker_container: 5, docker_image: 4, random_password: 4, ...PROXY_TLS }],
   ];
   it.each(cells)("%s", async (_cell, raw, expected) => {
     const stack = new WorkspaceDockerStack(Testing.app(), DOCKER_STACK_ID, {
       plan: dockerPlan(raw),
       proxyBundle: proxyBundle(),
-      environment: { K_ID: "AKIAEXAMPLE", K_SECRET: "secret${x}%{y}" },
+      environment: { K_ID: "AKIAEXAMPLE", K_SECRET: "secret${x}%{y}", PG_URL: "postgres://convex:pw${x}%{y}@db.example.com:5432" },
       cwd: dir,
     });
     const plan = await planWithTerraform(JSON.parse(Testing.synth(stack)) as TerraformJson);
