@@ -4,7 +4,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "cdktf.out/", "build/", "dist/", "coverage/", ".tmp/"] },
+  { ignores: ["node_modules/", "cdktf.out/", "build/", "dist/", "coverage/", ".tmp/", "reports/", ".stryker-tmp/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

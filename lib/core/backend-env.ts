@@ -180,7 +180,7 @@ function compatibilityFlags(bucket: AnyBucket): EnvEntry[] {
 export function assertS3AllOrNone(env: readonly EnvEntry[]): void {
   const present = S3_SELECTION_VARIABLES.filter((name) => {
     const e = env.find((x) => x.name === name);
-    return e !== undefined && (e.value.kind === "ref" || e.value.value !== "");
+    return e !== undefined && !(e.value.kind === "literal" && e.value.value === "");
   });
   if (present.length !== 0 && present.length !== S3_SELECTION_VARIABLES.length) {
     const missing = S3_SELECTION_VARIABLES.filter((n) => !present.includes(n));

@@ -36,6 +36,12 @@ const resources = (cpu: string, memory: string, cpuLimit: string, memoryLimit: s
 export const ENV_NAME = ENV_NAME_PATTERN;
 const envName = z.string().regex(ENV_NAME, { error: "name an environment variable: letters, digits and '_', not starting with a digit, e.g. ALICE_S3_ACCESS_KEY_ID" });
 
+/** Kubernetes' terminationGracePeriodSeconds and Docker's stop timeout: long enough to drain, short enough to stop. */
+const GRACE_PERIOD_MIN_SECONDS = 5;
+const GRACE_PERIOD_MAX_SECONDS = 3600;
+const gracePeriodRule = { error: `use a whole number of seconds from ${GRACE_PERIOD_MIN_SECONDS} to ${GRACE_PERIOD_MAX_SECONDS} (unquoted), e.g. 30` };
+const gracePeriod = z.number(gracePeriodRule).int(gracePeriodRule).min(GRACE_PERIOD_MIN_SECONDS, gracePeriodRule).max(GRACE_PERIOD_MAX_SECONDS, gracePeriodRule);
+
 const bucketName = z.string().regex(BUCKET_NAME, { error: "use an S3 bucket name: 3-63 lower-case letters, digits, '.' or '-'" });
 
 /**
@@ -68,8 +74,8 @@ const externalBucket = z.strictObject({
   bucketName,
   /** Kubernetes: the Secret holding the keys (required there; see plan.ts). */
   credentialsSecretName: z.string().regex(DNS_LABEL, { error: "name a Kubernetes Secret in the workspace namespace (lower-case, digits, '-')" }).optional(),
-  accessKeyIdKey: z.string().min(1).default("AWS_ACCESS_KEY_ID"),
-  secretAccessKeyKey: z.string().min(1).default("AWS_SECRET_ACCESS_KEY"),
+  accessKeyIdKey: z.string().min(1, { error: "name the key of the access key id in the Secret, e.g. AWS_ACCESS_KEY_ID" }).default("AWS_ACCESS_KEY_ID"),
+  secretAccessKeyKey: z.string().min(1, { error: "name the key of the secret access key in the Secret, e.g. AWS_SECRET_ACCESS_KEY" }).default("AWS_SECRET_ACCESS_KEY"),
   /** Docker: environment variables holding the keys when the app synthesizes (both, or credentialsFile). */
   accessKeyIdEnv: envName.optional(),
   secretAccessKeyEnv: envName.optional(),
@@ -126,7 +132,7 @@ export const workspaceConfigSchema = z.strictObject({
       dataVolume: z
         .strictObject({
           size: quantity("10Gi").default("10Gi"),
-          storageClassName: z.string().min(1).optional(),
+          storageClassName: z.string().min(1, { error: "name a StorageClass, or leave it out for the cluster's default" }).optional(),
           /** Refuse `destroy` of the data volume (Terraform prevent_destroy). */
           protect: z.boolean({ error: "use true or false (unquoted)" }).default(true),
         })
@@ -137,7 +143,7 @@ export const workspaceConfigSchema = z.strictObject({
       backendResources: resources("250m", "512Mi", "2", "4Gi"),
       dashboardResources: resources("50m", "128Mi", "500m", "512Mi"),
       /** Seconds the backend gets to drain after SIGINT before it is killed. */
-      stopGracePeriodSeconds: z.number().int().min(5).max(3600).default(30),
+      stopGracePeriodSeconds: gracePeriod.default(30),
       /** More environment variables for the backend; the ones the stack sets are refused. */
       extraEnv: extraEnvSchema,
       /** Pin backend and dashboard by digest too; the tag stays `release`. */
@@ -173,7 +179,7 @@ export const workspaceConfigSchema = z.strictObject({
     .prefault({}),
   ingress: z
     .strictObject({
-      className: z.string().min(1).optional(),
+      className: z.string().min(1, { error: "name an IngressClass, e.g. nginx, or leave it out for the cluster's default" }).optional(),
       apiHost: z.string().regex(HOST, { error: "use a DNS host name, e.g. api.alice.example.com" }),
       siteHost: z.string().regex(HOST, { error: "use a DNS host name, e.g. site.alice.example.com" }),
       dashboardHost: z.string().regex(HOST, { error: "use a DNS host name, e.g. dashboard.alice.example.com" }),

@@ -16,7 +16,6 @@ export interface ConfigIssue {
 /** Renders a value for an error message: strings quoted, absent values named as such. */
 export function showValue(value: unknown): string {
   if (value === undefined) return "(not set)";
-  if (typeof value === "string") return JSON.stringify(value);
   return JSON.stringify(value) ?? String(value);
 }
 

@@ -49,7 +49,7 @@ export function workspaceLabels(ctx: LabelContext, component: Component): Record
 /** The labels a Service or Deployment selects on: stable for the life of the workspace. */
 export function selectorLabels(workspace: string, component: Component): Record<string, string> {
   return {
-    "app.kubernetes.io/name": `convex-${component}`.slice(0, MAX_LABEL_VALUE),
+    "app.kubernetes.io/name": `convex-${component}`,
     "app.kubernetes.io/instance": workspace.toLowerCase().slice(0, MAX_LABEL_VALUE),
     "app.kubernetes.io/component": component,
   };

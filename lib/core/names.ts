@@ -28,7 +28,8 @@ export function dnsName(parts: readonly string[], maxLength: number = MAX_NAME_L
     .replace(/^-|-$/g, "");
   if (full.length <= maxLength) return full;
   const hash = stableHash(full);
-  const head = full.slice(0, maxLength - HASH_LENGTH - 1).replace(/-+$/, "");
+  // Runs of '-' are already collapsed: at most one is left at the cut.
+  const head = full.slice(0, maxLength - HASH_LENGTH - 1).replace(/-$/, "");
   return `${head}-${hash}`;
 }
 

@@ -67,7 +67,8 @@ export function urlIssues(urls: WorkspaceUrls, fieldPrefix: string): ConfigIssue
 function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
-    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "" && url.search === "" && url.hash === "";
+    // WHATWG URL parsing already refuses an http(s) URL without a host.
+    return (url.protocol === "http:" || url.protocol === "https:") && url.search === "" && url.hash === "";
   } catch {
     return false;
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { assertS3AllOrNone, backendEnvironment, S3_SELECTION_VARIABLES, type BackendEnvInput } from "../../lib/core/backend-env.ts";
 import { Bucket } from "../../lib/core/bucket.ts";
 import { entry, envToRecord, ref } from "../../lib/core/env.ts";
-import { Storage } from "../../lib/core/storage.ts";
+import { Storage, type AnyStorage } from "../../lib/core/storage.ts";
 
 const base: Omit<BackendEnvInput, "storage"> = {
   instanceName: "convex-alice-dev",
@@ -17,6 +17,9 @@ const common = {
   CONVEX_CLOUD_ORIGIN: "https://api.alice.example.com",
   CONVEX_SITE_ORIGIN: "https://site.alice.example.com",
 };
+
+/** Every variable the backend reads as a boolean: the presence flags and the S3 compatibility flags. */
+const BOOLEAN_VARIABLES = ["DISABLE_BEACON", "REDACT_LOGS_TO_CLIENT", "DO_NOT_REQUIRE_SSL", "AWS_S3_FORCE_PATH_STYLE", "AWS_S3_DISABLE_SSE", "AWS_S3_DISABLE_CHECKSUMS"];
 
 const fiveBuckets = (value: string) => ({
   S3_STORAGE_EXPORTS_BUCKET: value,
@@ -96,13 +99,19 @@ describe("backendEnvironment", () => {
   });
 
   it("emits every boolean as the literal string 'true' (Convex parses anything else as false)", () => {
-    for (const storage of [Storage.s3(Bucket.objectBucketClaim()), Storage.proxied(Bucket.objectBucketClaim())]) {
-      const env = backendEnvironment({ ...base, storage, proxyEndpoint: "http://proxy:8333", flags: { disableBeacon: true, redactLogsToClient: true, doNotRequireSsl: true } });
-      for (const e of env) {
-        if (e.value.kind !== "literal") continue;
-        expect(["false", "1", "yes", "TRUE", "True"]).not.toContain(e.value.value);
-      }
-    }
+    const flags = { disableBeacon: true, redactLogsToClient: true, doNotRequireSsl: true };
+    const booleans = (env: Record<string, string>) => Object.fromEntries(Object.entries(env).filter(([name]) => BOOLEAN_VARIABLES.includes(name)));
+    const s3 = envToRecord(backendEnvironment({ ...base, storage: Storage.s3(Bucket.objectBucketClaim()), flags }));
+    expect(booleans(s3)).toEqual({
+      DISABLE_BEACON: "true",
+      REDACT_LOGS_TO_CLIENT: "true",
+      DO_NOT_REQUIRE_SSL: "true",
+      AWS_S3_FORCE_PATH_STYLE: "true",
+      AWS_S3_DISABLE_SSE: "true",
+      AWS_S3_DISABLE_CHECKSUMS: "true",
+    });
+    const proxied = envToRecord(backendEnvironment({ ...base, storage: Storage.proxied(Bucket.objectBucketClaim()), proxyEndpoint: "http://proxy:8333", flags }));
+    expect(booleans(proxied)).toEqual({ DISABLE_BEACON: "true", REDACT_LOGS_TO_CLIENT: "true", DO_NOT_REQUIRE_SSL: "true", AWS_S3_FORCE_PATH_STYLE: "true" });
   });
 
   it("presence flags appear only when true, never as 'false'", () => {
@@ -115,11 +124,22 @@ describe("backendEnvironment", () => {
   });
 
   it("sets AWS_REGION and the five bucket variables together in every mode", () => {
-    for (const storage of [Storage.local(), Storage.s3(Bucket.objectBucketClaim()), Storage.proxied(Bucket.objectBucketClaim())]) {
-      const names = backendEnvironment({ ...base, storage, proxyEndpoint: "http://proxy:8333" }).map((e) => e.name);
-      const present = S3_SELECTION_VARIABLES.filter((n) => names.includes(n));
-      expect([0, 6]).toContain(present.length);
-    }
+    const selection = (storage: AnyStorage) =>
+      backendEnvironment({ ...base, storage, proxyEndpoint: "http://proxy:8333" })
+        .map((e) => e.name)
+        .filter((n) => n === "AWS_REGION" || /^S3_STORAGE_.*_BUCKET$/.test(n));
+    const all = ["AWS_REGION", "S3_STORAGE_EXPORTS_BUCKET", "S3_STORAGE_SNAPSHOT_IMPORTS_BUCKET", "S3_STORAGE_MODULES_BUCKET", "S3_STORAGE_FILES_BUCKET", "S3_STORAGE_SEARCH_BUCKET"];
+    expect(selection(Storage.local())).toEqual([]);
+    expect(selection(Storage.s3(Bucket.objectBucketClaim()))).toEqual(all);
+    expect(selection(Storage.proxied(Bucket.objectBucketClaim()))).toEqual(all);
+  });
+});
+
+describe("environment entries", () => {
+  it("a string is a literal value, a reference names what it refers to", () => {
+    expect(entry("A", "x")).toEqual({ name: "A", value: { kind: "literal", value: "x" } });
+    expect(entry("B", ref("bucketName"))).toEqual({ name: "B", value: { kind: "ref", ref: "bucketName" } });
+    expect(envToRecord([entry("A", "x"), entry("B", ref("instanceSecret"))])).toEqual({ A: "x", B: "<ref:instanceSecret>" });
   });
 });
 

@@ -3,20 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadWorkspaceConfig, parseWorkspaceConfig } from "../../lib/core/config.ts";
-import { ConfigError } from "../../lib/core/errors.ts";
 import { DEFAULT_CONVEX_RELEASE } from "../../lib/core/images.ts";
+import { problems } from "../support/config-problems.ts";
 
 const root = join(import.meta.dirname, "..", "..");
-
-function problems(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues.map((i) => `${i.field}: got ${i.value}; ${i.fix}`);
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("loadWorkspaceConfig", () => {
   it("loads the committed example with its defaults", () => {
@@ -34,6 +24,11 @@ describe("loadWorkspaceConfig", () => {
     expect(config.workspace).toEqual({ name: "alice-dev", namespace: "team-a" });
     expect(config.storage.mode).toBe("s3");
     expect(config.convex.release).toBe("b".repeat(40));
+  });
+
+  it("resolves the default file against the working directory when no cwd is given", () => {
+    expect(process.cwd()).toBe(root);
+    expect(loadWorkspaceConfig({ env: {} }).workspace.name).toBe("dev");
   });
 
   it("reads the file named by WORKSPACE_CONFIG", () => {
@@ -54,11 +49,25 @@ describe("loadWorkspaceConfig", () => {
     const dir = mkdtempSync(join(tmpdir(), "cfg-"));
     writeFileSync(join(dir, "bad.yaml"), "workspace: [unclosed\n");
     const [message] = problems(() => loadWorkspaceConfig({ env: { WORKSPACE_CONFIG: join(dir, "bad.yaml") }, cwd: root }));
-    expect(message).toMatch(/bad\.yaml: got \(unparsable YAML\); fix the YAML syntax: /);
+    // The first line of the yaml library's own message.
+    expect(message).toMatch(/^[^:]*bad\.yaml: got \(unparsable YAML\); fix the YAML syntax: Flow sequence in block collection must be sufficiently indented and end with a \] at line 2, column 1:$/);
   });
 });
 
 describe("parseWorkspaceConfig", () => {
+  it("fails if the file is not a YAML mapping", () => {
+    for (const [raw, shown] of [[[], "[]"], [null, "null"], ["workspace", '"workspace"'], [3, "3"]] as const) {
+      expect(problems(() => parseWorkspaceConfig(raw))).toEqual([`(file): got ${shown}; write a YAML mapping with workspace:, storage:, ... at the top level`]);
+    }
+  });
+
+  it("ignores an empty override, and sets an override even where the file has a scalar", () => {
+    expect(parseWorkspaceConfig({ workspace: { name: "w" }, storage: { mode: "s3" } }, { STORAGE_MODE: "" }).storage.mode).toBe("s3");
+    expect(parseWorkspaceConfig({ workspace: "w" }, { WORKSPACE_NAME: "alice" }).workspace).toEqual({ name: "alice", namespace: "convex" });
+    expect(parseWorkspaceConfig({ workspace: null }, { WORKSPACE_NAME: "alice" }).workspace).toEqual({ name: "alice", namespace: "convex" });
+    expect(parseWorkspaceConfig({ workspace: ["w"] }, { WORKSPACE_NAME: "alice" }).workspace).toEqual({ name: "alice", namespace: "convex" });
+  });
+
   it("fails if WORKSPACE_NAME breaks Coder's name rule, naming the variable and the field", () => {
     expect(problems(() => parseWorkspaceConfig({}, { WORKSPACE_NAME: "Bad_Name!" }))).toEqual([
       `WORKSPACE_NAME (workspace.name): got "Bad_Name!"; use letters, digits and single hyphens, starting and ending with a letter or digit (Coder's rule), e.g. alice-dev`,
@@ -97,6 +106,21 @@ describe("parseWorkspaceConfig", () => {
     expect(problems(() => parseWorkspaceConfig({ workspace: { name: "w" }, convex: { disableBeacon: "false" } }))).toEqual([
       'convex.disableBeacon: got "false"; use true or false (unquoted)',
     ]);
+  });
+
+  it("accepts a stop grace period from 5 to 3600 seconds", () => {
+    expect(parseWorkspaceConfig({ workspace: { name: "w" } }).convex.stopGracePeriodSeconds).toBe(30);
+    expect(parseWorkspaceConfig({ workspace: { name: "w" }, convex: { stopGracePeriodSeconds: 5 } }).convex.stopGracePeriodSeconds).toBe(5);
+    expect(parseWorkspaceConfig({ workspace: { name: "w" }, convex: { stopGracePeriodSeconds: 3600 } }).convex.stopGracePeriodSeconds).toBe(3600);
+  });
+
+  it("fails if the stop grace period is out of bounds, fractional or quoted", () => {
+    const rule = "use a whole number of seconds from 5 to 3600 (unquoted), e.g. 30";
+    for (const [value, shown] of [[4, "4"], [3601, "3601"], [0, "0"], [-30, "-30"], [2.5, "2.5"], ["30", '"30"']] as const) {
+      expect(problems(() => parseWorkspaceConfig({ workspace: { name: "w" }, convex: { stopGracePeriodSeconds: value } }))).toEqual([
+        `convex.stopGracePeriodSeconds: got ${shown}; ${rule}`,
+      ]);
+    }
   });
 
   it("fails if a key is unknown (a typo would otherwise be ignored)", () => {

@@ -23,6 +23,12 @@ describe("dnsName", () => {
     expect(a).toMatch(/-[0-9a-f]{8}$/);
   });
 
+  it("clips to the first 54 characters, drops a hyphen left at the cut, and appends the SHA-256 prefix of the full name", () => {
+    // Hashes from `printf '%s' <full name> | sha256sum`.
+    expect(dnsName(["convex", "a".repeat(60)])).toBe(`convex-${"a".repeat(47)}-7846102f`);
+    expect(dnsName(["convex", "a".repeat(46), "b".repeat(16)])).toBe(`convex-${"a".repeat(46)}-799c4099`);
+  });
+
   it("leaves names of 63 characters or fewer untouched", () => {
     const exact = "x".repeat(63);
     expect(dnsName([exact])).toBe(exact);
@@ -60,9 +66,19 @@ describe("labels", () => {
     expect(Object.keys(selectorLabels("alice-dev", "backend"))).not.toContain("app.kubernetes.io/version");
   });
 
+  it("lower-cases the instance and clips label values to 63 characters", () => {
+    const labels = workspaceLabels({ workspace: `Alice-${"w".repeat(70)}`, release: "r".repeat(70) }, "s3-proxy");
+    expect(labels["app.kubernetes.io/instance"]).toBe(`alice-${"w".repeat(57)}`);
+    expect(labels["app.kubernetes.io/version"]).toBe("r".repeat(63));
+    expect(labels["app.kubernetes.io/name"]).toBe("convex-s3-proxy");
+    expect(selectorLabels("Bob", "minio-data")).toEqual({ "app.kubernetes.io/name": "convex-minio-data", "app.kubernetes.io/instance": "bob", "app.kubernetes.io/component": "minio-data" });
+  });
+
   it("adds Coder's workspace labels when known", () => {
     const labels = workspaceLabels({ workspace: "w", release: "r", coderWorkspaceId: "id-1", coderOwner: "alice" }, "dashboard");
     expect(labels["com.coder.workspace.id"]).toBe("id-1");
     expect(labels["com.coder.user.username"]).toBe("alice");
+    expect(Object.keys(workspaceLabels({ workspace: "w", release: "r" }, "dashboard"))).not.toContain("com.coder.workspace.id");
+    expect(Object.keys(workspaceLabels({ workspace: "w", release: "r" }, "dashboard"))).not.toContain("com.coder.user.username");
   });
 });

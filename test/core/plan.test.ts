@@ -1,20 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { parseWorkspaceConfig } from "../../lib/core/config.ts";
 import { envToRecord } from "../../lib/core/env.ts";
-import { ConfigError } from "../../lib/core/errors.ts";
 import { planWorkspace } from "../../lib/core/plan.ts";
+import { problems } from "../support/config-problems.ts";
 
 const plan = (raw: object, env: Record<string, string> = {}) => planWorkspace(parseWorkspaceConfig({ workspace: { name: "alice-dev" }, ...raw }, env), { target: "kubernetes" });
-
-function problems(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues.map((i) => `${i.field}: got ${i.value}; ${i.fix}`);
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("planWorkspace", () => {
   it("defaults to local URLs reached by port-forward", () => {
@@ -55,6 +45,13 @@ describe("planWorkspace", () => {
     });
   });
 
+  it("fails if an ObjectBucketClaim is asked for on Docker, naming the field (never a silent MinIO bucket instead)", () => {
+    const config = parseWorkspaceConfig({ workspace: { name: "alice-dev" }, storage: { mode: "s3", bucket: { kind: "objectBucketClaim" } } });
+    expect(problems(() => planWorkspace(config, { target: "docker", minioEndpoint: "http://convex-alice-dev-minio:9000" }))).toEqual([
+      'storage.bucket.kind: got "objectBucketClaim"; ObjectBucketClaims need Rook on Kubernetes; on Docker use minio or external',
+    ]);
+  });
+
   it("gives the instance a stable name from the workspace and lets the file set it", () => {
     expect(plan({}).instanceName).toBe("convex-alice-dev");
     expect(plan({ convex: { instanceName: "legacy" } }).instanceName).toBe("legacy");
@@ -72,5 +69,102 @@ describe("planWorkspace", () => {
     const p = plan({ convex: { release: "c".repeat(40) } });
     expect(p.images.backend).toBe(`ghcr.io/get-convex/convex-backend:${"c".repeat(40)}`);
     expect(p.images.dashboard).toBe(`ghcr.io/get-convex/convex-dashboard:${"c".repeat(40)}`);
+  });
+});
+
+describe("planWorkspace: what each target gets", () => {
+  const forTarget = (target: "kubernetes" | "docker", raw: object, env: Record<string, string> = {}) =>
+    planWorkspace(parseWorkspaceConfig({ workspace: { name: "Alice-Dev" }, ...raw }, env), { target, minioEndpoint: "http://convex-alice-dev-minio:9000" });
+  const external = { kind: "external", endpoint: "https://s3.example.com", bucketName: "alice-convex" };
+  const bucketOf = (p: ReturnType<typeof forTarget>) => (p.storage.mode === "local" ? undefined : p.storage.bucket);
+
+  it("lower-cases the workspace for names and labels, and passes the sizes and periods through", () => {
+    const p = forTarget("kubernetes", { convex: { release: "d".repeat(40), stopGracePeriodSeconds: 45, dataVolume: { size: "20Gi", storageClassName: "fast", protect: false } } });
+    expect([p.target, p.workspace, p.names.of("backend"), p.release, p.stopGracePeriodSeconds]).toEqual(["kubernetes", "alice-dev", "convex-alice-dev-backend", "d".repeat(40), 45]);
+    expect(p.labels).toMatchObject({ workspace: "alice-dev", release: "d".repeat(40) });
+    expect(p.dataVolume).toEqual({ size: "20Gi", storageClassName: "fast", protect: false });
+    expect(p.backendResources).toEqual({ requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "2", memory: "4Gi" } });
+    expect(p.dashboardResources).toEqual({ requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } });
+    expect(p.proxyResources).toEqual({ requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "1", memory: "256Mi" } });
+    expect(p.images.proxy).toBe("node:24.21.0-alpine3.24");
+  });
+
+  it("local mode: local storage, no proxy, and the presence flags the file turns on", () => {
+    const p = forTarget("kubernetes", { convex: { disableBeacon: true, redactLogsToClient: true, doNotRequireSsl: true } });
+    expect({ ...p.storage }).toEqual({ mode: "local" });
+    expect([p.proxyEndpoint, p.proxyEnv]).toEqual([undefined, undefined]);
+    expect(envToRecord(p.backendEnv)).toMatchObject({ DISABLE_BEACON: "true", REDACT_LOGS_TO_CLIENT: "true", DO_NOT_REQUIRE_SSL: "true" });
+  });
+
+  it("s3 mode has no proxy; proxied mode keeps the SSE policy asked for", () => {
+    const s3 = forTarget("kubernetes", {}, { STORAGE_MODE: "s3" });
+    expect([s3.proxyEndpoint, s3.proxyEnv]).toEqual([undefined, undefined]);
+    const proxied = forTarget("kubernetes", { storage: { proxy: { sse: "reject" } } }, { STORAGE_MODE: "proxied" });
+    expect(proxied.storage.mode === "proxied" && proxied.storage.sse).toBe("reject");
+    expect(envToRecord(proxied.proxyEnv ?? [])).toMatchObject({ S3PROXY_SSE: "reject" });
+  });
+
+  it("Docker: MinIO by default, the bucket the file names, and the proxy addressed by container name", () => {
+    expect(bucketOf(forTarget("docker", {}, { STORAGE_MODE: "s3" }))).toEqual({ kind: "minio", profile: "minio", bucketName: "convex" });
+    expect(bucketOf(forTarget("docker", { storage: { bucket: { kind: "minio", bucketName: "files" } } }, { STORAGE_MODE: "s3" }))).toMatchObject({ kind: "minio", bucketName: "files" });
+    expect(forTarget("docker", {}, { STORAGE_MODE: "proxied" }).proxyEndpoint).toBe("http://convex-alice-dev-s3-proxy:8333");
+  });
+
+  it("Kubernetes: a Rook claim by default, with the StorageClass and quotas the file names", () => {
+    expect(bucketOf(forTarget("kubernetes", {}, { STORAGE_MODE: "s3" }))).toMatchObject({ kind: "objectBucketClaim", storageClassName: "rook-ceph-bucket" });
+    const claimed = forTarget("kubernetes", { storage: { bucket: { kind: "objectBucketClaim", storageClassName: "b", maxSize: "2G", maxObjects: "9" } } }, { STORAGE_MODE: "s3" });
+    expect(bucketOf(claimed)).toMatchObject({ kind: "objectBucketClaim", storageClassName: "b", maxSize: "2G", maxObjects: "9" });
+  });
+
+  it("uses the URLs the caller passes as defaults, and http for an Ingress without TLS", () => {
+    const defaultUrls = { cloudOrigin: "http://127.0.0.1:13210", siteOrigin: "http://127.0.0.1:13211", dashboardUrl: "http://127.0.0.1:16791" };
+    const config = parseWorkspaceConfig({ workspace: { name: "a" } });
+    expect(planWorkspace(config, { target: "docker", defaultUrls }).urls).toEqual(defaultUrls);
+    expect(forTarget("kubernetes", { ingress: { apiHost: "api.a.example.com", siteHost: "site.a.example.com", dashboardHost: "dash.a.example.com" } }).urls).toEqual({
+      cloudOrigin: "http://api.a.example.com",
+      siteOrigin: "http://site.a.example.com",
+      dashboardUrl: "http://dash.a.example.com",
+    });
+  });
+
+  it("an external bucket on Kubernetes: its keys from the Secret the file names", () => {
+    const p = forTarget("kubernetes", { storage: { bucket: { ...external, credentialsSecretName: "alice-s3", profile: "aws" } } }, { STORAGE_MODE: "s3" });
+    expect(bucketOf(p)).toMatchObject({ kind: "external", credentialsSecretName: "alice-s3", profile: "aws", dockerCredentials: undefined });
+  });
+
+  it("fails if an external bucket on Kubernetes has Docker's key settings and no Secret", () => {
+    const raw = { storage: { bucket: { ...external, accessKeyIdEnv: "A_ID", secretAccessKeyEnv: "A_SECRET", credentialsFile: "/k" } } };
+    const dockerSetting = "this is a Docker setting; on Kubernetes name the Secret with the keys in credentialsSecretName";
+    expect(problems(() => forTarget("kubernetes", raw, { STORAGE_MODE: "s3" }))).toEqual([
+      `storage.bucket.accessKeyIdEnv: got "A_ID"; ${dockerSetting}`,
+      `storage.bucket.secretAccessKeyEnv: got "A_SECRET"; ${dockerSetting}`,
+      `storage.bucket.credentialsFile: got "/k"; ${dockerSetting}`,
+      "storage.bucket.credentialsSecretName: got (not set); name the Kubernetes Secret in the workspace namespace that holds the bucket's keys",
+    ]);
+  });
+
+  it("an external bucket on Docker: keys from two variables or from a keys file, never a Secret name", () => {
+    const byEnv = forTarget("docker", { storage: { bucket: { ...external, accessKeyIdEnv: "A_ID", secretAccessKeyEnv: "A_SECRET" } } }, { STORAGE_MODE: "s3" });
+    expect(bucketOf(byEnv)).toMatchObject({ credentialsSecretName: "", dockerCredentials: { kind: "environment", accessKeyIdEnv: "A_ID", secretAccessKeyEnv: "A_SECRET" } });
+    const byFile = forTarget("docker", { storage: { bucket: { ...external, credentialsFile: "~/keys$1%2{x}.env" } } }, { STORAGE_MODE: "s3" });
+    expect(bucketOf(byFile)).toMatchObject({ credentialsSecretName: "", dockerCredentials: { kind: "file", path: "~/keys$1%2{x}.env" } });
+  });
+
+  it("fails if an external bucket on Docker names a Secret, half the key variables, or no keys", () => {
+    const dockerKeys = "on Docker give the keys with accessKeyIdEnv and secretAccessKeyEnv (environment variable names) or credentialsFile";
+    const fail = (bucket: object) => problems(() => forTarget("docker", { storage: { bucket: { ...external, ...bucket } } }, { STORAGE_MODE: "s3" }));
+    expect(fail({ credentialsSecretName: "alice-s3", credentialsFile: "/k" })).toEqual([`storage.bucket.credentialsSecretName: got "alice-s3"; this is a Kubernetes setting; ${dockerKeys}`]);
+    expect(fail({ secretAccessKeyEnv: "S" })).toEqual(["storage.bucket.accessKeyIdEnv: got (not set); set both accessKeyIdEnv and secretAccessKeyEnv, or use credentialsFile"]);
+    expect(fail({ accessKeyIdEnv: "A" })).toEqual(["storage.bucket.secretAccessKeyEnv: got (not set); set both accessKeyIdEnv and secretAccessKeyEnv, or use credentialsFile"]);
+    expect(fail({})).toEqual([`storage.bucket.accessKeyIdEnv: got (not set); an external bucket needs its keys: ${dockerKeys}`]);
+    expect(fail({ credentialsFile: "/k", secretAccessKeyEnv: "S" })).toEqual(['storage.bucket.credentialsFile: got "/k"; give either credentialsFile or accessKeyIdEnv/secretAccessKeyEnv, not both']);
+  });
+
+  it("fails if the keys file's path could break out of the Terraform string it is written into", () => {
+    for (const path of ['/k"', "/k\\", "/k${x}", "/k%{x}", "/k\n"]) {
+      expect(problems(() => forTarget("docker", { storage: { bucket: { ...external, credentialsFile: path } } }, { STORAGE_MODE: "s3" }))).toEqual([
+        `storage.bucket.credentialsFile: got ${JSON.stringify(path)}; use a path without '"', '\\', '\${', '%{' or line breaks`,
+      ]);
+    }
   });
 });

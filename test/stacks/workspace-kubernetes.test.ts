@@ -134,6 +134,11 @@ describe("workspace-kubernetes, local mode", () => {
     const on = container(synthKubernetes({ convex: { disableBeacon: true } }), "convex-alice-dev-backend");
     expect(envValue(on, "DISABLE_BEACON")?.value).toBe("true");
   });
+
+  it("leaves the data volume destroyable when the configuration turns protection off", () => {
+    const pvc = kubernetesObject(synthKubernetes({ convex: { dataVolume: { protect: false } } }), "kubernetes_persistent_volume_claim_v1", "convex-alice-dev-data");
+    expect(pvc.lifecycle).toEqual({ prevent_destroy: false, ignore_changes: ["spec[0].storage_class_name", "spec[0].access_modes"] });
+  });
 });
 
 describe("workspace-kubernetes, s3 mode", () => {
