@@ -107,7 +107,7 @@ describe("planWorkspace: what each target gets", () => {
   it("Docker: MinIO by default, the bucket the file names, and the proxy addressed by container name", () => {
     expect(bucketOf(forTarget("docker", {}, { STORAGE_MODE: "s3" }))).toEqual({ kind: "minio", profile: "minio", bucketName: "convex" });
     expect(bucketOf(forTarget("docker", { storage: { bucket: { kind: "minio", bucketName: "files" } } }, { STORAGE_MODE: "s3" }))).toMatchObject({ kind: "minio", bucketName: "files" });
-    expect(forTarget("docker", {}, { STORAGE_MODE: "proxied" }).proxyEndpoint).toBe("http://convex-alice-dev-s3-proxy:8333");
+    expect(forTarget("docker", {}, { STORAGE_MODE: "proxied" }).proxyEndpoint).toBe("https://convex-alice-dev-s3-proxy:8333");
   });
 
   it("Kubernetes: a Rook claim by default, with the StorageClass and quotas the file names", () => {
