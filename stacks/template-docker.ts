@@ -1,5 +1,6 @@
 import { Container } from "@cdktf/provider-docker/lib/container/index.js";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider/index.js";
+import { TlsProvider } from "@cdktf/provider-tls/lib/provider/index.js";
 import { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { Fn, Op, TerraformLocal, TerraformVariable, Token, type TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
@@ -22,6 +23,8 @@ import { dockerLabels } from "../lib/docker/labels.ts";
 import { MINIO_PORT, MinioServer } from "../lib/docker/minio.ts";
 import { WorkspaceNetwork } from "../lib/docker/network.ts";
 import { S3Proxy } from "../lib/docker/s3-proxy.ts";
+import { DockerProxyTls, trustingEntrypoint } from "../lib/docker/tls.ts";
+import { backendCaFiles, backendTrustEnvironment, proxyTlsEnvironment } from "../lib/core/tls.ts";
 import { proxyBundle } from "../lib/proxy-bundle.ts";
 import { isSet, TEMPLATE_DATABASES, templateDatabase, withTemplateSsl } from "./template-database.ts";
 import { ADMIN_KEY_DIR, ADMIN_KEY_FILE } from "./template-env-local.ts";
@@ -172,6 +175,10 @@ export class DockerTemplateStack extends LiteralSafeStack {
       databaseUrl: Token.asString(Fn.sensitive(databaseUrl.stringValue)),
     };
 
+    // The proxy serves TLS (the deploy stack's default): a certificate for its container name, issued at apply time.
+    new TlsProvider(this, "tls", {});
+    const proxyTls = new DockerProxyTls(this, "ProxyTls", { containerName: name("s3-proxy") });
+    const proxyTlsPlan = { proxyTls: true };
     const proxyImage = new PulledImage(this, "ProxyImage", { name: NODE_IMAGE });
     const proxied = Storage.proxied(Bucket.minio({ bucketName: MINIO_BUCKET }));
     const proxy = new S3Proxy(this, "S3Proxy", {
@@ -179,9 +186,11 @@ export class DockerTemplateStack extends LiteralSafeStack {
       image: proxyImage.imageId,
       networkName: network.name,
       bundle: proxyBundle(),
-      env: templateDockerEnv(proxyEnvironment({ storage: proxied, region, minioEndpoint: minio.endpoint }), refs),
+      env: templateDockerEnv([...proxyEnvironment({ storage: proxied, region, minioEndpoint: minio.endpoint }), ...proxyTlsEnvironment(proxyTlsPlan)], refs),
       labels: labels("s3-proxy"),
       dependsOn: [minio.resource],
+      tls: true,
+      uploads: proxyTls.proxyUploads,
     });
     counted(proxy.resource, modeComputeCount(inputs, ["proxied"]));
 
@@ -207,7 +216,7 @@ export class DockerTemplateStack extends LiteralSafeStack {
                   database: kind === "postgres" ? { kind: "postgres", requireSsl: false } : undefined,
                 }),
                 database,
-              ),
+              ).concat(backendTrustEnvironment(backendCaFiles(proxyTlsPlan, mode))),
               refs,
             ),
           ]),
@@ -249,6 +258,9 @@ export class DockerTemplateStack extends LiteralSafeStack {
       stopTimeoutSeconds: defaults.convex.stopGracePeriodSeconds,
       protectDataVolume: false,
       dependsOn: [minio.resource, proxy.resource, databaseInit.resource],
+      // One container for every mode: it always writes the trust bundle with the proxy's CA; only the proxied
+      // environment points SSL_CERT_FILE and NODE_EXTRA_CA_CERTS at it.
+      trust: { uploads: [proxyTls.caUpload], entrypoint: trustingEntrypoint(backendCaFiles(proxyTlsPlan, "proxied")) },
     });
     counted(this.backend.resource, start);
     this.backend.dataVolume.putLabels(volumeLabels("backend"));

@@ -1,6 +1,7 @@
 import { DeploymentV1, type DeploymentV1SpecTemplateSpecContainerEnv } from "@cdktf/provider-kubernetes/lib/deployment-v1/index.js";
 import { PersistentVolumeClaimV1 } from "@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1/index.js";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider/index.js";
+import { TlsProvider } from "@cdktf/provider-tls/lib/provider/index.js";
 import { Fn, Op, TerraformVariable, Token, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import { CoderAgent } from "../lib/coder/agent.ts";
@@ -28,6 +29,9 @@ import {
 import { KubernetesMinio } from "../lib/kubernetes/minio.ts";
 import { ObjectBucketClaim } from "../lib/kubernetes/object-bucket-claim.ts";
 import { S3Proxy } from "../lib/kubernetes/s3-proxy.ts";
+import { ProxyTlsSecret } from "../lib/kubernetes/proxy-tls-secret.ts";
+import { backendTrustParts, proxyCaVolume } from "../lib/kubernetes/tls-volumes.ts";
+import { backendCaFiles, backendTrustEnvironment, proxyTlsEnvironment } from "../lib/core/tls.ts";
 import { proxyBundle } from "../lib/proxy-bundle.ts";
 import { kubernetesTemplateBackup } from "./template-backup.ts";
 import { coderInputs, coderLabels, coderSelectorLabels, firstInstanceId, modeComputeCount, modeCount, templateBase, workspaceAgent, type CoderInputs } from "./template-shared.ts";
@@ -192,7 +196,17 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
     };
 
     const proxyName = name("s3-proxy");
-    const proxyEndpoint = `http://${proxyName}.${namespace}.svc:${PROXY_PORT}`;
+    // The proxy serves TLS (the deploy stack's default): a certificate for its Service, issued at apply time.
+    new TlsProvider(this, "tls", {});
+    const proxyTls = new ProxyTlsSecret(this, "ProxyTls", {
+      name: name("s3-proxy-tls"),
+      namespace,
+      labels: labels("s3-proxy"),
+      serviceName: proxyName,
+      count: modeCount(inputs, ["proxied"]),
+    });
+    const proxyTlsPlan = { proxyTls: true };
+    const proxyEndpoint = `https://${proxyName}.${namespace}.svc:${PROXY_PORT}`;
     const proxied = Storage.proxied(templateBucket(bucketKind));
     const proxy = new S3Proxy(this, "S3Proxy", {
       name: proxyName,
@@ -201,14 +215,15 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
       selectorLabels: coderSelectorLabels(inputs, "s3-proxy"),
       image: NODE_IMAGE,
       bundle: proxyBundle(),
-      env: proxyEnvironment({ storage: proxied, region, minioEndpoint: bucket.minioEndpoint }),
+      env: [...proxyEnvironment({ storage: proxied, region, minioEndpoint: bucket.minioEndpoint }), ...proxyTlsEnvironment(proxyTlsPlan)],
+      tlsSecretName: proxyTls.name,
       refSources: refs,
       resources: defaults.storage.proxy.resources,
       waitForRollout: false,
       presenceCount: modeCount(inputs, ["proxied"]),
       computeCount: modeComputeCount(inputs, ["proxied"]),
       // The claim (when counted in) and the keys it reads by name: a stop removes the pods before them.
-      dependsOn: [...bucket.dependencies, proxyCredentials.resource],
+      dependsOn: [...bucket.dependencies, proxyCredentials.resource, proxyTls.resource],
     });
 
     const backendName = name("backend");
@@ -225,7 +240,9 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
           database: kind === "postgres" ? { kind: "postgres", requireSsl: false } : undefined,
         }),
         database,
-      );
+      ).concat(backendTrustEnvironment(backendCaFiles(proxyTlsPlan, mode)));
+    // proxied trusts the proxy's CA beside its image's roots.
+    const proxiedTrust = backendTrustParts(images.backend, backendCaFiles(proxyTlsPlan, "proxied"), [proxyCaVolume(proxyTls.name)]);
     const count = (mode: StorageModeName, kind: TemplateDatabaseKind) => modeComputeCount(inputs, [mode], database.is(kind));
     // The `local` backend is the construct's primary Deployment; the other modes are siblings on the same volume.
     this.backend = new ConvexBackend(this, "Backend", {
@@ -250,12 +267,12 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
     const dependsOn: Record<StorageModeName, ITerraformDependable[]> = {
       local: [instanceSecret.resource],
       s3: [instanceSecret.resource, ...bucket.dependencies],
-      proxied: [instanceSecret.resource, ...bucket.dependencies, proxyCredentials.resource, proxy.deployment],
+      proxied: [instanceSecret.resource, ...bucket.dependencies, proxyCredentials.resource, proxyTls.resource, proxy.deployment],
     };
     this.backendDeployments = {
       local: this.backend.deployment,
       s3: this.backend.addDeployment("S3", { env: envOf("s3"), refSources: refs, computeCount: count("s3", "sqlite"), dependsOn: dependsOn.s3 }),
-      proxied: this.backend.addDeployment("Proxied", { env: envOf("proxied"), refSources: refs, computeCount: count("proxied", "sqlite"), dependsOn: dependsOn.proxied }),
+      proxied: this.backend.addDeployment("Proxied", { env: envOf("proxied"), refSources: refs, computeCount: count("proxied", "sqlite"), dependsOn: dependsOn.proxied, trust: proxiedTrust }),
     };
     // The init container creates the workspace's database on the shared server before the backend starts.
     const postgresParts = postgresInitParts({
@@ -265,7 +282,7 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
       sslMode: database.sslMode,
     });
     const postgresDeployment = (id: string, mode: StorageModeName) =>
-      this.backend.addDeployment(id, { env: envOf(mode, "postgres"), refSources: refs, computeCount: count(mode, "postgres"), dependsOn: dependsOn[mode], database: postgresParts });
+      this.backend.addDeployment(id, { env: envOf(mode, "postgres"), refSources: refs, computeCount: count(mode, "postgres"), dependsOn: dependsOn[mode], database: postgresParts, ...(mode === "proxied" ? { trust: proxiedTrust } : {}) });
     this.postgresDeployments = {
       local: postgresDeployment("LocalPostgres", "local"),
       s3: postgresDeployment("S3Postgres", "s3"),

@@ -1,5 +1,6 @@
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider/index.js";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
+import { TlsProvider } from "@cdktf/provider-tls/lib/provider/index.js";
 import { LocalBackend, TerraformOutput, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import { resolve } from "node:path";
@@ -23,6 +24,7 @@ import { WorkspaceNetwork } from "../lib/docker/network.ts";
 import { PostgresServer } from "../lib/docker/postgres.ts";
 import { S3Proxy } from "../lib/docker/s3-proxy.ts";
 import { dockerWorkspaceBackup } from "../lib/docker/workspace-backup.ts";
+import { DockerProxyTls, bucketCaUpload, trustingEntrypoint } from "../lib/docker/tls.ts";
 import { proxyBundle } from "../lib/proxy-bundle.ts";
 import { LiteralSafeStack } from "../lib/terraform/literal-safe-stack.ts";
 import { StorageModeLock } from "../lib/terraform/storage-mode-lock.ts";
@@ -130,8 +132,15 @@ export class WorkspaceDockerStack extends LiteralSafeStack {
       }
     }
 
+    const bucketCa = plan.tls.bucketCa;
+    if (bucketCa !== undefined && bucketCa.kind !== "file") throw new InvariantError("a bucket CA on Docker is a file (the plan checks this)");
+    let proxyTls: DockerProxyTls | undefined;
     if (storage.mode === "proxied") {
       if (plan.proxyEnv === undefined) throw new InvariantError("a proxied plan carries the proxy's environment");
+      if (plan.tls.proxyTls) {
+        new TlsProvider(this, "tls", {});
+        proxyTls = new DockerProxyTls(this, "ProxyTls", { containerName: names.of("s3-proxy") });
+      }
       const credentials = new GeneratedKeyPair(this, "ProxyCredentials");
       refs.proxyAccessKeyId = credentials.accessKeyId;
       refs.proxySecretAccessKey = credentials.secretAccessKey;
@@ -144,6 +153,8 @@ export class WorkspaceDockerStack extends LiteralSafeStack {
         env: dockerEnv(plan.proxyEnv, refs),
         labels: labels("s3-proxy"),
         dependsOn: this.minio === undefined ? [] : [this.minio.resource],
+        tls: proxyTls !== undefined,
+        uploads: [...(proxyTls?.proxyUploads ?? []), ...(bucketCa === undefined ? [] : [bucketCaUpload(bucketCa.path)])],
       });
       backendDependsOn.push(this.proxy.resource);
       assertEndpoint(plan, "S3_ENDPOINT_URL", this.proxy.endpoint);
@@ -202,6 +213,14 @@ export class WorkspaceDockerStack extends LiteralSafeStack {
       protectDataVolume: plan.dataVolume.protect,
       dependsOn: backendDependsOn,
       preconditions: [modeLock.precondition],
+      // The backend trusts the CA of what it talks to: the proxy's (proxied) or the bucket's (s3), beside its roots.
+      trust:
+        plan.backendCaFiles.length === 0
+          ? undefined
+          : {
+              uploads: storage.mode === "proxied" && proxyTls !== undefined ? [proxyTls.caUpload] : bucketCa === undefined ? [] : [bucketCaUpload(bucketCa.path)],
+              entrypoint: trustingEntrypoint(plan.backendCaFiles),
+            },
     });
 
     dockerWorkspaceBackup(this, {

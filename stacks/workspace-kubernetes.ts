@@ -1,5 +1,6 @@
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider/index.js";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider/index.js";
+import { TlsProvider } from "@cdktf/provider-tls/lib/provider/index.js";
 import { LocalBackend, TerraformOutput, type ITerraformDependable } from "cdktf";
 import { resolve } from "node:path";
 import type { Construct } from "constructs";
@@ -29,6 +30,8 @@ import { StorageDoctorJob } from "../lib/kubernetes/storage-doctor-job.ts";
 import { workspaceBackup } from "../lib/kubernetes/workspace-backup.ts";
 import { doctorBundle } from "../doctor/bundle.ts";
 import { S3Proxy } from "../lib/kubernetes/s3-proxy.ts";
+import { ProxyTlsSecret } from "../lib/kubernetes/proxy-tls-secret.ts";
+import { backendTrustParts, bucketCaVolume, proxyCaVolume, type MountedVolume } from "../lib/kubernetes/tls-volumes.ts";
 import { proxyBundle } from "../lib/proxy-bundle.ts";
 import { LiteralSafeStack } from "../lib/terraform/literal-safe-stack.ts";
 import { StorageModeLock } from "../lib/terraform/storage-mode-lock.ts";
@@ -123,7 +126,12 @@ export class WorkspaceKubernetesStack extends LiteralSafeStack {
       }
     }
 
+    let proxyTls: ProxyTlsSecret | undefined;
     if (storage.mode === "proxied" && plan.proxyEnv !== undefined) {
+      if (plan.tls.proxyTls) {
+        new TlsProvider(this, "tls", {});
+        proxyTls = new ProxyTlsSecret(this, "ProxyTls", { name: names.of("s3-proxy-tls"), namespace, labels: labels("s3-proxy"), serviceName: names.of("s3-proxy") });
+      }
       const credentials = new ProxyCredentials(this, "ProxyCredentials", { name: names.of("proxy-credentials"), namespace, labels: labels("s3-proxy") });
       Object.assign(refs, {
         proxyAccessKeyId: { secret: credentials.name, key: PROXY_ACCESS_KEY_ID_KEY },
@@ -139,15 +147,24 @@ export class WorkspaceKubernetesStack extends LiteralSafeStack {
         env: plan.proxyEnv,
         refSources: refs,
         resources: plan.proxyResources,
+        tlsSecretName: proxyTls?.name,
+        upstreamCa: plan.tls.bucketCa,
         dependsOn: [
           credentials.resource,
           ...(this.bucketClaim ? [this.bucketClaim.resource] : []),
           ...(this.minio ? [this.minio.credentials.resource, this.minio.deployment] : []),
+          ...(proxyTls ? [proxyTls.resource] : []),
         ],
         scheduling,
       });
-      backendDependencies.push(credentials.resource, this.proxy.deployment);
+      backendDependencies.push(credentials.resource, this.proxy.deployment, ...(proxyTls ? [proxyTls.resource] : []));
     }
+
+    // The backend trusts the CA of what it talks to: the proxy's (proxied) or the bucket's (s3), beside its roots.
+    const caVolumes: MountedVolume[] = [];
+    if (storage.mode === "proxied" && proxyTls !== undefined) caVolumes.push(proxyCaVolume(proxyTls.name));
+    if (storage.mode === "s3" && plan.tls.bucketCa !== undefined) caVolumes.push(bucketCaVolume(plan.tls.bucketCa));
+    const trust = plan.backendCaFiles.length > 0 ? backendTrustParts(plan.images.backend, plan.backendCaFiles, caVolumes) : undefined;
 
     if (plan.storageDoctor) {
       // The first boot locks the storage mode into the database: check the storage first, with the backend's own
@@ -161,6 +178,8 @@ export class WorkspaceKubernetesStack extends LiteralSafeStack {
         bundleGzip: doctorBundle().gzip,
         backendEnv: plan.backendEnv,
         refSources: refs,
+        caVolumes,
+        extraCaFile: plan.backendCaFiles[0],
         dependsOn: [
           ...(this.bucketClaim ? [this.bucketClaim.resource] : []),
           ...(this.minio ? [this.minio.credentials.resource, this.minio.deployment] : []),
@@ -209,6 +228,7 @@ export class WorkspaceKubernetesStack extends LiteralSafeStack {
       scheduling,
       database: plan.database.kind === "postgres" ? postgresInitParts({ database: plan.database, image: POSTGRES_CLIENT_IMAGE }) : undefined,
       restore: backup?.restore,
+      trust,
     });
 
     this.dashboard = new ConvexDashboard(this, "Dashboard", {

@@ -234,14 +234,14 @@ export function externalPackagesCheck(endpoint: URL): Check {
       id: "external-packages",
       title: "node.externalPackages",
       status: "ok",
-      detail: "https endpoint: in s3 mode the node executor can upload node_modules.zip to its presigned URL (not in proxied mode: the backend then signs for the proxy's http:// URL)",
+      detail: "https endpoint: the node executor can upload node_modules.zip to its presigned URL in s3 mode; in proxied mode it signs for the proxy's URL, which the stacks serve over https (storage.proxy.tls, on by default)",
     };
   }
   return {
     id: "external-packages",
     title: "node.externalPackages",
     status: "warn",
-    detail: "http endpoint: Convex's node executor refuses the presigned upload URL (\"unrecognized protocol http: for buildDeps upload url\"), so node.externalPackages cannot work (nor in proxied mode, whose URL is the proxy's http:// one)",
-    fix: "serve the endpoint over https (TLS at RGW or a TLS Service in front of it) if you use node.externalPackages; everything else works over http",
+    detail: "http endpoint: Convex's node executor refuses the presigned upload URL (\"unrecognized protocol http: for buildDeps upload url\"), so node.externalPackages cannot work in s3 mode; proxied mode works, since the stacks serve the proxy over https (storage.proxy.tls, on by default)",
+    fix: "for node.externalPackages use proxied mode, or serve the endpoint over https (storage.bucket.endpointScheme: https, storage.bucket.caBundle for a private CA); everything else works over http",
   };
 }

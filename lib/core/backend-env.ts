@@ -153,7 +153,7 @@ export function bucketNameValue(bucket: AnyBucket): EnvValue {
 export function bucketEndpoint(bucket: AnyBucket, variable: string, minioEndpoint?: string): EnvEntry[] {
   switch (bucket.kind) {
     case "objectBucketClaim":
-      return [entry("BUCKET_HOST", ref("bucketHost")), entry("BUCKET_PORT", ref("bucketPort")), entry(variable, "http://$(BUCKET_HOST):$(BUCKET_PORT)")];
+      return [entry("BUCKET_HOST", ref("bucketHost")), entry("BUCKET_PORT", ref("bucketPort")), entry(variable, `${bucket.endpointScheme}://$(BUCKET_HOST):$(BUCKET_PORT)`)];
     case "external":
       return [entry(variable, bucket.endpoint.replace(/\/$/, ""))];
     case "minio":

@@ -18,6 +18,12 @@ export interface ObjectBucketClaimProps {
   readonly maxSize?: string;
   /** Quota on the number of objects, e.g. "1000". @default - no object quota */
   readonly maxObjects?: string;
+  /**
+   * Scheme of the gateway Rook publishes in the claim's ConfigMap (BUCKET_HOST, BUCKET_PORT carry none): `https`
+   * when the CephObjectStore has `gateway.securePort` and a certificate (BUCKET_PORT is then the secure port).
+   * @default "http" (Rook's example object store: port 80, no securePort)
+   */
+  readonly endpointScheme?: "http" | "https";
 }
 
 /**
@@ -88,10 +94,12 @@ export class ObjectBucketClaimBucket extends Bucket {
   readonly storageClassName: string;
   readonly maxSize?: string;
   readonly maxObjects?: string;
+  readonly endpointScheme: "http" | "https";
 
   constructor(props: ObjectBucketClaimProps) {
     super();
     this.storageClassName = props.storageClassName ?? "rook-ceph-bucket";
+    this.endpointScheme = props.endpointScheme ?? "http";
     this.maxSize = props.maxSize;
     this.maxObjects = props.maxObjects;
     if (this.storageClassName.length === 0) {

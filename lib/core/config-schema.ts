@@ -45,8 +45,25 @@ const gracePeriod = z.number(gracePeriodRule).int(gracePeriodRule).min(GRACE_PER
 
 const bucketName = z.string().regex(BUCKET_NAME, { error: "use an S3 bucket name: 3-63 lower-case letters, digits, '.' or '-'" });
 
+/**
+ * The private CA an https bucket endpoint is certified by: a Secret or ConfigMap key in the workspace namespace
+ * (Kubernetes), a PEM file (Docker), or `system` when the certificate chains to a public root.
+ */
+const caBundle = z.union([
+  z.literal("system"),
+  z.strictObject({
+    secretName: z.string().regex(DNS_LABEL, { error: "name a Secret in the workspace namespace (lower-case, digits, '-')" }).optional(),
+    configMapName: z.string().regex(DNS_LABEL, { error: "name a ConfigMap in the workspace namespace (lower-case, digits, '-')" }).optional(),
+    key: z.string().min(1, { error: "name the key that holds the PEM bundle, e.g. ca.crt" }).default("ca.crt"),
+    file: z.string().min(1, { error: "give the path of the PEM file, e.g. ./rgw-ca.crt" }).optional(),
+  }),
+], { error: "use system, or { secretName } / { configMapName } (Kubernetes) or { file } (Docker)" });
+
 const objectBucketClaim = z.strictObject({
   kind: z.literal("objectBucketClaim"),
+  /** `https` when the CephObjectStore serves TLS (gateway.securePort with a certificate): BUCKET_PORT is then the secure port. */
+  endpointScheme: z.enum(["http", "https"], { error: "use http (Rook's default gateway, port 80) or https (a gateway with securePort)" }).default("http"),
+  caBundle: caBundle.optional(),
   storageClassName: z.string().min(1, { error: "name the bucket StorageClass, e.g. 'rook-ceph-bucket'" }).default("rook-ceph-bucket"),
   maxSize: z.string().regex(/^[0-9]+(\.[0-9]+)?([KMGTPE]i?)?$/, { error: 'use a quantity string such as "2G" or "500Mi"' }).optional(),
   maxObjects: z.string().regex(/^[1-9][0-9]*$/, { error: 'use a positive whole number as a string, e.g. "1000"' }).optional(),
@@ -66,6 +83,7 @@ const externalBucket = z.strictObject({
   /** Docker: a file with `AWS_ACCESS_KEY_ID=...` and `AWS_SECRET_ACCESS_KEY=...` lines, read by Terraform at plan time. */
   credentialsFile: z.string().min(1, { error: "give the path of the keys file, e.g. ~/.config/convex/alice-s3.env" }).optional(),
   profile: z.enum(ENDPOINT_PROFILES as [string, ...string[]], { error: `use one of ${ENDPOINT_PROFILES.join(", ")}` }).default("rgw"),
+  caBundle: caBundle.optional(),
 });
 
 /** An image reference with a tag or a digest, never a bare name or `latest`. */
@@ -186,6 +204,8 @@ export const workspaceConfigSchema = z.strictObject({
         .strictObject({
           sse: z.enum(["strip", "reject", "passthrough"], { error: "use strip, reject or passthrough" }).default("strip"),
           image: imageReference.default(NODE_IMAGE),
+          /** Serve TLS with a per-workspace certificate issued at apply time (the backend trusts its CA). */
+          tls: z.boolean({ error: "use true or false (unquoted)" }).default(true),
           /** Kubernetes only; Docker sets no limits on the proxy container. */
           resources: resources("50m", "64Mi", "1", "256Mi"),
         })

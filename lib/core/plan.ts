@@ -12,6 +12,8 @@ import { dnsName, workspaceNames, type WorkspaceNames } from "./names.ts";
 import { proxyEnvironment } from "./proxy-env.ts";
 import { Storage, type AnyStorage, type SsePolicy, type StorageModeName } from "./storage.ts";
 import { ingressUrls, trimOrigin, urlIssues, type WorkspaceUrls } from "./urls.ts";
+import { backendCaFiles, backendTrustEnvironment, proxyTlsEnvironment, type TlsPlan } from "./tls.ts";
+import { resolveTls } from "./tls-plan.ts";
 
 /** Where the workspace runs. Decides the default bucket and how services are addressed. */
 export type Target = "kubernetes" | "docker";
@@ -57,6 +59,10 @@ export interface WorkspacePlan {
   readonly database: DatabasePlan;
   /** Scheduled snapshots and restore (`backup:`). @default - no backups: nothing is created */
   readonly backup?: BackupPlan;
+  /** TLS on the S3 paths: the bucket's private CA and whether the proxy serves TLS (lib/core/tls.ts). */
+  readonly tls: TlsPlan;
+  /** The private CA files the backend trusts (mounted by the target); empty when it needs only the system roots. */
+  readonly backendCaFiles: readonly string[];
   /** The workspace's MinIO server; present only when a bucket-backed mode uses a `minio` bucket. */
   readonly minio?: MinioPlan;
   /** Kubernetes: the NetworkPolicies' settings. */
@@ -152,6 +158,7 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
       fix: "a separate backup bucket reads its keys from a Kubernetes Secret; on Docker snapshots go to the workspace bucket (MinIO, or storage.bucket): remove backup.bucket",
     });
   }
+  const tls = resolveTls({ config, target: options.target, bucket: storage.mode === "local" ? undefined : bucket }, issues);
 
   const base = options.defaultUrls ?? (config.ingress ? ingressUrls({ ...config.ingress, tls: config.ingress.tlsSecretName !== undefined }) : LOCAL_URLS);
   const urls: WorkspaceUrls = {
@@ -163,10 +170,11 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
   issues.push(...egressIssues(config, options.target, storage));
   if (issues.length > 0) throw new ConfigError(issues);
 
-  const proxyEndpoint = storage.mode === "proxied" ? proxyUrl(options.target, names, config.workspace.namespace) : undefined;
+  const proxyEndpoint = storage.mode === "proxied" ? proxyUrl(options.target, names, config.workspace.namespace, tls.proxyTls) : undefined;
   const minioEndpoint = options.minioEndpoint ?? (options.target === "kubernetes" ? `http://${names.of("minio")}.${config.workspace.namespace}.svc:${MINIO_PORT}` : undefined);
   const minio = minioPlan(config, storage, minioEndpoint);
-  const backendEnv = backendEnvironment({
+  const caFiles = backendCaFiles(tls, storage.mode);
+  const backendEnv = [...backendEnvironment({
     instanceName,
     cloudOrigin: urls.cloudOrigin,
     siteOrigin: urls.siteOrigin,
@@ -182,9 +190,11 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
     // The schema refuses every name the stack manages, so these only add variables.
     extra: config.convex.extraEnv,
     database: database.kind === "postgres" ? { kind: "postgres", requireSsl: database.requireSsl, caFile: database.ca?.file } : undefined,
-  });
+  }), ...backendTrustEnvironment(caFiles)];
   const proxyEnv =
-    storage.mode === "proxied" ? proxyEnvironment({ storage, region: config.storage.region, minioEndpoint }) : undefined;
+    storage.mode === "proxied"
+      ? [...proxyEnvironment({ storage, region: config.storage.region, minioEndpoint }), ...proxyTlsEnvironment(tls)]
+      : undefined;
 
   return {
     target: options.target,
@@ -215,6 +225,8 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
     storageDoctor: config.storage.doctor && storage.mode !== "local",
     database,
     backup,
+    tls,
+    backendCaFiles: caFiles,
   };
 }
 
@@ -391,7 +403,7 @@ function externalBucket(spec: ExternalBucketSpec, target: Target, issues: Config
 }
 
 /** The proxy's URL as the backend reaches it: the Service DNS name on Kubernetes, the container name on Docker. */
-function proxyUrl(target: Target, names: WorkspaceNames, namespace: string): string {
+function proxyUrl(target: Target, names: WorkspaceNames, namespace: string, tls: boolean): string {
   const host = target === "kubernetes" ? `${names.of("s3-proxy")}.${namespace}.svc` : names.of("s3-proxy");
-  return `http://${host}:${PROXY_PORT}`;
+  return `${tls ? "https" : "http"}://${host}:${PROXY_PORT}`;
 }

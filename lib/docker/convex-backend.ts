@@ -1,4 +1,4 @@
-import { Container } from "@cdktf/provider-docker/lib/container/index.js";
+import { Container, type ContainerUpload } from "@cdktf/provider-docker/lib/container/index.js";
 import { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import type { ITerraformDependable, Precondition } from "cdktf";
 import { Construct } from "constructs";
@@ -61,6 +61,11 @@ export interface ConvexBackendProps {
   readonly dependsOn?: ITerraformDependable[];
   /** Preconditions of the container, e.g. the storage-mode lock. @default - none */
   readonly preconditions?: Precondition[];
+  /**
+   * Private CAs the backend trusts on its S3 path (lib/docker/tls.ts): their uploads, and the entrypoint that
+   * writes the trust bundle before run_backend.sh. @default - the image's system roots, its own entrypoint
+   */
+  readonly trust?: { readonly uploads: readonly ContainerUpload[]; readonly entrypoint: readonly string[] };
 }
 
 /**
@@ -108,6 +113,8 @@ export class ConvexBackend extends Construct {
       name: props.name,
       image: props.image,
       env: [...props.env],
+      entrypoint: props.trust === undefined ? undefined : [...props.trust.entrypoint],
+      upload: props.trust === undefined ? undefined : [...props.trust.uploads],
       labels: dockerLabels(props.labels),
       networksAdvanced: [{ name: props.networkName }],
       mounts: [{ type: "volume", source: this.dataVolume.name, target: DATA_MOUNT_PATH }],

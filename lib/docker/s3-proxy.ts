@@ -1,7 +1,8 @@
-import { Container } from "@cdktf/provider-docker/lib/container/index.js";
+import { Container, type ContainerUpload } from "@cdktf/provider-docker/lib/container/index.js";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { PROXY_PORT } from "../core/backend-env.ts";
+import { CA_FILE_NAME, PROXY_CA_DIR } from "../core/tls.ts";
 import { PROXY_BUNDLE_DIR, PROXY_BUNDLE_FILE } from "../proxy-bundle.ts";
 import { dockerLabels } from "./labels.ts";
 
@@ -46,6 +47,13 @@ export interface S3ProxyProps {
   readonly dependsOn?: ITerraformDependable[];
   /** Seconds `terraform apply` waits for /readyz. @default 120 */
   readonly healthyTimeoutSeconds?: number;
+  /**
+   * Serve TLS: `uploads` carry the certificate, key and CA (lib/docker/tls.ts) and the environment the
+   * S3PROXY_TLS_* variables; the endpoint is then `https://<name>:8333`. @default false - plain HTTP
+   */
+  readonly tls?: boolean;
+  /** Files uploaded before the proxy starts besides its bundle (TLS material, the bucket's CA). @default - none */
+  readonly uploads?: readonly ContainerUpload[];
 }
 
 /**
@@ -61,18 +69,21 @@ export class S3Proxy extends Construct {
 
   constructor(scope: Construct, id: string, props: S3ProxyProps) {
     super(scope, id);
-    this.endpoint = `http://${props.name}:${PROXY_PORT}`;
+    const scheme = props.tls === true ? "https" : "http";
+    this.endpoint = `${scheme}://${props.name}:${PROXY_PORT}`;
+    // With TLS the healthcheck names the certificate's `localhost` and trusts the uploaded CA (NODE_EXTRA_CA_CERTS).
+    const healthcheck = props.tls === true ? tlsHealthcheck() : { ...PROXY_HEALTHCHECK, test: [...PROXY_HEALTHCHECK.test] };
     this.resource = new Container(this, "Resource", {
       name: props.name,
       image: props.image,
       command: [...PROXY_COMMAND],
       user: NODE_USER,
-      env: [...props.env],
+      env: [...props.env, ...(props.tls === true ? [`NODE_EXTRA_CA_CERTS=${PROXY_CA_DIR}/${CA_FILE_NAME}`] : [])],
       // Minified JavaScript is full of `${`: the stack (LiteralSafeStack) escapes it like every literal.
-      upload: [{ file: PROXY_BUNDLE_PATH, content: props.bundle }],
+      upload: [{ file: PROXY_BUNDLE_PATH, content: props.bundle }, ...(props.uploads ?? [])],
       labels: dockerLabels(props.labels),
       networksAdvanced: [{ name: props.networkName }],
-      healthcheck: { ...PROXY_HEALTHCHECK, test: [...PROXY_HEALTHCHECK.test] },
+      healthcheck,
       wait: true,
       waitTimeout: props.healthyTimeoutSeconds ?? 120,
       destroyGraceSeconds: 10,
@@ -80,4 +91,10 @@ export class S3Proxy extends Construct {
       dependsOn: props.dependsOn,
     });
   }
+}
+
+/** PROXY_HEALTHCHECK over https, to the name the certificate carries for it. */
+function tlsHealthcheck() {
+  const test = PROXY_HEALTHCHECK.test.map((part) => part.replace(`http://127.0.0.1:${PROXY_PORT}`, `https://localhost:${PROXY_PORT}`));
+  return { ...PROXY_HEALTHCHECK, test };
 }

@@ -14,6 +14,7 @@ import { BACKEND_API_PORT, BACKEND_SITE_PORT } from "../core/ports.ts";
 import { kubernetesEnv, type RefSources } from "./env.ts";
 import { podAnnotations, schedulingSpec, type PodScheduling } from "./pod-scheduling.ts";
 import { httpProbe } from "./probes.ts";
+import type { BackendTrustParts } from "./tls-volumes.ts";
 
 /** The backend's ports: API and WebSocket, and HTTP actions. Fixed by the image's run_backend.sh. */
 export { BACKEND_API_PORT, BACKEND_SITE_PORT } from "../core/ports.ts";
@@ -80,6 +81,12 @@ export interface ConvexBackendProps {
    * starts (lib/kubernetes/convex-backup.ts `restoreInitParts`). @default - no restore
    */
   readonly restore?: BackendRestoreParts;
+  /**
+   * What the pod needs to trust a private CA on the S3 path (lib/kubernetes/tls-volumes.ts): the init container that
+   * writes the trust bundle, and its volumes. Every Deployment of this backend gets them; the environment must
+   * carry SSL_CERT_FILE and NODE_EXTRA_CA_CERTS (lib/core/tls.ts). @default - the image's system roots only
+   */
+  readonly trust?: BackendTrustParts;
 }
 
 /** Pod parts for a restore from a snapshot (see lib/kubernetes/convex-backup.ts). */
@@ -129,7 +136,7 @@ export class ConvexBackend extends Construct {
     });
 
     this.props = props;
-    this.deployment = this.createDeployment("Resource", props.env, props.refSources, props.computeCount, props.dependsOn);
+    this.deployment = this.createDeployment("Resource", props.env, props.refSources, props.computeCount, props.dependsOn, props.trust);
 
     this.service = new ServiceV1(this, "Service", {
       metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
@@ -159,9 +166,11 @@ export class ConvexBackend extends Construct {
       readonly dependsOn?: ITerraformDependable[];
       /** This Deployment's database parts. @default - the construct's `database` */
       readonly database?: BackendDatabaseParts;
+      /** This Deployment's trust parts. @default - the construct's `trust` */
+      readonly trust?: BackendTrustParts;
     },
   ): DeploymentV1 {
-    return this.createDeployment(id, options.env, options.refSources, options.computeCount, options.dependsOn ?? this.props.dependsOn, options.database);
+    return this.createDeployment(id, options.env, options.refSources, options.computeCount, options.dependsOn ?? this.props.dependsOn, options.database, options.trust);
   }
 
   private createDeployment(
@@ -171,8 +180,9 @@ export class ConvexBackend extends Construct {
     count: number | undefined,
     dependsOn: ITerraformDependable[] | undefined,
     database: BackendDatabaseParts | undefined = this.props.database,
+    trust: BackendTrustParts | undefined = this.props.trust,
   ): DeploymentV1 {
-    const props = { ...this.props, database };
+    const props = { ...this.props, database, trust };
   return new DeploymentV1(this, id, {
     count,
     dependsOn,
@@ -198,7 +208,7 @@ export class ConvexBackend extends Construct {
                 { name: "site", containerPort: BACKEND_SITE_PORT },
               ],
               env: kubernetesEnv(env, refSources),
-              volumeMount: [{ name: "data", mountPath: DATA_MOUNT_PATH }, ...(props.database?.volumeMounts ?? [])],
+              volumeMount: [{ name: "data", mountPath: DATA_MOUNT_PATH }, ...(props.database?.volumeMounts ?? []), ...(props.trust?.volumeMounts ?? [])],
               // First boot initializes the database and storage before the listener binds: allow 10 minutes.
               startupProbe: httpProbe("/version", BACKEND_API_PORT, 5, 120),
               readinessProbe: httpProbe("/version", BACKEND_API_PORT, 10, 3),
@@ -209,15 +219,26 @@ export class ConvexBackend extends Construct {
               securityContext: { allowPrivilegeEscalation: false },
             },
           ],
-          initContainer: props.database || props.restore ? [...(props.database ? [props.database.initContainer] : []), ...(props.restore ? [props.restore.initContainer] : [])] : undefined,
+          initContainer: initContainers(props),
           volume: [
             { name: "data", persistentVolumeClaim: { claimName: this.dataVolume.metadata.name } },
             ...(props.database?.volumes ?? []),
             ...(props.restore?.volumes ?? []),
+            ...(props.trust?.volumes ?? []),
           ],
         },
       },
     },
   });
   }
+}
+
+/** The trust bundle first (the database init may need TLS too), then the database's; none when neither is set. */
+function initContainers(props: ConvexBackendProps): DeploymentV1SpecTemplateSpecInitContainer[] | undefined {
+  const all = [
+    ...(props.trust ? [props.trust.initContainer] : []),
+    ...(props.database ? [props.database.initContainer] : []),
+    ...(props.restore ? [props.restore.initContainer] : []),
+  ];
+  return all.length === 0 ? undefined : all;
 }

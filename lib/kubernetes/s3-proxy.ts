@@ -8,9 +8,11 @@ import { PROXY_PORT } from "../core/backend-env.ts";
 import type { EnvEntry } from "../core/env.ts";
 import type { ResourceSpec } from "../core/plan.ts";
 import { PROXY_BUNDLE_DIR, PROXY_BUNDLE_FILE } from "../proxy-bundle.ts";
+import type { CaBundleSource } from "../core/tls.ts";
 import { kubernetesEnv, type RefSources } from "./env.ts";
 import { podAnnotations, schedulingSpec, type PodScheduling } from "./pod-scheduling.ts";
 import { httpProbe } from "./probes.ts";
+import { bucketCaVolume, proxyCertVolume, type MountedVolume } from "./tls-volumes.ts";
 
 /** The `node` user of the official Node images. */
 const NODE_UID = "1000";
@@ -45,6 +47,13 @@ export interface S3ProxyProps {
    * @default - only the ordering references imply
    */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * The kubernetes.io/tls Secret the proxy serves TLS with (lib/kubernetes/proxy-tls-secret.ts); the environment
+   * must then carry S3PROXY_TLS_CERT_FILE and S3PROXY_TLS_KEY_FILE (lib/core/tls.ts). @default - plain HTTP
+   */
+  readonly tlsSecretName?: string;
+  /** The bucket's private CA, mounted for S3PROXY_UPSTREAM_CA_FILE. @default - the public roots only */
+  readonly upstreamCa?: CaBundleSource;
   /** Where the pods run and how they pull images (`scheduling:`). @default - no constraints, the namespace's default ServiceAccount */
   readonly scheduling?: PodScheduling;
 }
@@ -69,6 +78,15 @@ export class S3Proxy extends Construct {
     });
     // A new bundle rolls the pods (ConfigMap changes do not restart them by themselves).
     const bundleHash = createHash("sha256").update(props.bundle).digest("hex").slice(0, 16);
+    const tlsVolumes: MountedVolume[] = [
+      ...(props.tlsSecretName === undefined ? [] : [proxyCertVolume(props.tlsSecretName)]),
+      ...(props.upstreamCa === undefined ? [] : [bucketCaVolume(props.upstreamCa)]),
+    ];
+    const scheme = props.tlsSecretName === undefined ? {} : { scheme: "HTTPS" };
+    const probe = (path: string, period: number, failures: number) => {
+      const base = httpProbe(path, PROXY_PORT, period, failures);
+      return { ...base, httpGet: { ...base.httpGet, ...scheme } };
+    };
     this.deployment = new DeploymentV1(this, "Resource", {
       count: props.computeCount,
       dependsOn: props.dependsOn,
@@ -90,15 +108,18 @@ export class S3Proxy extends Construct {
                 command: ["node", `${PROXY_BUNDLE_DIR}/${PROXY_BUNDLE_FILE}`],
                 port: [{ name: "s3", containerPort: PROXY_PORT }],
                 env: kubernetesEnv(props.env, props.refSources),
-                volumeMount: [{ name: "bundle", mountPath: PROXY_BUNDLE_DIR, readOnly: true }],
-                readinessProbe: httpProbe("/readyz", PROXY_PORT, 10, 3),
-                livenessProbe: httpProbe("/healthz", PROXY_PORT, 20, 3),
+                volumeMount: [{ name: "bundle", mountPath: PROXY_BUNDLE_DIR, readOnly: true }, ...tlsVolumes.map((v) => v.mount)],
+                readinessProbe: probe("/readyz", 10, 3),
+                livenessProbe: probe("/healthz", 20, 3),
                 resources: { requests: { ...props.resources.requests }, limits: { ...props.resources.limits } },
                 securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
               },
             ],
             // A counted ConfigMap cannot be referenced without an index: name it directly then.
-            volume: [{ name: "bundle", configMap: { name: props.presenceCount === undefined ? this.bundleConfigMap.metadata.name : bundleName } }],
+            volume: [
+              { name: "bundle", configMap: { name: props.presenceCount === undefined ? this.bundleConfigMap.metadata.name : bundleName } },
+              ...tlsVolumes.map((v) => v.volume),
+            ],
           },
         },
       },

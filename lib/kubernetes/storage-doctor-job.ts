@@ -7,6 +7,7 @@ import type { EnvEntry } from "../core/env.ts";
 import { configError } from "../core/errors.ts";
 import type { ResourceSpec } from "../core/plan.ts";
 import { kubernetesEnv, type RefSources } from "./env.ts";
+import type { MountedVolume } from "./tls-volumes.ts";
 import { podAnnotations, schedulingSpec, type PodScheduling } from "./pod-scheduling.ts";
 
 /** Where the Job mounts the gzipped doctor bundle. */
@@ -28,6 +29,13 @@ export const STORAGE_DOCTOR_DEFAULT_RESOURCES: ResourceSpec = {
 };
 
 export interface StorageDoctorJobProps {
+  /**
+   * Private CAs of the endpoint the backend talks to (the proxy's or the bucket's), mounted in the Job and trusted
+   * through NODE_EXTRA_CA_CERTS, as the backend trusts them. @default - the public roots only
+   */
+  readonly caVolumes?: readonly MountedVolume[];
+  /** The CA file (inside one of `caVolumes`) NODE_EXTRA_CA_CERTS names. @default - none */
+  readonly extraCaFile?: string;
   /** The Job's (and the ConfigMap's, with `-bundle`) name, e.g. `convex-alice-dev-storage-doctor`. */
   readonly name: string;
   readonly namespace: string;
@@ -112,10 +120,11 @@ export class StorageDoctorJob extends Construct {
                 name: "storage-doctor",
                 image: props.image,
                 command: storageDoctorCommand(DOCTOR_BUNDLE_DIR, "/tmp"),
-                env: kubernetesEnv(env, props.refSources),
+                env: [...kubernetesEnv(env, props.refSources), ...(props.extraCaFile === undefined ? [] : [{ name: "NODE_EXTRA_CA_CERTS", value: props.extraCaFile }])],
                 volumeMount: [
                   { name: "bundle", mountPath: DOCTOR_BUNDLE_DIR, readOnly: true },
                   { name: "tmp", mountPath: "/tmp" },
+                  ...(props.caVolumes ?? []).map((v) => v.mount),
                 ],
                 resources: { requests: { ...this.resources.requests }, limits: { ...this.resources.limits } },
                 securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
@@ -125,6 +134,7 @@ export class StorageDoctorJob extends Construct {
               // A counted ConfigMap cannot be referenced without an index: name it directly then.
               { name: "bundle", configMap: { name: props.presenceCount === undefined ? this.bundleConfigMap.metadata.name : bundleName } },
               { name: "tmp", emptyDir: { sizeLimit: "16Mi" } },
+              ...(props.caVolumes ?? []).map((v) => v.volume),
             ],
           },
         },

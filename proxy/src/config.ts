@@ -3,6 +3,7 @@
  * reported together in one `ProxyConfigError`.
  */
 import { ProxyConfigError } from "./errors.ts";
+import { loadServingIdentity, loadUpstreamCa, type ServingIdentity } from "./tls/pem.ts";
 import type { Credentials, ProxyOptions, SsePolicy } from "./types.ts";
 
 /** The defaults of every option that has one (see the TSDoc of `ProxyOptions`). */
@@ -131,6 +132,8 @@ export function loadProxyOptions(env: NodeJS.ProcessEnv): ProxyOptions {
     );
   }
 
+  const { tls, upstreamCa } = readTlsFiles(value, upstreamUrl, problems);
+
   if (problems.length > 0 || listen === undefined || upstreamUrl === undefined) {
     throw new ProxyConfigError(problems);
   }
@@ -154,7 +157,30 @@ export function loadProxyOptions(env: NodeJS.ProcessEnv): ProxyOptions {
     minBodyBytesPerSecond,
     maxConcurrentRequests,
     maxConcurrentUploads,
+    ...(tls === undefined ? {} : { tls }),
+    ...(upstreamCa === undefined ? {} : { upstreamCa }),
   };
+}
+
+/** The TLS listener's files (both or neither) and the upstream's CA bundle (for an https upstream only). */
+function readTlsFiles(
+  value: (name: string) => string | undefined,
+  upstreamUrl: URL | undefined,
+  problems: string[],
+): { tls?: ServingIdentity; upstreamCa?: string[] } {
+  const certPath = value("S3PROXY_TLS_CERT_FILE");
+  const keyPath = value("S3PROXY_TLS_KEY_FILE");
+  let tls: ServingIdentity | undefined;
+  if (certPath !== undefined && keyPath !== undefined) tls = loadServingIdentity(certPath, keyPath, problems);
+  else if (certPath !== undefined) problems.push(`S3PROXY_TLS_CERT_FILE is '${certPath}' but S3PROXY_TLS_KEY_FILE is not set: set both to serve TLS, or neither to serve plain HTTP`);
+  else if (keyPath !== undefined) problems.push(`S3PROXY_TLS_KEY_FILE is '${keyPath}' but S3PROXY_TLS_CERT_FILE is not set: set both to serve TLS, or neither to serve plain HTTP`);
+  const caPath = value("S3PROXY_UPSTREAM_CA_FILE");
+  if (caPath === undefined) return { tls };
+  if (upstreamUrl !== undefined && upstreamUrl.protocol !== "https:") {
+    problems.push(`S3PROXY_UPSTREAM_CA_FILE is '${caPath}' but S3PROXY_UPSTREAM_URL is ${upstreamUrl.protocol}//: a CA is only used for an https upstream; unset it or use https`);
+    return { tls };
+  }
+  return { tls, upstreamCa: loadUpstreamCa(caPath, problems) };
 }
 
 function parseListen(text: string): { host: string; port: number } | undefined {

@@ -42,6 +42,7 @@ async function main(): Promise<void> {
     upstream: options.upstreamUrl.origin,
     buckets: options.buckets.join(","),
     sse: options.sse,
+    tls: options.tls !== undefined,
   });
 }
 

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import http from "node:http";
+import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { handleS3Request, type ProxyContext } from "./handler.ts";
 import { jsonLineSink } from "./log.ts";
@@ -19,7 +20,7 @@ import { sendS3Error } from "./pipeline/response.ts";
 import { RETRY_AFTER_SECONDS } from "./pipeline/upstream-errors.ts";
 
 export interface RunningProxy {
-  /** `http://host:port` the proxy listens on (a wildcard host is shown as 127.0.0.1). */
+  /** `http://host:port` (or `https://` with TLS) the proxy listens on (a wildcard host is shown as 127.0.0.1). */
   readonly url: string;
   readonly port: number;
   /** Stops the proxy: no new connections; in-flight requests get `graceMs` (default 10 s) to finish. */
@@ -40,7 +41,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const ctx: ProxyContext = {
     options,
     agent: createUpstreamAgent(options),
-    readinessAgent: new http.Agent({ keepAlive: false, maxSockets: Math.max(1, options.buckets.length) }),
+    readinessAgent: createUpstreamAgent(options, { keepAlive: false, maxSockets: Math.max(1, options.buckets.length) }),
     metrics: new ProxyMetrics(),
     log: options.log ?? jsonLineSink(),
     admission: new Admission(options),
@@ -72,16 +73,19 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       res.destroy();
     });
   };
-  const server = http.createServer(
-    {
-      requestTimeout: 0,
-      headersTimeout: options.headersTimeoutMs,
-      // Node checks the headers timeout on this interval: a fraction of it, so the bound holds within 25 %.
-      connectionsCheckingInterval: Math.max(10, Math.min(30_000, Math.floor(options.headersTimeoutMs / 4))),
-      keepAliveTimeout: 5_000,
-    },
-    (req, res) => dispatch(req, res, false),
-  );
+  const serverOptions = {
+    requestTimeout: 0,
+    headersTimeout: options.headersTimeoutMs,
+    // Node checks the headers timeout on this interval: a fraction of it, so the bound holds within 25 %.
+    connectionsCheckingInterval: Math.max(10, Math.min(30_000, Math.floor(options.headersTimeoutMs / 4))),
+    keepAliveTimeout: 5_000,
+  };
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => dispatch(req, res, false);
+  // TLS: the same server, the same bounds; the handshake counts against the headers timeout.
+  const server: http.Server =
+    options.tls === undefined
+      ? http.createServer(serverOptions, onRequest)
+      : https.createServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key, minVersion: "TLSv1.2" }, onRequest);
   // `Expect: 100-continue` is answered by the handler once routing, authentication and authorization passed
   // (Node's default would invite the body of any request at once).
   server.on("checkContinue", (req: http.IncomingMessage, res: http.ServerResponse) => dispatch(req, res, true));
@@ -95,7 +99,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   });
   const address = server.address() as AddressInfo;
   const shownHost = address.address === "0.0.0.0" || address.address === "::" ? "127.0.0.1" : address.address;
-  const url = `http://${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${address.port}`;
+  const url = `${options.tls === undefined ? "http" : "https"}://${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${address.port}`;
 
   return {
     url,

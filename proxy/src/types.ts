@@ -87,6 +87,16 @@ export interface ProxyOptions {
   readonly maxXmlBytesInFlight: number;
   /** How long `/readyz` waits for the upstream to answer, in milliseconds. @default 2_000 */
   readonly readinessTimeoutMs: number;
+  /**
+   * Certificate chain and key of the TLS listener (S3PROXY_TLS_CERT_FILE, S3PROXY_TLS_KEY_FILE).
+   * @default - the proxy serves plain HTTP
+   */
+  readonly tls?: { readonly cert: string; readonly key: string };
+  /**
+   * PEM certificates trusted for an https upstream besides Node's bundled roots (S3PROXY_UPSTREAM_CA_FILE).
+   * @default - Node's bundled roots (and NODE_EXTRA_CA_CERTS) only
+   */
+  readonly upstreamCa?: readonly string[];
   /** Where log lines go. @default - one JSON object per line on stdout */
   readonly log?: LogSink;
 }

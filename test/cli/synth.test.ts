@@ -54,8 +54,8 @@ describe("the README's set-up, then terraform: `npm run synth` and `npm run chec
       timeout: 120_000,
     });
     expect(check.status, check.stdout).toBe(0);
-    expect(check.stdout).toMatch(/^ok {7}.*workspace-kubernetes\/cdk\.tf\.json: 18 resources planned$/m);
-    expect(check.stdout).toMatch(/^ok {7}.*workspace-docker\/cdk\.tf\.json: 18 resources planned$/m);
+    expect(check.stdout).toMatch(/^ok {7}.*workspace-kubernetes\/cdk\.tf\.json: 24 resources planned$/m);
+    expect(check.stdout).toMatch(/^ok {7}.*workspace-docker\/cdk\.tf\.json: 23 resources planned$/m);
     rmSync(outdir, { recursive: true, force: true });
   });
 });

@@ -33,7 +33,7 @@ describe("workspace configuration schema: defaults", () => {
   });
 
   it("fills the defaults of each bucket kind and of an Ingress", () => {
-    expect(parse({ storage: { bucket: { kind: "objectBucketClaim" } } }).storage.bucket).toEqual({ kind: "objectBucketClaim", storageClassName: "rook-ceph-bucket" });
+    expect(parse({ storage: { bucket: { kind: "objectBucketClaim" } } }).storage.bucket).toEqual({ kind: "objectBucketClaim", storageClassName: "rook-ceph-bucket", endpointScheme: "http" });
     expect(parse({ storage: { bucket: { kind: "minio" } } }).storage.bucket).toMatchObject({ kind: "minio", bucketName: "convex" });
     expect(parse({ storage: { bucket: external } }).storage.bucket).toEqual({ ...external, accessKeyIdKey: "AWS_ACCESS_KEY_ID", secretAccessKeyKey: "AWS_SECRET_ACCESS_KEY", profile: "rgw" });
     expect(parse({ ingress: hosts }).ingress).toEqual({ ...hosts, annotations: {} });

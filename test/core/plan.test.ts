@@ -60,7 +60,8 @@ describe("planWorkspace", () => {
   it("defaults s3 and proxied modes to a Rook claim, and addresses the proxy by Service DNS name", () => {
     expect(plan({}, { STORAGE_MODE: "s3" }).storage).toMatchObject({ mode: "s3", bucket: { kind: "objectBucketClaim", storageClassName: "rook-ceph-bucket" } });
     const proxied = plan({}, { STORAGE_MODE: "proxied" });
-    expect(proxied.proxyEndpoint).toBe("http://convex-alice-dev-s3-proxy.convex.svc:8333");
+    expect(proxied.proxyEndpoint).toBe("https://convex-alice-dev-s3-proxy.convex.svc:8333");
+    expect(plan({ storage: { proxy: { tls: false } } }, { STORAGE_MODE: "proxied" }).proxyEndpoint).toBe("http://convex-alice-dev-s3-proxy.convex.svc:8333");
     expect(envToRecord(proxied.proxyEnv ?? [])).toMatchObject({ S3PROXY_LISTEN: "0.0.0.0:8333", S3PROXY_SSE: "strip", S3PROXY_BUCKETS: "<ref:bucketName>" });
   });
 
@@ -106,7 +107,7 @@ describe("planWorkspace: what each target gets", () => {
   it("Docker: MinIO by default, the bucket the file names, and the proxy addressed by container name", () => {
     expect(bucketOf(forTarget("docker", {}, { STORAGE_MODE: "s3" }))).toEqual({ kind: "minio", profile: "minio", bucketName: "convex" });
     expect(bucketOf(forTarget("docker", { storage: { bucket: { kind: "minio", bucketName: "files" } } }, { STORAGE_MODE: "s3" }))).toMatchObject({ kind: "minio", bucketName: "files" });
-    expect(forTarget("docker", {}, { STORAGE_MODE: "proxied" }).proxyEndpoint).toBe("http://convex-alice-dev-s3-proxy:8333");
+    expect(forTarget("docker", {}, { STORAGE_MODE: "proxied" }).proxyEndpoint).toBe("https://convex-alice-dev-s3-proxy:8333");
   });
 
   it("Kubernetes: a Rook claim by default, with the StorageClass and quotas the file names", () => {

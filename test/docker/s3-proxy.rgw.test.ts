@@ -78,7 +78,8 @@ describeWithRgw("workspace-docker proxied mode: the proxy container's command ag
   it("serves PUT and GET for the backend's keys, and Convex's default S3 sequence (SSE and CRC32 requested)", async () => {
     const bucket = await createTestBucket("docker-proxy");
     const json = synthDocker(
-      { storage: { bucket: { kind: "external", endpoint: rgw.endpoint, bucketName: bucket.name, accessKeyIdEnv: "RGW_KEY_ID", secretAccessKeyEnv: "RGW_SECRET" } } },
+      // The proxy's TLS (on by default) is proven in test/proxy/tls.rgw.test.ts; here the plain-HTTP container command.
+      { storage: { proxy: { tls: false }, bucket: { kind: "external", endpoint: rgw.endpoint, bucketName: bucket.name, accessKeyIdEnv: "RGW_KEY_ID", secretAccessKeyEnv: "RGW_SECRET" } } },
       { STORAGE_MODE: "proxied" },
       { environment: { RGW_KEY_ID: rgw.accessKeyId, RGW_SECRET: rgw.secretAccessKey }, proxyBundle: proxyBundle() },
     );

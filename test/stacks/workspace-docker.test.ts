@@ -189,7 +189,19 @@ describe("workspace-docker, proxied mode with the default MinIO bucket", () => {
   const json = synthDocker({}, { STORAGE_MODE: "proxied" });
 
   it("adds the proxy on a stock Node image and its generated keys, besides MinIO", () => {
-    expect(inventory(json)).toEqual({ docker_container: 5, docker_image: 4, docker_network: 1, docker_volume: 2, random_id: 1, random_password: 4, terraform_data: 1 });
+    expect(inventory(json)).toEqual({
+      docker_container: 5,
+      docker_image: 4,
+      docker_network: 1,
+      docker_volume: 2,
+      random_id: 1,
+      random_password: 4,
+      terraform_data: 1,
+      tls_cert_request: 1,
+      tls_locally_signed_cert: 1,
+      tls_private_key: 2,
+      tls_self_signed_cert: 1,
+    });
     expect(namesOf(json, "docker_container")).toEqual([ADMIN_KEY, BACKEND, DASHBOARD, MINIO, PROXY]);
     expect(namesOf(json, "docker_image")).toContain("node:24.21.0-alpine3.24");
   });
@@ -197,7 +209,7 @@ describe("workspace-docker, proxied mode with the default MinIO bucket", () => {
   it("points the backend at the proxy with Convex's AWS defaults (no SSE or checksum flags), signing with the proxy's keys", () => {
     const env = backendEnv(json);
     const proxy = envMap(dockerContainer(json, PROXY));
-    expect(env.S3_ENDPOINT_URL).toBe(`http://${PROXY}:8333`);
+    expect(env.S3_ENDPOINT_URL).toBe(`https://${PROXY}:8333`);
     expect(env.AWS_S3_FORCE_PATH_STYLE).toBe("true");
     for (const flag of ["AWS_S3_DISABLE_SSE", "AWS_S3_DISABLE_CHECKSUMS", "AWS_REQUEST_CHECKSUM_CALCULATION"]) expect(env).not.toHaveProperty(flag);
     expect(env.AWS_ACCESS_KEY_ID).toBe(proxy.S3PROXY_ACCESS_KEY_ID);
@@ -218,6 +230,9 @@ describe("workspace-docker, proxied mode with the default MinIO bucket", () => {
       S3PROXY_SECRET_ACCESS_KEY: expect.any(String),
       S3PROXY_BUCKETS: "convex",
       S3PROXY_SSE: "strip",
+      S3PROXY_TLS_CERT_FILE: "/convex/tls/proxy/tls.crt",
+      S3PROXY_TLS_KEY_FILE: "/convex/tls/proxy/tls.key",
+      NODE_EXTRA_CA_CERTS: "/convex/tls/proxy-ca/ca.crt",
     });
   });
 
@@ -225,7 +240,7 @@ describe("workspace-docker, proxied mode with the default MinIO bucket", () => {
     const proxy = dockerContainer(json, PROXY);
     expect(proxy.command).toEqual(["node", "/opt/s3-proxy/s3-proxy.mjs"]);
     expect(proxy.user).toBe("1000:1000");
-    expect(proxy.upload).toHaveLength(1);
+    expect(proxy.upload?.map((u) => u.file)).toEqual(["/opt/s3-proxy/s3-proxy.mjs", "/convex/tls/proxy/tls.crt", "/convex/tls/proxy/tls.key", "/convex/tls/proxy-ca/ca.crt"]);
     expect(proxy.upload?.[0]?.file).toBe("/opt/s3-proxy/s3-proxy.mjs");
     expect(proxy.upload?.[0]?.content).toBe("const a = 1; console.log(`$${a} %%{b}`);\n");
     expect(unescapeTemplate(proxy.upload?.[0]?.content ?? "")).toBe(FIXTURE_BUNDLE);

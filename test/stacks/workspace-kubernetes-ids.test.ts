@@ -37,12 +37,18 @@ describe("workspace-kubernetes keeps every existing Terraform address", () => {
     expect(addresses(json)).toEqual(expect.arrayContaining(PROXIED_BEFORE));
   });
 
-  it("adds only NetworkPolicies to the default proxied stack", () => {
+  it("adds only NetworkPolicies and the proxy's TLS to the default proxied stack", () => {
     const added = addresses(synthKubernetes({ storage: { mode: "proxied" } })).filter((a) => !PROXIED_BEFORE.includes(a)).sort();
     expect(added).toEqual([
       "kubernetes_network_policy_v1.NetworkPolicy_backend_855448A4",
       "kubernetes_network_policy_v1.NetworkPolicy_dashboard_746A6BD3",
       "kubernetes_network_policy_v1.NetworkPolicy_s3-proxy_B30214A1",
+      expect.stringMatching(/^kubernetes_secret_v1\.ProxyTls_[0-9A-F]{8}$/),
+      expect.stringMatching(/^tls_cert_request\.ProxyTls_Certificate_Request_[0-9A-F]{8}$/),
+      expect.stringMatching(/^tls_locally_signed_cert\.ProxyTls_Certificate_[0-9A-F]{8}$/),
+      expect.stringMatching(/^tls_private_key\.ProxyTls_Certificate_CaKey_[0-9A-F]{8}$/),
+      expect.stringMatching(/^tls_private_key\.ProxyTls_Certificate_Key_[0-9A-F]{8}$/),
+      expect.stringMatching(/^tls_self_signed_cert\.ProxyTls_Certificate_Ca_[0-9A-F]{8}$/),
     ]);
   });
 });

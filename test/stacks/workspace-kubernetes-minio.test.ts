@@ -111,7 +111,7 @@ describe("workspace-kubernetes, proxied mode with a MinIO bucket", () => {
       S3PROXY_BUCKETS: "convex",
     });
     const backend = env(container(json, "convex-alice-dev-backend"));
-    expect(backend.S3_ENDPOINT_URL).toBe("http://convex-alice-dev-s3-proxy.convex.svc:8333");
+    expect(backend.S3_ENDPOINT_URL).toBe("https://convex-alice-dev-s3-proxy.convex.svc:8333");
     expect(backend.AWS_ACCESS_KEY_ID).toEqual({ secret_key_ref: { name: "convex-alice-dev-proxy-credentials", key: "S3PROXY_ACCESS_KEY_ID" } });
     expect(backend).not.toHaveProperty("AWS_S3_DISABLE_SSE");
   });

@@ -35,16 +35,20 @@ describe("workspace-kubernetes, proxied mode", () => {
       kubernetes_manifest: 1,
       kubernetes_network_policy_v1: 3,
       kubernetes_persistent_volume_claim_v1: 1,
-      kubernetes_secret_v1: 2,
+      kubernetes_secret_v1: 3,
       kubernetes_service_v1: 3,
       random_id: 1,
       random_password: 2,
       terraform_data: 1,
+      tls_cert_request: 1,
+      tls_locally_signed_cert: 1,
+      tls_private_key: 2,
+      tls_self_signed_cert: 1,
     });
   });
 
   it("points the backend at the proxy's Service with the proxy's keys", () => {
-    expect(env(backend, "S3_ENDPOINT_URL")?.value).toBe("http://convex-alice-dev-s3-proxy.convex.svc:8333");
+    expect(env(backend, "S3_ENDPOINT_URL")?.value).toBe("https://convex-alice-dev-s3-proxy.convex.svc:8333");
     expect(env(backend, "AWS_ACCESS_KEY_ID")?.value_from).toEqual({ secret_key_ref: { name: "convex-alice-dev-proxy-credentials", key: "S3PROXY_ACCESS_KEY_ID" } });
     expect(env(backend, "AWS_SECRET_ACCESS_KEY")?.value_from).toEqual({ secret_key_ref: { name: "convex-alice-dev-proxy-credentials", key: "S3PROXY_SECRET_ACCESS_KEY" } });
   });
@@ -78,7 +82,10 @@ describe("workspace-kubernetes, proxied mode", () => {
   it("runs the bundle from a ConfigMap on a pinned stock Node image, non-root, read-only root filesystem", () => {
     expect(proxyContainer.image).toMatch(/^node:\d+\.\d+\.\d+-alpine\d+\.\d+$/);
     expect(proxyContainer.command).toEqual(["node", "/opt/s3-proxy/s3-proxy.mjs"]);
-    expect(proxyContainer.volume_mount).toEqual([{ name: "bundle", mount_path: "/opt/s3-proxy", read_only: true }]);
+    expect(proxyContainer.volume_mount).toEqual([
+      { name: "bundle", mount_path: "/opt/s3-proxy", read_only: true },
+      { name: "proxy-tls", mount_path: "/convex/tls/proxy", read_only: true },
+    ]);
     expect(proxyContainer.security_context).toEqual({ allow_privilege_escalation: false, capabilities: { drop: ["ALL"] }, read_only_root_filesystem: true });
     expect(proxy.spec.template.spec.security_context).toMatchObject({ run_as_non_root: true, run_as_user: "1000" });
     const cm = Object.values(resourcesOf(json, "kubernetes_config_map_v1"))[0] as { data: Record<string, string> };
@@ -89,8 +96,8 @@ describe("workspace-kubernetes, proxied mode", () => {
   });
 
   it("probes /healthz and /readyz, with requests and limits", () => {
-    expect(proxyContainer.liveness_probe.http_get).toEqual({ path: "/healthz", port: "8333" });
-    expect(proxyContainer.readiness_probe.http_get).toEqual({ path: "/readyz", port: "8333" });
+    expect(proxyContainer.liveness_probe.http_get).toEqual({ path: "/healthz", port: "8333", scheme: "HTTPS" });
+    expect(proxyContainer.readiness_probe.http_get).toEqual({ path: "/readyz", port: "8333", scheme: "HTTPS" });
     expect(proxyContainer.resources).toEqual({ requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "1", memory: "256Mi" } });
   });
 

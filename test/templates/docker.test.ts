@@ -195,10 +195,13 @@ describe("docker template: per-mode selection, evaluated by terraform", () => {
     proxied: [
       ...common,
       ...buckets,
-      `S3_ENDPOINT_URL=http://convex-${ID}-s3-proxy:8333`,
+      `S3_ENDPOINT_URL=https://convex-${ID}-s3-proxy:8333`,
       `AWS_ACCESS_KEY_ID=${refs.proxyKeyId}`,
       `AWS_SECRET_ACCESS_KEY=${refs.proxySecret}`,
       "AWS_S3_FORCE_PATH_STYLE=true",
+      // The proxy serves TLS: the backend trusts its CA beside the image's roots.
+      "SSL_CERT_FILE=/convex/trust/ca-certificates.crt",
+      "NODE_EXTRA_CA_CERTS=/convex/trust/private-ca.crt",
     ],
   };
 

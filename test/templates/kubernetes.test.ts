@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AGENT_NAME_PATTERN } from "../../lib/coder/agent.ts";
 import { APP_SLUG_PATTERN } from "../../lib/coder/app.ts";
 import { backendEnvironment } from "../../lib/core/backend-env.ts";
+import { literal } from "../../lib/core/env.ts";
 import { STORAGE_MODES, type StorageModeName } from "../../lib/core/storage.ts";
 import { TEMPLATE_ARCHIVE_LIMIT, type BuiltTemplate } from "../../scripts/build-templates.ts";
 import { buildTemplateForTest, type BuiltTemplateUnderTest } from "../support/built-template.ts";
@@ -131,7 +132,8 @@ describe("kubernetes template: Coder wiring", () => {
     for (const [type, byName] of Object.entries(json.resource)) {
       for (const [name, r] of Object.entries(byName)) {
         if (COMPUTE_TYPES.has(type)) expect(String(r.count), `${type}.${name}`).toMatch(/local\.start_count/);
-        if (DATA.includes(type) && type !== "kubernetes_manifest") expect(r, `${type}.${name}`).not.toHaveProperty("count");
+        // The claim and the proxy's TLS Secret exist for the modes that use them (a mode count, never start_count).
+        if (DATA.includes(type) && type !== "kubernetes_manifest" && !name.startsWith("ProxyTls")) expect(r, `${type}.${name}`).not.toHaveProperty("count");
       }
     }
     // The bucket claim exists for the modes that use it, and never follows start_count.
@@ -226,7 +228,7 @@ const EXPECTED_MODE_RESOURCES: Record<StorageModeName, { running: string[]; data
   s3: { running: ["kubernetes_deployment_v1.Backend_S3"], data: ["kubernetes_manifest.Bucket"] },
   proxied: {
     running: ["kubernetes_deployment_v1.Backend_Proxied", "kubernetes_deployment_v1.S3Proxy"],
-    data: ["kubernetes_manifest.Bucket", "kubernetes_config_map_v1.S3Proxy_Bundle", "kubernetes_service_v1.S3Proxy_Service"],
+    data: ["kubernetes_manifest.Bucket", "kubernetes_config_map_v1.S3Proxy_Bundle", "kubernetes_service_v1.S3Proxy_Service", "kubernetes_secret_v1.ProxyTls"],
   },
 };
 const ALWAYS = [
@@ -235,6 +237,9 @@ const ALWAYS = [
   "kubernetes_secret_v1.InstanceSecret", "kubernetes_secret_v1.ProxyCredentials",
   "kubernetes_service_v1.Backend_Service", "kubernetes_service_v1.Dashboard_Service",
   "random_id.InstanceSecret_Value", "random_password.ProxyCredentials_AccessKeyId", "random_password.ProxyCredentials_SecretAccessKey",
+  // The proxy's CA and certificate: state only, whatever the mode (only their Secret follows it).
+  "tls_cert_request.ProxyTls_Certificate_Request", "tls_locally_signed_cert.ProxyTls_Certificate", "tls_private_key.ProxyTls_Certificate_CaKey",
+  "tls_private_key.ProxyTls_Certificate_Key", "tls_self_signed_cert.ProxyTls_Certificate_Ca",
 ];
 const RUNNING = ["coder_metadata.WorkspaceInfo", "kubernetes_deployment_v1.Dashboard", "kubernetes_deployment_v1.Workspace"];
 
@@ -254,14 +259,18 @@ function expectedEnv(mode: StorageModeName, b: EvaluatedBuild): unknown[] {
     proxyAccessKeyId: { secret: `convex-${id}-proxy-credentials`, key: "S3PROXY_ACCESS_KEY_ID" },
     proxySecretAccessKey: { secret: `convex-${id}-proxy-credentials`, key: "S3PROXY_SECRET_ACCESS_KEY" },
   };
-  const env = backendEnvironment({
-    instanceName: INSTANCE_NAME,
-    cloudOrigin: b.locals.convex_api_url as string,
-    siteOrigin: b.locals.convex_site_url as string,
-    storage: kubernetesTemplateStorage(mode),
-    region: "us-east-1",
-    proxyEndpoint: `http://convex-${id}-s3-proxy.${VARS.namespace}.svc:8333`,
-  });
+  const env = [
+    ...backendEnvironment({
+      instanceName: INSTANCE_NAME,
+      cloudOrigin: b.locals.convex_api_url as string,
+      siteOrigin: b.locals.convex_site_url as string,
+      storage: kubernetesTemplateStorage(mode),
+      region: "us-east-1",
+      proxyEndpoint: `https://convex-${id}-s3-proxy.${VARS.namespace}.svc:8333`,
+    }),
+    // proxied: the backend trusts the proxy's CA (the trust bundle its init container writes).
+    ...(mode === "proxied" ? [{ name: "SSL_CERT_FILE", value: literal("/convex/trust/ca-certificates.crt") }, { name: "NODE_EXTRA_CA_CERTS", value: literal("/convex/trust/private-ca.crt") }] : []),
+  ];
   return env.map((e) => {
     if (e.value.kind === "literal") return { name: e.name, value: e.value.value };
     const s = secretOf[e.value.ref];
@@ -310,6 +319,6 @@ describe("kubernetes template: per-mode selection, evaluated by terraform", () =
     expect(names("local").filter((n) => /^(AWS_|S3_)/.test(n))).toEqual([]);
     const endpoint = (mode: string) => envOf(mode).find((e) => e.name === "S3_ENDPOINT_URL")?.value;
     expect(endpoint("s3")).toBe("http://$(BUCKET_HOST):$(BUCKET_PORT)");
-    expect(endpoint("proxied")).toMatch(/^http:\/\/convex-[0-9a-f-]+-s3-proxy\.coder-ws\.svc:8333$/);
+    expect(endpoint("proxied")).toMatch(/^https:\/\/convex-[0-9a-f-]+-s3-proxy\.coder-ws\.svc:8333$/);
   });
 });

@@ -35,7 +35,8 @@ describe("the kubernetes-minio template passes the real terraform for every stor
     expect(names(p, "kubernetes_persistent_volume_claim_v1")).toEqual(VOLUMES[mode]);
     expect(names(p, "kubernetes_service_v1")).toEqual(SERVICES[mode]);
     // MinIO's root keys are always there, like the proxy's (a Secret has no mode); no Rook claim in this variant.
-    expect(names(p, "kubernetes_secret_v1")).toEqual(["InstanceSecret", "Minio_RootCredentials", "ProxyCredentials"]);
+    // ... and the proxy's TLS Secret, for proxied workspaces only.
+    expect(names(p, "kubernetes_secret_v1")).toEqual(["InstanceSecret", "Minio_RootCredentials", "ProxyCredentials", ...(mode === "proxied" ? ["ProxyTls"] : [])]);
     expect(names(p, "kubernetes_manifest")).toEqual([]);
   });
 
@@ -46,7 +47,7 @@ describe("the kubernetes-minio template passes the real terraform for every stor
     const envOf = (r: typeof backend) =>
       (r?.values as { spec: { template: { spec: { container: { env: { name: string; value?: string }[] }[] } } } }).spec.template.spec.container[0]?.env ?? [];
     expect(envOf(proxy).find((e) => e.name === "S3PROXY_UPSTREAM_URL")?.value).toBe("http://convex-standin-id-minio.coder-workspaces.svc:9000");
-    expect(envOf(backend).find((e) => e.name === "S3_ENDPOINT_URL")?.value).toBe("http://convex-standin-id-s3-proxy.coder-workspaces.svc:8333");
+    expect(envOf(backend).find((e) => e.name === "S3_ENDPOINT_URL")?.value).toBe("https://convex-standin-id-s3-proxy.coder-workspaces.svc:8333");
     expect(envOf(backend).find((e) => e.name === "S3_STORAGE_FILES_BUCKET")?.value).toBe("convex");
     const deps = [...(p.dependencies.get([...p.dependencies.keys()].find((a) => a.startsWith("kubernetes_deployment_v1.S3Proxy")) ?? "") ?? [])];
     expect(deps.some((d) => d.startsWith("kubernetes_deployment_v1.Minio"))).toBe(true);

@@ -15,6 +15,9 @@ import { dockerPlan } from "../support/docker-synth.ts";
 import { inventory, NAME_32 } from "../support/plan-inventory.ts";
 import type { TerraformJson } from "../support/synth.ts";
 
+/** The proxy's TLS in proxied mode (the default): a CA and a certificate from the tls provider. */
+const PROXY_TLS = { tls_private_key: 2, tls_self_signed_cert: 1, tls_cert_request: 1, tls_locally_signed_cert: 1 };
+
 describe("workspace-docker passes the real terraform (validate + plan)", () => {
   const dir = mkdtempSync(join(tmpdir(), "docker-matrix-"));
   const keysFile = join(dir, "keys.env");
@@ -28,15 +31,15 @@ describe("workspace-docker passes the real terraform (validate + plan)", () => {
   const cells: [string, object, Record<string, number>][] = [
     ["local", { storage: { mode: "local" } }, dockerLocal],
     ["s3 (MinIO)", { storage: { mode: "s3" } }, withMinio],
-    ["proxied (MinIO)", { storage: { mode: "proxied" } }, { ...withMinio, docker_container: 5, docker_image: 4, random_password: 4 }],
+    ["proxied (MinIO)", { storage: { mode: "proxied" } }, { ...withMinio, docker_container: 5, docker_image: 4, random_password: 4, ...PROXY_TLS }],
     ["s3 with an external bucket (environment credentials)", { storage: { mode: "s3", bucket: { ...external, accessKeyIdEnv: "K_ID", secretAccessKeyEnv: "K_SECRET" } } }, dockerLocal],
-    ["proxied with an external bucket (credentials file)", { storage: { mode: "proxied", bucket: { ...external, credentialsFile: keysFile } } }, { ...dockerLocal, docker_container: 4, docker_image: 3, random_password: 2 }],
+    ["proxied with an external bucket (credentials file)", { storage: { mode: "proxied", bucket: { ...external, credentialsFile: keysFile } } }, { ...dockerLocal, docker_container: 4, docker_image: 3, random_password: 2, ...PROXY_TLS }],
     // database.kind: postgres: the workspace's own Postgres (container, volume, password) and the init container.
     ["local, postgres (the workspace's own container)", { database: { kind: "postgres" } }, { ...dockerLocal, docker_container: 5, docker_image: 3, docker_volume: 2, random_password: 1 }],
-    ["proxied (MinIO), postgres (the workspace's own container)", { storage: { mode: "proxied" }, database: { kind: "postgres" } }, { ...withMinio, docker_container: 7, docker_image: 5, docker_volume: 3, random_password: 5 }],
+    ["proxied (MinIO), postgres (the workspace's own container)", { storage: { mode: "proxied" }, database: { kind: "postgres" } }, { ...withMinio, docker_container: 7, docker_image: 5, docker_volume: 3, random_password: 5, ...PROXY_TLS }],
     ["s3 (MinIO), postgres named by urlEnv", { storage: { mode: "s3" }, database: { kind: "postgres", urlEnv: "PG_URL" } }, { ...withMinio, docker_container: 5, docker_image: 4 }],
     ["local, postgres named by urlFile", { database: { kind: "postgres", urlFile: "db.env" } }, { ...dockerLocal, docker_container: 4, docker_image: 3 }],
-    ["proxied, 32-character workspace name", { workspace: { name: NAME_32 }, storage: { mode: "proxied" } }, { ...withMinio, docker_container: 5, docker_image: 4, random_password: 4 }],
+    ["proxied, 32-character workspace name", { workspace: { name: NAME_32 }, storage: { mode: "proxied" } }, { ...withMinio, docker_container: 5, docker_image: 4, random_password: 4, ...PROXY_TLS }],
   ];
   it.each(cells)("%s", async (_cell, raw, expected) => {
     const stack = new WorkspaceDockerStack(Testing.app(), DOCKER_STACK_ID, {

@@ -8,7 +8,18 @@ import { planWithTerraform, TerraformWorkdir } from "../../scripts/terraform-har
 import { inventory, NAME_32 } from "../support/plan-inventory.ts";
 import { synthKubernetes } from "../support/synth.ts";
 
-const PROXIED_EXTRA = { kubernetes_config_map_v1: 1, kubernetes_secret_v1: 2, random_password: 2, kubernetes_network_policy_v1: 3 };
+// The proxy's ConfigMap, credentials and TLS Secrets, generated keys, NetworkPolicies, and its TLS (a CA and a
+// certificate from the tls provider).
+const PROXIED_EXTRA = {
+  kubernetes_config_map_v1: 1,
+  kubernetes_secret_v1: 3,
+  random_password: 2,
+  kubernetes_network_policy_v1: 3,
+  tls_private_key: 2,
+  tls_self_signed_cert: 1,
+  tls_cert_request: 1,
+  tls_locally_signed_cert: 1,
+};
 
 const MINIO_EXTRA = { kubernetes_deployment_v1: 3, kubernetes_service_v1: 3, kubernetes_persistent_volume_claim_v1: 2, kubernetes_secret_v1: 2, random_password: 2, kubernetes_network_policy_v1: 3 };
 const withoutPolicies = (inventory: Record<string, number>) => Object.fromEntries(Object.entries(inventory).filter(([type]) => type !== "kubernetes_network_policy_v1"));
@@ -61,13 +72,13 @@ describe("workspace-kubernetes passes the real terraform (validate + plan)", () 
     [
       "proxied with MinIO",
       { storage: { mode: "proxied", bucket: { kind: "minio" } } },
-      { ...k8sLocal, ...PROXIED_EXTRA, ...MINIO_EXTRA, kubernetes_deployment_v1: 4, kubernetes_service_v1: 4, kubernetes_persistent_volume_claim_v1: 2, kubernetes_secret_v1: 3, random_password: 4, kubernetes_network_policy_v1: 4 },
+      { ...k8sLocal, ...PROXIED_EXTRA, ...MINIO_EXTRA, kubernetes_deployment_v1: 4, kubernetes_service_v1: 4, kubernetes_persistent_volume_claim_v1: 2, kubernetes_secret_v1: 4, random_password: 4, kubernetes_network_policy_v1: 4 },
     ],
     ["local, networkPolicy off", { networkPolicy: { enabled: false } }, withoutPolicies(k8sLocal)],
     [
       "proxied with MinIO, restricted egress",
       { storage: { mode: "proxied", bucket: { kind: "minio" } }, networkPolicy: { egress: { restrict: true, backend: [{ cidr: "203.0.113.0/24", ports: [443] }] } } },
-      { ...k8sLocal, ...PROXIED_EXTRA, ...MINIO_EXTRA, kubernetes_deployment_v1: 4, kubernetes_service_v1: 4, kubernetes_persistent_volume_claim_v1: 2, kubernetes_secret_v1: 3, random_password: 4, kubernetes_network_policy_v1: 4 },
+      { ...k8sLocal, ...PROXIED_EXTRA, ...MINIO_EXTRA, kubernetes_deployment_v1: 4, kubernetes_service_v1: 4, kubernetes_persistent_volume_claim_v1: 2, kubernetes_secret_v1: 4, random_password: 4, kubernetes_network_policy_v1: 4 },
     ],
     [
       "proxied, monitoring on (2 ServiceMonitors, 1 PrometheusRule, besides the claim)",
@@ -75,7 +86,7 @@ describe("workspace-kubernetes passes the real terraform (validate + plan)", () 
       { ...k8sLocal, kubernetes_manifest: 4, kubernetes_deployment_v1: 3, kubernetes_service_v1: 3, ...PROXIED_EXTRA },
     ],
     ["proxied with MinIO, every scheduling option, extra env and digests", { storage: { mode: "proxied", bucket: { kind: "minio" } }, ...OPERATOR_OPTIONS }, {
-      ...k8sLocal, ...PROXIED_EXTRA, ...MINIO_EXTRA, kubernetes_deployment_v1: 4, kubernetes_service_v1: 4, kubernetes_persistent_volume_claim_v1: 2, kubernetes_secret_v1: 3, random_password: 4, kubernetes_network_policy_v1: 4,
+      ...k8sLocal, ...PROXIED_EXTRA, ...MINIO_EXTRA, kubernetes_deployment_v1: 4, kubernetes_service_v1: 4, kubernetes_persistent_volume_claim_v1: 2, kubernetes_secret_v1: 4, random_password: 4, kubernetes_network_policy_v1: 4,
     }],
   ];
   it.each(cells)("%s", async (_cell, raw, expected) => {

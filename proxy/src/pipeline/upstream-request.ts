@@ -6,6 +6,7 @@
  */
 import http from "node:http";
 import https from "node:https";
+import tls from "node:tls";
 import type { ProxyOptions } from "../types.ts";
 import type { Route } from "./route.ts";
 import { signUpstreamRequest } from "./sign-upstream.ts";
@@ -17,9 +18,12 @@ export const RESPONSE_TIMEOUT = "UPSTREAM_RESPONSE_TIMEOUT";
  * One shared connection pool per proxy, with a socket for every request the proxy admits (`maxConcurrentRequests`),
  * so no admitted request ever queues behind others for a socket.
  */
-export function createUpstreamAgent(options: ProxyOptions): http.Agent {
-  const agentOptions = { keepAlive: true, maxSockets: options.maxConcurrentRequests, noDelay: true };
-  return options.upstreamUrl.protocol === "https:" ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+export function createUpstreamAgent(options: ProxyOptions, pool: { keepAlive: boolean; maxSockets: number } = { keepAlive: true, maxSockets: options.maxConcurrentRequests }): http.Agent {
+  const agentOptions = { ...pool, noDelay: true };
+  if (options.upstreamUrl.protocol !== "https:") return new http.Agent(agentOptions);
+  // A private CA is trusted beside the roots, never instead of them (`ca` replaces the default store when given).
+  const ca = options.upstreamCa === undefined ? {} : { ca: [...tls.rootCertificates, ...options.upstreamCa] };
+  return new https.Agent({ ...agentOptions, ...ca });
 }
 
 export interface UpstreamRequestInput {
