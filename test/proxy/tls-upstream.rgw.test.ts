@@ -9,22 +9,20 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import tls from "node:tls";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { startRgw, stopRgw, type RgwCluster } from "../../scripts/ceph-rgw/cluster.ts";
 import { loadProxyOptions } from "../../proxy/src/config.ts";
 import { startProxy, type RunningProxy } from "../../proxy/src/index.ts";
 import { createUpstreamAgent } from "../../proxy/src/pipeline/upstream-request.ts";
 import { runConvexS3Sequence } from "../support/convex-s3-sequence.ts";
 import { PROXY_CLIENT_CREDENTIALS, testProxyOptions } from "../support/proxy-fixture.ts";
-import { adminS3Client, rgwInfo } from "../support/rgw.ts";
+import { adminS3Client, describeWithRgw } from "../support/rgw.ts";
 import { createTestCa, type TestCa } from "../support/test-ca.ts";
 
 /** Fixed ports of this second cluster (Ceph's daemons cannot take port 0); none is the shared cluster's. */
 const PORTS = { plain: 27480, tls: 27443, monV2: 23300, monV1: 26789 };
 
-const describeIfRgw = rgwInfo().available ? describe : describe.skip;
-
-describeIfRgw("the proxy in front of an RGW serving TLS with a private CA", () => {
+describeWithRgw("the proxy in front of an RGW serving TLS with a private CA", () => {
   let rgwCa: TestCa;
   let dir: string;
   let cluster: RgwCluster;
