@@ -148,7 +148,7 @@ describe("kubernetes template: Coder wiring", () => {
   it("selects the backend per mode and database with count expressions over local.storage_mode and local.database", () => {
     const counts = Object.fromEntries(backendDeployments().map(([, r]) => [r.count, true]));
     expect(Object.keys(counts).sort()).toEqual(
-      STORAGE_MODES.flatMap((m) => ["sqlite", "postgres"].map((d) => `\${((local.storage_mode == "${m}") && (local.database == "${d}")) ? local.start_count : 0}`)).sort(),
+      STORAGE_MODES.flatMap((m) => ["sqlite", "postgres", "mysql"].map((d) => `\${((local.storage_mode == "${m}") && (local.database == "${d}")) ? local.start_count : 0}`)).sort(),
     );
     expect(json.locals).toMatchObject({ storage_mode: "${data.coder_parameter.storage_mode.value}", start_count: "${data.coder_workspace.me.start_count}" });
   });
