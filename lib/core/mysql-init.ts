@@ -75,7 +75,9 @@ export function mysqlInitScript(urlSource: string): string {
     // the certificate and host name (against the system's roots, or --ssl-ca).
     'case "$(mysql --version 2>&1)" in',
     '  *MariaDB*) case "$CONVEX_SSL_MODE" in REQUIRED) set -- --ssl-verify-server-cert ;; VERIFY_CA) set -- --ssl-ca="${CONVEX_SSL_CA:-}" --ssl-verify-server-cert ;; *) set -- ;; esac ;;',
-    '  *) case "$CONVEX_SSL_MODE" in VERIFY_CA) set -- --ssl-mode=VERIFY_CA --ssl-ca="${CONVEX_SSL_CA:-}" ;; *) set -- --ssl-mode="$CONVEX_SSL_MODE" ;; esac ;;',
+    // Without TLS, MySQL 8's default caching_sha2_password needs the server's RSA key to send the password; with TLS
+    // the flag is unused.
+    '  *) case "$CONVEX_SSL_MODE" in VERIFY_CA) set -- --ssl-mode=VERIFY_CA --ssl-ca="${CONVEX_SSL_CA:-}" ;; *) set -- --ssl-mode="$CONVEX_SSL_MODE" --get-server-public-key ;; esac ;;',
     "esac",
     'sql() { mysql --no-defaults --protocol=TCP --connect-timeout=10 -h "$host" -P "$port" -u "$user" "$@" --batch --skip-column-names; }',
     "explain() {",
