@@ -32,8 +32,8 @@ export interface TemplateBackupProps {
   readonly instanceName: string;
   readonly region: string;
   /**
-   * The admin variable that names a shared Postgres server: when it is set the workspace's tables are there, not on
-   * the data volume, and no CronJob is made (back the server up with its own tools).
+   * The admin variable that names a shared Postgres or MySQL server: when it is set the workspace's tables are there,
+   * not on the data volume, and no CronJob is made (back the server up with its own tools).
    */
   readonly databaseVariable: string;
 }
@@ -43,7 +43,7 @@ export interface TemplateBackupProps {
  * only while the workspace runs (count = start_count: its pod must sit next to the backend, which a stopped workspace
  * does not run, and a stopped backend writes nothing new), into a team backup bucket the admin names with its keys in
  * a Secret of the namespace. Not the workspace's claim: a Coder workspace's bucket is deleted with it, and `local`
- * workspaces have none. With a shared Postgres server (the database variable set) nothing is made.
+ * workspaces have none. With a shared Postgres or MySQL server (the database variable set) nothing is made.
  */
 export function kubernetesTemplateBackup(stack: Construct, props: TemplateBackupProps): ConvexBackup {
   const schedule = new TerraformVariable(stack, BACKUP_VARIABLES.schedule, {

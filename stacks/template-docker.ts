@@ -239,7 +239,7 @@ export class DockerTemplateStack extends LiteralSafeStack {
         ),
       ),
     );
-    const envKey = Fn.join("", [inputs.modeLocal.asString, Fn.conditional(database.is("sqlite"), "", `_${database.kind}`)]);
+    const envKey = Token.asString(Fn.conditional(database.is("sqlite"), inputs.modeLocal.asString, Fn.join("_", [inputs.modeLocal.asString, database.kind])));
 
     // The workspace's database on the shared server, created before the backend starts (every start: a no-op once it exists).
     const databaseInit = (kind: ServerDatabaseKind): DatabaseInit => {
