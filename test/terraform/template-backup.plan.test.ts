@@ -68,11 +68,11 @@ describe("backups and restore in the Docker template, planned by the real terraf
   const bucketOnly = { ...BUCKET, ...keysFile };
 
   // A local-mode workspace, written out by hand: started, its backend, dashboard, key maker and workspace containers;
-  // five images (backend, dashboard, MinIO, Node, Postgres client); network; volumes: backend data, MinIO data,
+  // six images (backend, dashboard, MinIO, Node, Postgres client, MySQL client); network; volumes: backend data, MinIO data,
   // home, admin key; the instance secret, MinIO's root keys and the proxy's key pair; the proxy's CA and certificate.
   const started = {
     coder_agent: 1, coder_app: 3, coder_metadata: 1, coder_script: 1,
-    docker_container: 4, docker_image: 5, docker_network: 1, docker_volume: 4,
+    docker_container: 4, docker_image: 6, docker_network: 1, docker_volume: 4,
     random_id: 1, random_password: 4, tls_cert_request: 1, tls_locally_signed_cert: 1, tls_private_key: 2, tls_self_signed_cert: 1,
   };
   // Stopped: no container and no metadata; images, network, volumes, keys stay.
