@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { AGENT_NAME_PATTERN } from "../../lib/coder/agent.ts";
 import { APP_SLUG_PATTERN } from "../../lib/coder/app.ts";
 import { backendEnvironment } from "../../lib/core/backend-env.ts";
@@ -10,6 +10,7 @@ import { literal } from "../../lib/core/env.ts";
 import { STORAGE_MODES, type StorageModeName } from "../../lib/core/storage.ts";
 import { TEMPLATE_ARCHIVE_LIMIT, type BuiltTemplate } from "../../scripts/build-templates.ts";
 import { buildTemplateForTest, type BuiltTemplateUnderTest } from "../support/built-template.ts";
+import { setupOnce } from "../support/setup-once.ts";
 import { INSTANCE_NAME } from "../../stacks/template-env-local.ts";
 import { kubernetesTemplateStorage } from "../../stacks/template-kubernetes.ts";
 import { destroyRefusals, evaluateBuild, TerraformRefused, type EvaluatedBuild } from "../support/template-eval.ts";
@@ -38,11 +39,11 @@ let built: BuiltTemplate;
 let json: BuiltTemplateUnderTest["json"];
 let text: string;
 
-beforeAll(() => {
+setupOnce(() => {
   template = buildTemplateForTest("kubernetes");
   ({ built, json, text } = template);
 });
-afterAll(() => template.remove());
+afterAll(() => template?.remove());
 
 const resources = (type: string): Record<string, Resource> => json.resource[type] ?? {};
 const podSpec = (r: Resource): PodSpec => (r.spec as { template: { spec: PodSpec } }).template.spec;
@@ -283,7 +284,7 @@ function expectedEnv(mode: StorageModeName, b: EvaluatedBuild): unknown[] {
 
 describe("kubernetes template: per-mode selection, evaluated by terraform", () => {
   const builds: Record<string, EvaluatedBuild> = {};
-  beforeAll(() => {
+  setupOnce(() => {
     for (const mode of STORAGE_MODES) {
       for (const startCount of [1, 0] as const) builds[`${mode}/${startCount}`] = evaluateBuild(json, { storageMode: mode, startCount, vars: VARS });
     }
@@ -383,10 +384,10 @@ describe("kubernetes template: the shared Postgres server's Secret variables, va
 
 describe("kubernetes-minio template: the workspace's own MinIO (hand-written expectations)", () => {
   let minio: BuiltTemplateUnderTest;
-  beforeAll(() => {
+  setupOnce(() => {
     minio = buildTemplateForTest("kubernetes-minio");
   });
-  afterAll(() => minio.remove());
+  afterAll(() => minio?.remove());
   const minioResources = (type: string): Record<string, Resource> => minio.json.resource[type] ?? {};
 
   it("gives the developer's container MinIO's bucket, root keys (optional: local mode has none) and endpoint, empty in local mode", () => {
