@@ -96,6 +96,9 @@ describe("amz dates", () => {
     expect(parseHttpDate("Fri, 24 May 2013 00:00:00 GMT")?.toISOString()).toBe("2013-05-24T00:00:00.000Z");
     expect(parseHttpDate("2013-05-24T00:00:00+02:00")).toBeUndefined();
     expect(parseHttpDate("not a date GMT")).toBeUndefined();
+    // GMT must end the value (white space around it aside): an offset after it is another zone.
+    expect(parseHttpDate(" Fri, 24 May 2013 00:00:00 GMT \t")?.toISOString()).toBe("2013-05-24T00:00:00.000Z");
+    expect(parseHttpDate("Fri, 24 May 2013 00:00:00 GMT+0200")).toBeUndefined();
   });
 });
 
