@@ -220,6 +220,23 @@ describe("kubernetes template: what a workspace relies on (hand-written expectat
       fromSecret("AWS_ACCESS_KEY_ID"),
       fromSecret("AWS_SECRET_ACCESS_KEY"),
     ]);
+    // The claim's host and port, expanded by Kubernetes from the variables above; nothing in local mode.
+    expect(dev.env?.find((e) => e.name === "AWS_ENDPOINT_URL_S3")?.value).toBe('${local.storage_mode == "local" ? "" : "http://$(BUCKET_HOST):$(BUCKET_PORT)"}');
+  });
+
+  it("starts the s3 backend only once its bucket claim exists (it reads the claim's Secret and ConfigMap by name)", () => {
+    const [, s3] = Object.entries(resources("kubernetes_deployment_v1")).find(([name]) => name.startsWith("Backend_S3_")) ?? [];
+    expect(s3?.depends_on).toEqual([expect.stringMatching(/^kubernetes_secret_v1\.InstanceSecret_/), expect.stringMatching(/^kubernetes_manifest\.Bucket_/)]);
+  });
+
+  it("gives every Kubernetes object its component label", () => {
+    for (const [type, byName] of Object.entries(json.resource)) {
+      if (!type.startsWith("kubernetes_")) continue;
+      for (const [name, r] of Object.entries(byName)) {
+        const metadata = (type === "kubernetes_manifest" ? (r.manifest as { metadata: unknown }).metadata : r.metadata) as { labels: Record<string, string> };
+        expect(metadata.labels["app.kubernetes.io/component"], `${type}.${name}`).toMatch(/^[a-z0-9][-a-z0-9]*$/);
+      }
+    }
   });
 });
 
@@ -409,6 +426,27 @@ describe("kubernetes-minio template: the workspace's own MinIO (hand-written exp
     expect(podSpec(server as Resource).container[0]).toMatchObject({ resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } } });
     expect(minioResources("kubernetes_manifest")).toEqual({});
     expect(minio.json.variable).not.toHaveProperty("bucket_storage_class");
+  });
+
+  it("keeps MinIO's data volume and Service for s3 and proxied while stopped, labelled as MinIO, and does not wait for its rollout", () => {
+    const present = '${((local.storage_mode == "s3") || (local.storage_mode == "proxied")) ? 1 : 0}';
+    const [, volume] = Object.entries(minioResources("kubernetes_persistent_volume_claim_v1")).find(([name]) => name.startsWith("Minio_Data")) ?? [];
+    expect(volume?.count).toBe(present);
+    expect(volume?.metadata).toMatchObject({ name: "convex-${data.coder_workspace.me.id}-minio-data", labels: { "app.kubernetes.io/component": "minio" } });
+    const [, service] = Object.entries(minioResources("kubernetes_service_v1")).find(([name]) => name.startsWith("Minio")) ?? [];
+    expect(service?.count).toBe(present);
+    expect((service?.spec as { selector: Record<string, string> }).selector).toMatchObject({ "app.kubernetes.io/component": "minio" });
+    const [, server] = Object.entries(minioResources("kubernetes_deployment_v1")).find(([name]) => name.startsWith("Minio")) ?? [];
+    expect(server?.wait_for_rollout).toBe(false);
+  });
+
+  it("starts the s3 backend only once MinIO's keys and server exist", () => {
+    const [, s3] = Object.entries(minioResources("kubernetes_deployment_v1")).find(([name]) => name.startsWith("Backend_S3_")) ?? [];
+    expect(s3?.depends_on).toEqual([
+      expect.stringMatching(/^kubernetes_secret_v1\.InstanceSecret_/),
+      expect.stringMatching(/^kubernetes_secret_v1\.Minio_RootCredentials_/),
+      expect.stringMatching(/^kubernetes_deployment_v1\.Minio_/),
+    ]);
   });
 
   it("lets Coder delete a workspace: MinIO's data volume carries no prevent_destroy", () => {
