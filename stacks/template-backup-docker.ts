@@ -31,7 +31,7 @@ export interface DockerTemplateBackupProps {
   readonly hosts: { readonly host: string; readonly ip: string }[];
   /** Renders an environment as Docker's `NAME=value` list (the template's templateDockerEnv). */
   readonly render: (env: readonly EnvEntry[]) => string[];
-  /** The admin variable that names a shared Postgres server (no backups or restore then). */
+  /** The admin variable that names a shared Postgres or MySQL server (no backups or restore then). */
   readonly databaseVariable: string;
 }
 

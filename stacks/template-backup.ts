@@ -138,7 +138,7 @@ export interface TemplateBackupProps {
   readonly database: TemplateDatabase;
   readonly region: string;
   /**
-   * The admin variable that names a shared Postgres server: when it is set the workspace's tables are there, not on
+   * The admin variable that names a shared Postgres or MySQL server: when it is set the workspace's tables are there, not on
    * the data volume, and no CronJob is made (back the server up with its own tools).
    */
   readonly databaseVariable: string;
@@ -157,7 +157,7 @@ export interface KubernetesTemplateBackup {
  * Backups in the Kubernetes template, off until an admin sets `backup_schedule`: a CronJob per workspace that runs
  * only while the workspace runs (count = start_count: its pod must sit next to the backend, which a stopped workspace
  * does not run, and a stopped backend writes nothing new), into a team backup bucket the admin names with its keys in
- * a Secret of the namespace. With a shared Postgres server (the database variable set) nothing is made. The runner's
+ * a Secret of the namespace. With a shared Postgres or MySQL server (the database variable set) nothing is made. The runner's
  * bundle ConfigMap is also made for a workspace created with `restore_from`, whose backend Deployment then carries
  * the restore init container.
  */

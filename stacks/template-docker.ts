@@ -10,7 +10,8 @@ import { backendEnvironment } from "../lib/core/backend-env.ts";
 import { Bucket } from "../lib/core/bucket.ts";
 import type { EnvEntry } from "../lib/core/env.ts";
 import { InvariantError } from "../lib/core/errors.ts";
-import { MINIO_IMAGE, NODE_IMAGE, POSTGRES_CLIENT_IMAGE } from "../lib/core/images.ts";
+import { DATABASE_CLIENTS, MINIO_IMAGE, NODE_IMAGE } from "../lib/core/images.ts";
+import type { ServerDatabaseKind } from "../lib/core/database.ts";
 import { proxyEnvironment } from "../lib/core/proxy-env.ts";
 import { STORAGE_MODES, Storage, type AnyStorage, type StorageModeName } from "../lib/core/storage.ts";
 import { BACKEND_API_PORT, BACKEND_SITE_PORT, ConvexBackend } from "../lib/docker/convex-backend.ts";
@@ -68,11 +69,20 @@ export function dockerExampleLabels(inputs: CoderInputs, kind: "container" | "vo
   };
 }
 
-/** The admin variable holding the shared Postgres server's URL (sensitive). */
+/** The admin variable holding the shared Postgres or MySQL server's URL (sensitive); its scheme names the kind. */
 export const DATABASE_URL_VARIABLE = "database_url";
 
-/** What Convex accepts as POSTGRES_URL: a postgres:// URL with a role, a host, and no path or query. */
-const POSTGRES_URL_PATTERN = "^postgres(ql)?://[^/?#@:]+(:[^/?#@]*)?@[^/?#@]+$";
+/**
+ * What Convex accepts as POSTGRES_URL or MYSQL_URL: a postgres:// or mysql:// URL with a user, a host, and no path
+ * or query.
+ */
+const DATABASE_URL_PATTERN = "^(postgres(ql)?|mysql)://[^/?#@:]+(:[^/?#@]*)?@[^/?#@]+$";
+
+/** The one-shot init container and its client image per kind: construct ids (Postgres's predate MySQL's) and name. */
+const TEMPLATE_DATABASE_INITS: Readonly<Record<ServerDatabaseKind, { readonly id: string; readonly imageId: string; readonly component: string }>> = {
+  postgres: { id: "DatabaseInit", imageId: "PostgresImage", component: "create-database" },
+  mysql: { id: "MysqlDatabaseInit", imageId: "MysqlImage", component: "create-mysql-database" },
+};
 
 /** As in Coder's Docker example: the Docker host, from inside a container. */
 const DOCKER_HOST_ENTRY = { host: "host.docker.internal", ip: "host-gateway" };
@@ -103,9 +113,9 @@ export function dockerTemplateStorage(mode: StorageModeName): AnyStorage {
  * `count`, drops the host port bindings (several workspaces share one host; Coder's agent reaches the containers on
  * the workspace network) and sets the dashboard's environment through CDKTF overrides.
  *
- * With `database_url` set, every workspace gets its own database on that shared Postgres server: the backend's
- * environment is its mode's Postgres list (POSTGRES_URL from the variable), and a one-shot container creates the
- * workspace's database before the backend starts, at every start.
+ * With `database_url` set, every workspace gets its own database on that shared Postgres or MySQL server (the URL's
+ * scheme says which): the backend's environment is its mode's Postgres or MySQL list (POSTGRES_URL or MYSQL_URL from
+ * the variable), and a one-shot container creates the workspace's database before the backend starts, at every start.
  */
 export class DockerTemplateStack extends LiteralSafeStack {
   readonly inputs: CoderInputs;
@@ -129,14 +139,20 @@ export class DockerTemplateStack extends LiteralSafeStack {
       default: "",
       sensitive: true,
       description:
-        "postgres://USER:PASSWORD@HOST:PORT of a shared Postgres server (a role with CREATEDB, no database name, no query), reachable from " +
+        "postgres://USER:PASSWORD@HOST:PORT of a shared Postgres server (a role with CREATEDB), or mysql://USER:PASSWORD@HOST:PORT of a " +
+        "shared MySQL server (a user with CREATE); no database name, no query, reachable from " +
         "the workspace containers (host.docker.internal is the Docker host). Each workspace then gets its own database there. Empty: SQLite " +
         "on each backend's data volume.",
     });
 
     const inputs = coderInputs(this);
     this.inputs = inputs;
-    const database = templateDatabase(this, inputs, isSet(databaseUrl.stringValue));
+    const database = templateDatabase(
+      this,
+      inputs,
+      isSet(databaseUrl.stringValue),
+      Token.asString(Fn.conditional(Fn.startswith(databaseUrl.stringValue, "mysql://"), "mysql", "postgres")),
+    );
     const ws = inputs.workspace;
     const start = inputs.startLocal.asNumber;
     const name = (component: string) => `convex-${ws.id}-${component}`;
@@ -195,7 +211,7 @@ export class DockerTemplateStack extends LiteralSafeStack {
     });
     counted(proxy.resource, modeComputeCount(inputs, ["proxied"]));
 
-    // The backend's environment per mode and database (`<mode>` for SQLite, `<mode>_postgres`), from the core;
+    // The backend's environment per mode and database (`<mode>` for SQLite, `<mode>_postgres`, `<mode>_mysql`), from the core;
     // the container picks its list at apply time.
     const backendEnv = new TerraformLocal(
       this,
@@ -214,7 +230,7 @@ export class DockerTemplateStack extends LiteralSafeStack {
                   region,
                   proxyEndpoint: proxy.endpoint,
                   minioEndpoint: minio.endpoint,
-                  database: kind === "postgres" ? { kind: "postgres", requireSsl: false } : undefined,
+                  database: kind === "sqlite" ? undefined : { kind, requireSsl: false },
                 }),
                 database,
               ).concat(backendTrustEnvironment(backendCaFiles(proxyTlsPlan, mode))),
@@ -224,31 +240,37 @@ export class DockerTemplateStack extends LiteralSafeStack {
         ),
       ),
     );
-    const envKey = Fn.join("", [inputs.modeLocal.asString, Fn.conditional(database.is("postgres"), "_postgres", "")]);
+    const envKey = Token.asString(Fn.conditional(database.is("sqlite"), inputs.modeLocal.asString, Fn.join("_", [inputs.modeLocal.asString, database.kind])));
 
     // The workspace's database on the shared server, created before the backend starts (every start: a no-op once it exists).
-    const postgresImage = new PulledImage(this, "PostgresImage", { name: POSTGRES_CLIENT_IMAGE });
-    const databaseInit = new DatabaseInit(this, "DatabaseInit", {
-      name: name("create-database"),
-      image: postgresImage.imageId,
-      networkName: network.name,
-      database: database.databaseName,
-      url: refs.databaseUrl ?? "",
-      urlSource: `the template variable ${DATABASE_URL_VARIABLE}`,
-      requireSsl: true,
-      sslMode: database.sslMode,
-      labels: labels("create-database"),
-      // A precondition, not a variable validation: Terraform 1.11 prints a sensitive variable's value when its
-      // validation fails, and a precondition's failure does not.
-      preconditions: [
-        {
-          condition: Token.asAny(Op.or(Op.not(isSet(databaseUrl.stringValue)), Fn.can(Fn.regex(POSTGRES_URL_PATTERN, databaseUrl.stringValue)))),
-          errorMessage: `${DATABASE_URL_VARIABLE} must be empty (SQLite) or postgres://USER:PASSWORD@HOST:PORT: a role, no database name, no path, no query parameters (Convex's rules; percent-encode '@', '/' and ':' in the password).`,
-        },
-      ],
-    });
-    counted(databaseInit.resource, modeComputeCount(inputs, STORAGE_MODES, database.is("postgres")));
-    databaseInit.resource.putHost([DOCKER_HOST_ENTRY]);
+    const databaseInit = (kind: ServerDatabaseKind): DatabaseInit => {
+      const spec = TEMPLATE_DATABASE_INITS[kind];
+      const clientImage = new PulledImage(this, spec.imageId, { name: DATABASE_CLIENTS[kind].image });
+      const init = new DatabaseInit(this, spec.id, {
+        kind,
+        name: name(spec.component),
+        image: clientImage.imageId,
+        networkName: network.name,
+        database: database.databaseName,
+        url: refs.databaseUrl ?? "",
+        urlSource: `the template variable ${DATABASE_URL_VARIABLE}`,
+        requireSsl: true,
+        sslMode: database.sslMode(kind),
+        labels: labels("create-database"),
+        // A precondition, not a variable validation: Terraform 1.11 prints a sensitive variable's value when its
+        // validation fails, and a precondition's failure does not.
+        preconditions: [
+          {
+            condition: Token.asAny(Op.or(Op.not(isSet(databaseUrl.stringValue)), Fn.can(Fn.regex(DATABASE_URL_PATTERN, databaseUrl.stringValue)))),
+            errorMessage: `${DATABASE_URL_VARIABLE} must be empty (SQLite), postgres://USER:PASSWORD@HOST:PORT or mysql://USER:PASSWORD@HOST:PORT: a user, no database name, no path, no query parameters (Convex's rules; percent-encode '@', '/' and ':' in the password).`,
+          },
+        ],
+      });
+      counted(init.resource, modeComputeCount(inputs, STORAGE_MODES, database.is(kind)));
+      init.resource.putHost([DOCKER_HOST_ENTRY]);
+      return init;
+    };
+    const databaseInits = [databaseInit("postgres"), databaseInit("mysql")];
     this.backend = new ConvexBackend(this, "Backend", {
       name: name("backend"),
       dataVolumeName: name("data"),
@@ -258,7 +280,7 @@ export class DockerTemplateStack extends LiteralSafeStack {
       labels: labels("backend"),
       stopTimeoutSeconds: defaults.convex.stopGracePeriodSeconds,
       protectDataVolume: false,
-      dependsOn: [minio.resource, proxy.resource, databaseInit.resource],
+      dependsOn: [minio.resource, proxy.resource, ...databaseInits.map((init) => init.resource)],
       // One container for every mode: it always writes the trust bundle with the proxy's CA; only the proxied
       // environment points SSL_CERT_FILE and NODE_EXTRA_CA_CERTS at it.
       trust: { uploads: [proxyTls.caUpload], entrypoint: trustingEntrypoint(backendCaFiles(proxyTlsPlan, "proxied")) },

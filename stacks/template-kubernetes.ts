@@ -7,15 +7,16 @@ import { CoderAgent } from "../lib/coder/agent.ts";
 import { CoderMetadata } from "../lib/coder/metadata.ts";
 import { PROXY_PORT, backendEnvironment } from "../lib/core/backend-env.ts";
 import { Bucket, type AnyBucket } from "../lib/core/bucket.ts";
+import type { ServerDatabaseKind } from "../lib/core/database.ts";
 import type { EnvEntry } from "../lib/core/env.ts";
 import { minioBucketSchema } from "../lib/core/config-schema.ts";
-import { MINIO_IMAGE, NODE_IMAGE, POSTGRES_CLIENT_IMAGE } from "../lib/core/images.ts";
+import { MINIO_IMAGE, NODE_IMAGE } from "../lib/core/images.ts";
 import { proxyEnvironment } from "../lib/core/proxy-env.ts";
 import { Storage, type AnyStorage, type StorageModeName } from "../lib/core/storage.ts";
-import { BACKEND_API_PORT, BACKEND_SITE_PORT, ConvexBackend } from "../lib/kubernetes/convex-backend.ts";
+import { BACKEND_API_PORT, BACKEND_SITE_PORT, ConvexBackend, type BackendDatabaseParts } from "../lib/kubernetes/convex-backend.ts";
 import { ConvexDashboard, DASHBOARD_PORT } from "../lib/kubernetes/convex-dashboard.ts";
 import { dataVolumeClaim } from "../lib/kubernetes/data-volume.ts";
-import { postgresInitParts } from "../lib/kubernetes/database-init.ts";
+import { databaseInitParts } from "../lib/kubernetes/database-init.ts";
 import type { RefSources } from "../lib/kubernetes/env.ts";
 import {
   INSTANCE_SECRET_KEY,
@@ -43,8 +44,11 @@ import { tfExpression } from "../lib/terraform/expression.ts";
 /** The template's stack id (also its folder under build/templates). */
 export const KUBERNETES_TEMPLATE_ID = "kubernetes";
 
-/** The admin variables naming the shared Postgres server's URL Secret (in `namespace`) and its key. */
-export const DATABASE_SECRET_VARIABLES = { name: "database_url_secret_name", key: "database_url_secret_key" } as const;
+/**
+ * The admin variables naming the shared server's URL Secret (in `namespace`) and its key, and the server's kind
+ * (the Secret's content is read by reference only, so Terraform cannot tell a mysql:// URL from a postgres:// one).
+ */
+export const DATABASE_SECRET_VARIABLES = { name: "database_url_secret_name", key: "database_url_secret_key", kind: "database_kind" } as const;
 
 /** A Kubernetes Secret key: letters, digits, '-', '_' and '.'. */
 const SECRET_KEY_PATTERN = "^[-._a-zA-Z0-9]+$";
@@ -114,9 +118,10 @@ interface TemplateBucket {
  * the workspace runs. Data (the backend volume, the home volume, the bucket claim, the secrets) has no start_count
  * and survives a stop; it goes when the workspace is deleted.
  *
- * With `database_url_secret_name` set, every workspace gets its own database on the shared Postgres server that
- * Secret names: each mode then runs a Postgres sibling Deployment (POSTGRES_URL from the Secret, and the init
- * container that creates the workspace's database before the backend starts), counted in instead of the SQLite one.
+ * With `database_url_secret_name` set, every workspace gets its own database on the shared Postgres or MySQL server
+ * (`database_kind`) that Secret names: each mode then runs a Postgres or MySQL sibling Deployment (POSTGRES_URL or
+ * MYSQL_URL from the Secret, and the init container that creates the workspace's database before the backend
+ * starts), counted in instead of the SQLite one.
  */
 export class KubernetesTemplateStack extends LiteralSafeStack {
   readonly inputs: CoderInputs;
@@ -126,6 +131,8 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
   readonly backendDeployments: Record<StorageModeName, DeploymentV1>;
   /** The backend Deployment of each storage mode with the shared Postgres server. */
   readonly postgresDeployments: Record<StorageModeName, DeploymentV1>;
+  /** The backend Deployment of each storage mode with the shared MySQL server. */
+  readonly mysqlDeployments: Record<StorageModeName, DeploymentV1>;
   /** The `local` SQLite backend of a workspace created with `restore_from`: the same pod plus the restore init container. */
   readonly restoreDeployment: DeploymentV1;
   readonly workspaceDeployment: DeploymentV1;
@@ -162,7 +169,8 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
       default: "",
       description:
         "A Secret in `namespace` whose key (database_url_secret_key) holds postgres://USER:PASSWORD@HOST:PORT of a shared Postgres server " +
-        "(a role with CREATEDB, no database name). Each workspace then gets its own database there. Empty: SQLite on each backend's data volume.",
+        "(a role with CREATEDB), or mysql://USER:PASSWORD@HOST:PORT of a shared MySQL server (a user with CREATE; set database_kind = mysql), " +
+        "no database name. Each workspace then gets its own database there. Empty: SQLite on each backend's data volume.",
     });
     databaseSecret.addValidation({
       condition: Op.or(Op.not(isSet(databaseSecret.stringValue)), Fn.can(Fn.regex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", databaseSecret.stringValue))),
@@ -178,9 +186,19 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
       errorMessage: `${DATABASE_SECRET_VARIABLES.key} must be a Secret key: letters, digits, '-', '_' and '.'; got "${databaseKey.stringValue}".`,
     });
 
+    const databaseKind = new TerraformVariable(this, DATABASE_SECRET_VARIABLES.kind, {
+      type: "string",
+      default: "postgres",
+      description: "The kind of server database_url_secret_name names: postgres or mysql.",
+    });
+    databaseKind.addValidation({
+      condition: Fn.contains(["postgres", "mysql"], databaseKind.stringValue),
+      errorMessage: `${DATABASE_SECRET_VARIABLES.kind} must be postgres or mysql (the server database_url_secret_name names); got "${databaseKind.stringValue}".`,
+    });
+
     const inputs = coderInputs(this);
     this.inputs = inputs;
-    const database = templateDatabase(this, inputs, isSet(databaseSecret.stringValue));
+    const database = templateDatabase(this, inputs, isSet(databaseSecret.stringValue), databaseKind.stringValue);
     const ws = inputs.workspace;
     const name = (component: string) => `convex-${ws.id}-${component}`;
     const labels = (component: string) => coderLabels(inputs, component);
@@ -239,7 +257,7 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
           region,
           proxyEndpoint,
           minioEndpoint: bucket.minioEndpoint,
-          database: kind === "postgres" ? { kind: "postgres", requireSsl: false } : undefined,
+          database: kind === "sqlite" ? undefined : { kind, requireSsl: false },
         }),
         database,
       ).concat(backendTrustEnvironment(backendCaFiles(proxyTlsPlan, mode)));
@@ -289,19 +307,24 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
       restore: backups.restore,
     });
     // The init container creates the workspace's database on the shared server before the backend starts.
-    const postgresParts = postgresInitParts({
-      database: { kind: "postgres", name: database.databaseName, server: { kind: "secret", name: databaseSecret.stringValue, key: databaseKey.stringValue }, requireSsl: true },
-      image: POSTGRES_CLIENT_IMAGE,
-      urlSource: `the template variable ${DATABASE_SECRET_VARIABLES.name} (Secret ${databaseSecret.stringValue}, key ${databaseKey.stringValue})`,
-      sslMode: database.sslMode,
-    });
-    const postgresDeployment = (id: string, mode: StorageModeName) =>
-      this.backend.addDeployment(id, { env: envOf(mode, "postgres"), refSources: refs, computeCount: count(mode, "postgres"), dependsOn: dependsOn[mode], database: postgresParts, ...(mode === "proxied" ? { trust: proxiedTrust } : {}) });
-    this.postgresDeployments = {
-      local: postgresDeployment("LocalPostgres", "local"),
-      s3: postgresDeployment("S3Postgres", "s3"),
-      proxied: postgresDeployment("ProxiedPostgres", "proxied"),
+    const initParts = (kind: ServerDatabaseKind) =>
+      databaseInitParts({
+        database: { kind, name: database.databaseName, server: { kind: "secret", name: databaseSecret.stringValue, key: databaseKey.stringValue }, requireSsl: true },
+        urlSource: `the template variable ${DATABASE_SECRET_VARIABLES.name} (Secret ${databaseSecret.stringValue}, key ${databaseKey.stringValue})`,
+        sslMode: database.sslMode(kind),
+      });
+    const serverDeployment = (id: string, mode: StorageModeName, kind: ServerDatabaseKind, parts: BackendDatabaseParts) =>
+      this.backend.addDeployment(id, { env: envOf(mode, kind), refSources: refs, computeCount: count(mode, kind), dependsOn: dependsOn[mode], database: parts, ...(mode === "proxied" ? { trust: proxiedTrust } : {}) });
+    const serverDeployments = (kind: ServerDatabaseKind, suffix: string): Record<StorageModeName, DeploymentV1> => {
+      const parts = initParts(kind);
+      return {
+        local: serverDeployment(`Local${suffix}`, "local", kind, parts),
+        s3: serverDeployment(`S3${suffix}`, "s3", kind, parts),
+        proxied: serverDeployment(`Proxied${suffix}`, "proxied", kind, parts),
+      };
     };
+    this.postgresDeployments = serverDeployments("postgres", "Postgres");
+    this.mysqlDeployments = serverDeployments("mysql", "Mysql");
 
 
     const dashboardName = name("dashboard");

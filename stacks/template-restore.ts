@@ -49,7 +49,7 @@ export interface RestoreCheckProps {
   readonly bucketNamed: string;
   /** The admin variables that name the bucket and its keys, for the message. */
   readonly bucketVariables: readonly string[];
-  /** The admin variable that names a shared Postgres server. */
+  /** The admin variable that names a shared Postgres or MySQL server. */
   readonly databaseVariable: string;
 }
 
@@ -83,7 +83,7 @@ export function restoreCheck(stack: Construct, props: RestoreCheckProps): DataRe
         {
           condition: guarded('local.database == "sqlite"'),
           errorMessage:
-            `${RESTORE_PARAMETER}: this template keeps every workspace's tables on a shared Postgres server (${props.databaseVariable}), and a snapshot ` +
+            `${RESTORE_PARAMETER}: this template keeps every workspace's tables on a shared Postgres or MySQL server (${props.databaseVariable}), and a snapshot ` +
             `holds a SQLite database. Create the workspace with ${RESTORE_PARAMETER} empty and use npx convex import --replace-all.`,
         },
       ],

@@ -5,7 +5,8 @@ import { LocalBackend, TerraformOutput, type ITerraformDependable } from "cdktf"
 import type { Construct } from "constructs";
 import { resolve } from "node:path";
 import { ConfigError, configError, InvariantError, showValue, type ConfigIssue } from "../lib/core/errors.ts";
-import { POSTGRES_SERVER_IMAGE } from "../lib/core/images.ts";
+import { MYSQL_SERVER_IMAGE, POSTGRES_SERVER_IMAGE } from "../lib/core/images.ts";
+import { SERVER_DATABASES, type ServerDatabaseKind } from "../lib/core/database.ts";
 import { workspaceLabels } from "../lib/core/labels.ts";
 import type { Component } from "../lib/core/names.ts";
 import { LOCAL_URLS, type WorkspacePlan } from "../lib/core/plan.ts";
@@ -21,7 +22,7 @@ import { GeneratedKeyPair, InstanceSecret } from "../lib/docker/generated-secret
 import { PulledImage } from "../lib/docker/image.ts";
 import { MinioServer } from "../lib/docker/minio.ts";
 import { WorkspaceNetwork } from "../lib/docker/network.ts";
-import { PostgresServer } from "../lib/docker/postgres.ts";
+import { DatabaseServerContainer } from "../lib/docker/database-server.ts";
 import { S3Proxy } from "../lib/docker/s3-proxy.ts";
 import { dockerWorkspaceBackup } from "../lib/docker/workspace-backup.ts";
 import { DockerProxyTls, bucketCaUpload, trustingEntrypoint } from "../lib/docker/tls.ts";
@@ -57,12 +58,20 @@ export interface WorkspaceDockerStackProps {
 }
 
 /**
+ * The workspace's own server per kind: construct ids (a contract: Postgres's predate MySQL's), names and image.
+ */
+const DOCKER_DATABASE_SERVERS: Readonly<Record<ServerDatabaseKind, { readonly id: string; readonly imageId: string; readonly component: "postgres" | "mysql"; readonly dataComponent: "postgres-data" | "mysql-data"; readonly image: string }>> = {
+  postgres: { id: "Postgres", imageId: "PostgresImage", component: "postgres", dataComponent: "postgres-data", image: POSTGRES_SERVER_IMAGE },
+  mysql: { id: "Mysql", imageId: "MysqlImage", component: "mysql", dataComponent: "mysql-data", image: MYSQL_SERVER_IMAGE },
+};
+
+/**
  * One workspace's Convex on a Docker host: a network, the backend with its data volume and generated instance
  * secret, the dashboard, an admin key, and what the storage mode needs — nothing for `local`; the bucket for `s3`
  * (a MinIO container with its volume and generated root keys, or an external endpoint); the bucket and the S3 proxy
- * with its generated keys for `proxied`. With `database.kind: postgres`, the workspace's own Postgres container (its
- * volume and generated password; or a server named by database.urlEnv / database.urlFile) and a one-shot container
- * that creates the instance's database before the backend starts.
+ * with its generated keys for `proxied`. With `database.kind: postgres` or `mysql`, the workspace's own Postgres or
+ * MySQL container (its volume and generated password; or a server named by database.urlEnv / database.urlFile) and a
+ * one-shot container that creates the instance's database before the backend starts.
  *
  * The Docker provider reads DOCKER_HOST (and DOCKER_CERT_PATH, DOCKER_CONTEXT) from the environment, as the docker
  * CLI does. Construct ids are a contract: a renamed id is a destroy-and-recreate in Terraform.
@@ -74,9 +83,9 @@ export class WorkspaceDockerStack extends LiteralSafeStack {
   readonly adminKey: AdminKey;
   readonly minio?: MinioServer;
   readonly proxy?: S3Proxy;
-  /** The workspace's own Postgres server (`database.kind: postgres` without urlEnv or urlFile). */
-  readonly postgres?: PostgresServer;
-  /** The one-shot container that creates the workspace's database (`database.kind: postgres`). */
+  /** The workspace's own Postgres or MySQL server (`database.kind: postgres` or `mysql` without urlEnv or urlFile). */
+  readonly databaseServer?: DatabaseServerContainer;
+  /** The one-shot container that creates the workspace's database (`database.kind: postgres` or `mysql`). */
   readonly databaseInit?: DatabaseInit;
 
   constructor(scope: Construct, id: string, props: WorkspaceDockerStackProps) {
@@ -161,35 +170,38 @@ export class WorkspaceDockerStack extends LiteralSafeStack {
     }
 
     const database = plan.database;
-    if (database.kind === "postgres") {
-      // One image for the server and the init step's psql.
-      const postgresImage = new PulledImage(this, "PostgresImage", { name: POSTGRES_SERVER_IMAGE });
+    if (database.kind !== "sqlite") {
+      const server = DOCKER_DATABASE_SERVERS[database.kind];
+      // One image for the server and the init step's client.
+      const serverImage = new PulledImage(this, server.imageId, { name: server.image });
       const initDependsOn: ITerraformDependable[] = [];
-      let server: { readonly url: string; readonly source: string };
+      let url: { readonly url: string; readonly source: string };
       if (database.server.kind === "container") {
-        this.postgres = new PostgresServer(this, "Postgres", {
-          name: names.of("postgres"),
-          dataVolumeName: names.of("postgres-data"),
-          image: postgresImage.imageId,
+        this.databaseServer = new DatabaseServerContainer(this, server.id, {
+          kind: database.kind,
+          name: names.of(server.component),
+          dataVolumeName: names.of(server.dataComponent),
+          image: serverImage.imageId,
           networkName: this.network.name,
-          labels: labels("postgres"),
+          labels: labels(server.component),
           protectDataVolume: plan.dataVolume.protect,
         });
-        server = { url: this.postgres.url, source: `the workspace's Postgres container ${names.of("postgres")}` };
-        initDependsOn.push(this.postgres.resource);
+        url = { url: this.databaseServer.url, source: `the workspace's ${SERVER_DATABASES[database.kind].label} container ${names.of(server.component)}` };
+        initDependsOn.push(this.databaseServer.resource);
       } else if (database.server.kind === "secret") {
-        throw new InvariantError("a Postgres URL from a Kubernetes Secret is for the Kubernetes target (the plan checks this)");
+        throw new InvariantError("a database URL from a Kubernetes Secret is for the Kubernetes target (the plan checks this)");
       } else {
-        server = dockerDatabaseUrl(database.server, props.environment ?? process.env, props.cwd ?? process.cwd());
+        url = dockerDatabaseUrl(database.kind, database.server, props.environment ?? process.env, props.cwd ?? process.cwd());
       }
-      refs.databaseUrl = server.url;
+      refs.databaseUrl = url.url;
       this.databaseInit = new DatabaseInit(this, "DatabaseInit", {
+        kind: database.kind,
         name: names.of("create-database"),
-        image: postgresImage.imageId,
+        image: serverImage.imageId,
         networkName: this.network.name,
         database: database.name,
-        url: server.url,
-        urlSource: server.source,
+        url: url.url,
+        urlSource: url.source,
         requireSsl: database.requireSsl,
         labels: labels("create-database"),
         dependsOn: initDependsOn,

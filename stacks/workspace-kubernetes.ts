@@ -4,7 +4,6 @@ import { TlsProvider } from "@cdktf/provider-tls/lib/provider/index.js";
 import { LocalBackend, TerraformOutput, type ITerraformDependable } from "cdktf";
 import { resolve } from "node:path";
 import type { Construct } from "constructs";
-import { POSTGRES_CLIENT_IMAGE } from "../lib/core/images.ts";
 import { selectorLabels, workspaceLabels } from "../lib/core/labels.ts";
 import type { WorkspacePlan } from "../lib/core/plan.ts";
 import { BACKEND_API_PORT, BACKEND_SITE_PORT, ConvexBackend } from "../lib/kubernetes/convex-backend.ts";
@@ -24,7 +23,7 @@ import { networkPolicies } from "../lib/core/network-policy.ts";
 import { KubernetesMinio } from "../lib/kubernetes/minio.ts";
 import { WorkspaceMonitoring } from "../lib/kubernetes/monitoring.ts";
 import { WorkspaceNetworkPolicies } from "../lib/kubernetes/network-policies.ts";
-import { postgresInitParts } from "../lib/kubernetes/database-init.ts";
+import { databaseInitParts } from "../lib/kubernetes/database-init.ts";
 import { ObjectBucketClaim } from "../lib/kubernetes/object-bucket-claim.ts";
 import { StorageDoctorJob } from "../lib/kubernetes/storage-doctor-job.ts";
 import { workspaceBackup } from "../lib/kubernetes/workspace-backup.ts";
@@ -78,7 +77,7 @@ export class WorkspaceKubernetesStack extends LiteralSafeStack {
 
     const instanceSecret = new InstanceSecret(this, "InstanceSecret", { name: names.of("instance-secret"), namespace, labels: labels("backend") });
     const refs: RefSources = { instanceSecret: { secret: instanceSecret.name, key: INSTANCE_SECRET_KEY } };
-    if (plan.database.kind === "postgres" && plan.database.server.kind === "secret") refs.databaseUrl = { secret: plan.database.server.name, key: plan.database.server.key };
+    if (plan.database.kind !== "sqlite" && plan.database.server.kind === "secret") refs.databaseUrl = { secret: plan.database.server.name, key: plan.database.server.key };
     // The backend waits for the Secrets and claim it reads by name and for the proxy it talks to; a destroy then
     // removes the pods before their keys and bucket.
     const backendDependencies: ITerraformDependable[] = [instanceSecret.resource];
@@ -226,7 +225,7 @@ export class WorkspaceKubernetesStack extends LiteralSafeStack {
       dependsOn: backendDependencies,
       preconditions: [modeLock.precondition],
       scheduling,
-      database: plan.database.kind === "postgres" ? postgresInitParts({ database: plan.database, image: POSTGRES_CLIENT_IMAGE }) : undefined,
+      database: plan.database.kind === "sqlite" ? undefined : databaseInitParts({ database: plan.database }),
       restore: backup?.restore,
       trust,
     });

@@ -1,5 +1,6 @@
 import type { AnyBucket } from "./bucket.ts";
 import { entry, ref, type EnvEntry, type EnvValue } from "./env.ts";
+import { SERVER_DATABASES, type ServerDatabaseKind } from "./database.ts";
 import { InvariantError } from "./errors.ts";
 import type { AnyStorage } from "./storage.ts";
 
@@ -52,12 +53,15 @@ export interface BackendEnvInput {
   readonly database?: DatabaseEnvInput;
 }
 
-/** What the backend needs to know of a Postgres database; the URL itself comes by reference (`databaseUrl`). */
+/** What the backend needs to know of a Postgres or MySQL database; the URL itself comes by reference (`databaseUrl`). */
 export interface DatabaseEnvInput {
-  readonly kind: "postgres";
-  /** Require TLS (Convex appends sslmode=require); false sets the presence flag DO_NOT_REQUIRE_SSL. */
+  readonly kind: ServerDatabaseKind;
+  /**
+   * Require TLS (Convex appends sslmode=require for Postgres, require_ssl=true&verify_ca=true for MySQL); false sets
+   * the presence flag DO_NOT_REQUIRE_SSL.
+   */
   readonly requireSsl: boolean;
-  /** Path of the CA bundle inside the backend container (PG_CA_FILE). @default - the system's roots */
+  /** Path of the CA bundle inside the backend container (PG_CA_FILE or MYSQL_CA_FILE). @default - the system's roots */
   readonly caFile?: string;
 }
 
@@ -94,10 +98,14 @@ function presenceFlags(flags: PresenceFlags): EnvEntry[] {
   return env;
 }
 
-/** POSTGRES_URL by reference (never a literal: it holds the password) and PG_CA_FILE; nothing for SQLite. */
+/**
+ * POSTGRES_URL or MYSQL_URL by reference (never a literal: it holds the password) and PG_CA_FILE or MYSQL_CA_FILE;
+ * nothing for SQLite.
+ */
 function databaseEnvironment(database: DatabaseEnvInput | undefined): EnvEntry[] {
   if (database === undefined) return [];
-  return [entry("POSTGRES_URL", ref("databaseUrl")), ...(database.caFile ? [entry("PG_CA_FILE", database.caFile)] : [])];
+  const { urlVariable, caVariable } = SERVER_DATABASES[database.kind];
+  return [entry(urlVariable, ref("databaseUrl")), ...(database.caFile ? [entry(caVariable, database.caFile)] : [])];
 }
 
 /** Where the storage environment's values come from, besides the storage itself. */

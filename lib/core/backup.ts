@@ -48,11 +48,13 @@ export interface BackupInput {
 export function resolveBackup(input: BackupInput, issues: ConfigIssue[]): BackupPlan | undefined {
   const spec = input.config.backup;
   if (spec === undefined) return undefined;
-  if (input.config.database.kind === "postgres") {
+  const kind = input.config.database.kind;
+  if (kind !== "sqlite") {
+    const tool = kind === "postgres" ? "Postgres server with its own tools (pg_dump)" : "MySQL server with its own tools (mysqldump)";
     issues.push({
       field: "backup",
       value: showValue("(set)"),
-      fix: "backups copy the SQLite database on the data volume; with database.kind: postgres back up the Postgres server with its own tools (pg_dump), or use npx convex export",
+      fix: `backups copy the SQLite database on the data volume; with database.kind: ${kind} back up the ${tool}, or use npx convex export`,
     });
   }
   const target: BackupTarget = spec.bucket === undefined ? { kind: "workspace", bucket: input.workspaceBucket } : { kind: "external", ...spec.bucket };

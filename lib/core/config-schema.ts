@@ -154,19 +154,19 @@ export const workspaceConfigSchema = z.strictObject({
     .prefault({}),
   database: z
     .strictObject({
-      kind: z.enum(["sqlite", "postgres"], { error: "use sqlite (the data volume) or postgres" }).default("sqlite"),
-      /** Kubernetes: the Secret in the workspace namespace holding postgres://USER:PASSWORD@HOST:PORT. */
+      kind: z.enum(["sqlite", "postgres", "mysql"], { error: "use sqlite (the data volume), postgres or mysql" }).default("sqlite"),
+      /** Kubernetes: the Secret in the workspace namespace holding postgres://USER:PASSWORD@HOST:PORT (or mysql://...). */
       urlSecretName: z.string().regex(DNS_LABEL, { error: "name a Kubernetes Secret in the workspace namespace (lower-case, digits, '-')" }).optional(),
       urlSecretKey: z.string().min(1, { error: "name the Secret's key that holds the URL, e.g. url" }).default("url"),
       /**
        * Require TLS to the server. Resolved by the plan: true for a server you name, false for the Docker target's
-       * own Postgres container (on the workspace network only, without TLS).
+       * own Postgres or MySQL container (on the workspace network only, without TLS).
        */
       requireSsl: z.boolean({ error: "use true or false (unquoted)" }).optional(),
-      /** Docker: an environment variable holding postgres://USER:PASSWORD@HOST:PORT, read when the app synthesizes. */
+      /** Docker: an environment variable holding postgres://USER:PASSWORD@HOST:PORT (or mysql://...), read when the app synthesizes. */
       urlEnv: envName.optional(),
-      /** Docker: a file with a line `POSTGRES_URL=postgres://USER:PASSWORD@HOST:PORT`, read by Terraform at plan time. */
-      urlFile: z.string().min(1, { error: "give the path of the file with the POSTGRES_URL=... line, e.g. ~/.config/convex/alice-db.env" }).optional(),
+      /** Docker: a file with a line `POSTGRES_URL=postgres://USER:PASSWORD@HOST:PORT` (`MYSQL_URL=mysql://...` for mysql), read by Terraform at plan time. */
+      urlFile: z.string().min(1, { error: "give the path of the file with the POSTGRES_URL=... (or MYSQL_URL=...) line, e.g. ~/.config/convex/alice-db.env" }).optional(),
       /** Kubernetes: a Secret with the CA bundle the server's certificate is checked against. */
       caSecretName: z.string().regex(DNS_LABEL, { error: "name a Kubernetes Secret in the workspace namespace (lower-case, digits, '-')" }).optional(),
       caSecretKey: z.string().min(1, { error: "name the Secret's key that holds the CA bundle, e.g. ca.crt" }).default("ca.crt"),

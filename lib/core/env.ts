@@ -16,7 +16,7 @@ export interface LiteralValue {
  * - `bucketName`, `bucketHost`, `bucketPort`: the bucket's coordinates (ObjectBucketClaim ConfigMap).
  * - `bucketAccessKeyId`, `bucketSecretAccessKey`: the bucket's keys (claim Secret, external Secret, MinIO).
  * - `proxyAccessKeyId`, `proxySecretAccessKey`: the keys clients use with the S3 proxy (generated per workspace).
- * - `databaseUrl`: the Postgres server's URL with its password (a Secret the operator creates).
+ * - `databaseUrl`: the Postgres or MySQL server's URL with its password (a Secret the operator creates).
  * - `backupAccessKeyId`, `backupSecretAccessKey`: the keys of a separate backup bucket (`backup.bucket`).
  */
 export type ValueRef =

@@ -17,6 +17,8 @@
  * is at 24.19.0). Docker Hub could not be reached from where this was pinned: that the exact tag is published was
  * not checked; `docker buildx imagetools inspect node:24.21.0-alpine3.24` checks it and prints its digest.
  */
+import type { ServerDatabaseKind } from "./database.ts";
+
 export const CONVEX_BACKEND_IMAGE = "ghcr.io/get-convex/convex-backend";
 export const CONVEX_DASHBOARD_IMAGE = "ghcr.io/get-convex/convex-dashboard";
 export const DEFAULT_CONVEX_RELEASE = "652b828b5129e6cdbcaa3c20efa8d116d09ff3bf";
@@ -46,6 +48,17 @@ export const POSTGRES_CLIENT_IMAGE = "postgres:17.11-alpine3.24";
  * workspace pulls one image for both and the server is the major Convex tests against.
  */
 export const POSTGRES_SERVER_IMAGE = POSTGRES_CLIENT_IMAGE;
+
+/**
+ * MySQL's client (`mysql`), for the init step that creates a workspace's database: the official `mysql` image, the
+ * 8.4 LTS line (Convex tests against MySQL v8, self-hosted/advanced/postgres_or_mysql.md). Tag from
+ * docker-library/official-images `library/mysql` at 37079fb (2026-08-21; the file last changed in c0fa14d):
+ * 8.4.11 on Oracle Linux 9, user `mysql` = uid 999 (docker-library/mysql 8.4/Dockerfile.oracle).
+ */
+export const MYSQL_CLIENT_IMAGE = "mysql:8.4.11-oraclelinux9";
+
+/** MySQL's server, for the Docker target's per-workspace database: the same official image as the client. */
+export const MYSQL_SERVER_IMAGE = MYSQL_CLIENT_IMAGE;
 
 /** A Convex release tag: the full 40-character lower-case commit SHA. */
 export const CONVEX_RELEASE_PATTERN = /^[0-9a-f]{40}$/;
@@ -80,3 +93,10 @@ export function convexImages(release: string, digests: ConvexImageDigests = {}):
   const pin = (image: string, digest: string | undefined) => `${image}:${release}${digest === undefined ? "" : `@${digest}`}`;
   return { backend: pin(CONVEX_BACKEND_IMAGE, digests.backend), dashboard: pin(CONVEX_DASHBOARD_IMAGE, digests.dashboard) };
 }
+
+/** The init step's client image for each server kind, and the image's non-root user (uid, also its gid). */
+export const DATABASE_CLIENTS: Readonly<Record<ServerDatabaseKind, { readonly image: string; readonly uid: string }>> = {
+  // The postgres image's user on Alpine.
+  postgres: { image: POSTGRES_CLIENT_IMAGE, uid: "70" },
+  mysql: { image: MYSQL_CLIENT_IMAGE, uid: "999" },
+};

@@ -20,6 +20,10 @@ export const MANAGED_BACKEND_VARIABLES: Readonly<Record<string, string>> = {
   DO_NOT_REQUIRE_SSL: "use convex.doNotRequireSsl instead",
   BUCKET_HOST: "use storage.bucket instead",
   BUCKET_PORT: "use storage.bucket instead",
+  POSTGRES_URL: "use database.kind: postgres and its URL setting instead",
+  PG_CA_FILE: "use database.caSecretName instead",
+  MYSQL_URL: "use database.kind: mysql and its URL setting instead",
+  MYSQL_CA_FILE: "use database.caSecretName instead",
 };
 
 /** Name prefixes the stack manages, with what to do instead: every AWS_* and S3_* variable is part of the storage environment. */

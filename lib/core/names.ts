@@ -34,7 +34,7 @@ export function dnsName(parts: readonly string[], maxLength: number = MAX_NAME_L
 }
 
 /** The component names of one workspace's deployment; each becomes a suffix of its Kubernetes or Docker name. */
-export type Component = "backend" | "dashboard" | "bucket" | "s3-proxy" | "minio" | "data" | "instance-secret" | "proxy-credentials" | "network" | "ingress" | "minio-data" | "admin-key" | "storage-doctor" | "minio-credentials" | "alerts" | "postgres" | "postgres-data" | "create-database" | "backup" | "restore" | "s3-proxy-tls";
+export type Component = "backend" | "dashboard" | "bucket" | "s3-proxy" | "minio" | "data" | "instance-secret" | "proxy-credentials" | "network" | "ingress" | "minio-data" | "admin-key" | "storage-doctor" | "minio-credentials" | "alerts" | "postgres" | "postgres-data" | "mysql" | "mysql-data" | "create-database" | "backup" | "restore" | "s3-proxy-tls";
 
 /** Every per-workspace object name, derived from the workspace name in one place. */
 export interface WorkspaceNames {

@@ -4,7 +4,7 @@ import { Bucket, type AnyBucket, type EndpointProfile, type ExternalCredentialsS
 import { minioBucketSchema, type WorkspaceConfig } from "./config-schema.ts";
 import type { EnvEntry } from "./env.ts";
 import { ConfigError, InvariantError, showValue, type ConfigIssue } from "./errors.ts";
-import { databaseName } from "./database.ts";
+import { databaseName, SERVER_DATABASES, type ServerDatabaseKind } from "./database.ts";
 import { convexImages } from "./images.ts";
 import { MINIO_PORT } from "./minio.ts";
 import type { LabelContext } from "./labels.ts";
@@ -55,7 +55,7 @@ export interface WorkspacePlan {
   readonly proxyEndpoint?: string;
   /** Run the storage doctor as a Job before the backend's first start (Kubernetes, `s3` and `proxied`). */
   readonly storageDoctor: boolean;
-  /** Where Convex keeps its tables: SQLite on the data volume, or a Postgres database created before it starts. */
+  /** Where Convex keeps its tables: SQLite on the data volume, or a Postgres or MySQL database created before it starts. */
   readonly database: DatabasePlan;
   /** Scheduled snapshots and restore (`backup:`). @default - no backups: nothing is created */
   readonly backup?: BackupPlan;
@@ -84,31 +84,31 @@ export interface MinioPlan {
   readonly resources: ResourceSpec;
 }
 
-/** Where the CA bundle of a Postgres server is mounted in the backend and init containers. */
+/** Where the CA bundle of a Postgres or MySQL server is mounted in the backend and init containers. */
 export const DATABASE_CA_DIR = "/convex/database-ca";
 
 /** The workspace's database, resolved. */
 export type DatabasePlan =
   | { readonly kind: "sqlite" }
   | {
-      readonly kind: "postgres";
+      readonly kind: ServerDatabaseKind;
       /** The database the init step creates and Convex opens: the instance name with `-` turned into `_`. */
       readonly name: string;
       /** Where the server and its URL (no database name, no query) come from. */
-      readonly server: PostgresServer;
+      readonly server: DatabaseServer;
       readonly requireSsl: boolean;
       /** The CA bundle's Secret key and its path in the containers (Kubernetes). @default - none */
       readonly ca?: { readonly secretName: string; readonly key: string; readonly file: string };
     };
 
 /**
- * Where a Postgres workspace's server URL comes from:
+ * Where a Postgres or MySQL workspace's server URL comes from:
  * - `secret`: a Kubernetes Secret key, read by reference (Kubernetes);
- * - `container`: the workspace's own Postgres container, with a generated password (the Docker default);
+ * - `container`: the workspace's own server container, with a generated password (the Docker default);
  * - `environment`: an environment variable read when the app synthesizes (Docker);
- * - `file`: a file with a `POSTGRES_URL=...` line, read by Terraform at plan time (Docker).
+ * - `file`: a file with a `POSTGRES_URL=...` (or `MYSQL_URL=...`) line, read by Terraform at plan time (Docker).
  */
-export type PostgresServer =
+export type DatabaseServer =
   | { readonly kind: "secret"; readonly name: string; readonly key: string }
   | { readonly kind: "container" }
   | { readonly kind: "environment"; readonly variable: string }
@@ -189,7 +189,7 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
     },
     // The schema refuses every name the stack manages, so these only add variables.
     extra: config.convex.extraEnv,
-    database: database.kind === "postgres" ? { kind: "postgres", requireSsl: database.requireSsl, caFile: database.ca?.file } : undefined,
+    database: database.kind === "sqlite" ? undefined : { kind: database.kind, requireSsl: database.requireSsl, caFile: database.ca?.file },
   }), ...backendTrustEnvironment(caFiles)];
   const proxyEnv =
     storage.mode === "proxied"
@@ -231,9 +231,9 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
 }
 
 /**
- * The database the configuration names. Postgres reads its URL from a Secret on Kubernetes; on Docker it is the
- * workspace's own Postgres container unless urlEnv or urlFile names another server. Settings of the other target are
- * rejected rather than silently ignored.
+ * The database the configuration names. Postgres and MySQL read their URL from a Secret on Kubernetes; on Docker it
+ * is the workspace's own server container unless urlEnv or urlFile names another server. Settings of the other
+ * target are rejected rather than silently ignored.
  */
 function resolveDatabase(config: WorkspaceConfig, target: Target, instanceName: string, issues: ConfigIssue[]): DatabasePlan {
   const spec = config.database;
@@ -241,21 +241,22 @@ function resolveDatabase(config: WorkspaceConfig, target: Target, instanceName: 
   const given = (names: readonly (keyof typeof spec)[]) => names.filter((name) => spec[name] !== undefined);
   if (spec.kind === "sqlite") {
     for (const name of given(["urlSecretName", "caSecretName", "urlEnv", "urlFile", "requireSsl"])) {
-      issues.push({ field: field(name), value: showValue(spec[name]), fix: "this is a Postgres setting: set database.kind: postgres, or remove it" });
+      issues.push({ field: field(name), value: showValue(spec[name]), fix: "this is a Postgres or MySQL setting: set database.kind: postgres or mysql, or remove it" });
     }
     return { kind: "sqlite" };
   }
-  const server = target === "kubernetes" ? kubernetesServer(config, issues) : dockerServer(config, issues);
+  const label = SERVER_DATABASES[spec.kind].label;
+  const server = target === "kubernetes" ? kubernetesServer(config, spec.kind, issues) : dockerServer(config, label, issues);
   const requireSsl = spec.requireSsl ?? server.kind !== "container";
   if (server.kind === "container" && spec.requireSsl === true) {
     issues.push({
       field: field("requireSsl"),
       value: "true",
-      fix: "the workspace's own Postgres container has no TLS (only the workspace network reaches it): remove requireSsl, or name a server with TLS in database.urlEnv or database.urlFile",
+      fix: `the workspace's own ${label} container has no TLS (only the workspace network reaches it): remove requireSsl, or name a server with TLS in database.urlEnv or database.urlFile`,
     });
   }
   return {
-    kind: "postgres",
+    kind: spec.kind,
     name: databaseName(instanceName),
     server,
     requireSsl,
@@ -263,7 +264,7 @@ function resolveDatabase(config: WorkspaceConfig, target: Target, instanceName: 
   };
 }
 
-function kubernetesServer(config: WorkspaceConfig, issues: ConfigIssue[]): PostgresServer {
+function kubernetesServer(config: WorkspaceConfig, kind: ServerDatabaseKind, issues: ConfigIssue[]): DatabaseServer {
   const spec = config.database;
   for (const name of ["urlEnv", "urlFile"] as const) {
     if (spec[name] !== undefined) issues.push({ field: `database.${name}`, value: showValue(spec[name]), fix: "this is a Docker setting; on Kubernetes name the Secret with the URL in database.urlSecretName" });
@@ -272,15 +273,15 @@ function kubernetesServer(config: WorkspaceConfig, issues: ConfigIssue[]): Postg
     issues.push({
       field: "database.urlSecretName",
       value: showValue(undefined),
-      fix: `name the Secret in namespace ${config.workspace.namespace} whose key ${spec.urlSecretKey} holds postgres://USER:PASSWORD@HOST:PORT (no database name)`,
+      fix: `name the Secret in namespace ${config.workspace.namespace} whose key ${spec.urlSecretKey} holds ${SERVER_DATABASES[kind].shape} (no database name)`,
     });
   }
   return { kind: "secret", name: spec.urlSecretName ?? "", key: spec.urlSecretKey };
 }
 
-function dockerServer(config: WorkspaceConfig, issues: ConfigIssue[]): PostgresServer {
+function dockerServer(config: WorkspaceConfig, label: string, issues: ConfigIssue[]): DatabaseServer {
   const spec = config.database;
-  const dockerWays = "on Docker leave it out for the workspace's own Postgres container, or name a server in database.urlEnv or database.urlFile";
+  const dockerWays = `on Docker leave it out for the workspace's own ${label} container, or name a server in database.urlEnv or database.urlFile`;
   for (const name of ["urlSecretName", "caSecretName"] as const) {
     if (spec[name] !== undefined) issues.push({ field: `database.${name}`, value: showValue(spec[name]), fix: `this is a Kubernetes setting; ${dockerWays}` });
   }

@@ -1,32 +1,33 @@
 import { Container } from "@cdktf/provider-docker/lib/container/index.js";
 import type { ITerraformDependable, Precondition } from "cdktf";
 import { Construct } from "constructs";
-import { postgresInitEnvironment, postgresInitScript } from "../core/database.ts";
+import { databaseInitStep } from "../core/database-init.ts";
+import type { ServerDatabaseKind } from "../core/database.ts";
+import { DATABASE_CLIENTS } from "../core/images.ts";
 import { tfExpression } from "../terraform/expression.ts";
 import { dockerLabels } from "./labels.ts";
 
-/** The `postgres` image's user and group on Alpine. */
-const POSTGRES_UID = "70";
-
 export interface DatabaseInitProps {
+  /** The server's kind: it picks the script and the image's user. */
+  readonly kind: ServerDatabaseKind;
   /** Container name. */
   readonly name: string;
-  /** The pinned postgres client image (a pulled image's id or POSTGRES_CLIENT_IMAGE). */
+  /** The kind's pinned client image (a pulled image's id, or DATABASE_CLIENTS in lib/core/images.ts). */
   readonly image: string;
   /** Network the server is reached on: the workspace network. */
   readonly networkName: string;
   /** The database to create (the instance name with `-` turned into `_`). */
   readonly database: string;
-  /** The server URL as a sensitive Terraform expression: postgres://USER:PASSWORD@HOST:PORT. */
+  /** The server URL as a sensitive Terraform expression: postgres://USER:PASSWORD@HOST:PORT or mysql://... */
   readonly url: string;
   /** Where the URL comes from, for the messages, e.g. `database.urlEnv (environment variable ALICE_PG_URL)`. */
   readonly urlSource: string;
-  /** Require TLS to the server (libpq sslmode=require). */
+  /** Require TLS to the server. */
   readonly requireSsl: boolean;
-  /** libpq's sslmode as given (lib/core/database.ts PostgresInitInput). @default - from requireSsl */
+  /** The client's TLS mode as given (lib/core/database-init.ts DatabaseInitInput). @default - from requireSsl */
   readonly sslMode?: string;
   readonly labels: Record<string, string>;
-  /** What must be up first, e.g. the workspace's Postgres container. @default - nothing else */
+  /** What must be up first, e.g. the workspace's server container. @default - nothing else */
   readonly dependsOn?: ITerraformDependable[];
   /** Checks before it runs, e.g. a template's check of the URL variable. @default - none */
   readonly preconditions?: Precondition[];
@@ -34,7 +35,7 @@ export interface DatabaseInitProps {
 
 /**
  * Creates the workspace's database before the backend starts, with the same script as the Kubernetes init container
- * (lib/core/database.ts), in a one-shot container of the pinned postgres image that Terraform waits for: `attach`
+ * (lib/core/database-init.ts), in a one-shot container of the kind's pinned client image that Terraform waits for: `attach`
  * makes apply block until it exits, `logs` keeps its output in `container_logs`, `must_run = false` keeps the exited
  * container acceptable, and it is not auto-removed (a refresh would then plan it again). The provider ignores exit
  * codes, so a postcondition fails the apply when the script failed and shows where its one-line reason is. It runs as
@@ -46,13 +47,14 @@ export class DatabaseInit extends Construct {
 
   constructor(scope: Construct, id: string, props: DatabaseInitProps) {
     super(scope, id);
-    const env = postgresInitEnvironment({ database: props.database, urlSource: props.urlSource, requireSsl: props.requireSsl, sslMode: props.sslMode });
+    const step = databaseInitStep(props.kind, { database: props.database, urlSource: props.urlSource, requireSsl: props.requireSsl, sslMode: props.sslMode });
+    const uid = DATABASE_CLIENTS[props.kind].uid;
     this.resource = new Container(this, "Resource", {
       name: props.name,
       image: props.image,
-      entrypoint: ["/bin/sh", "-c", postgresInitScript(props.urlSource)],
-      env: [`DATABASE_URL=${props.url}`, ...Object.entries(env).map(([name, value]) => `${name}=${value}`)],
-      user: `${POSTGRES_UID}:${POSTGRES_UID}`,
+      entrypoint: ["/bin/sh", "-c", step.script],
+      env: [`DATABASE_URL=${props.url}`, ...Object.entries(step.env).map(([name, value]) => `${name}=${value}`)],
+      user: `${uid}:${uid}`,
       readOnly: true,
       attach: true,
       logs: true,

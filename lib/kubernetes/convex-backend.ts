@@ -73,8 +73,8 @@ export interface ConvexBackendProps {
   /** Where the pods run and how they pull images (`scheduling:`). @default - no constraints, the namespace's default ServiceAccount */
   readonly scheduling?: PodScheduling;
   /**
-   * What the pod needs for a Postgres database: the init container that creates it before the backend starts, and
-   * the CA bundle's volume (mounted in the backend too). @default - SQLite on the data volume, nothing extra
+   * What the pod needs for a Postgres or MySQL database: the init container that creates it before the backend
+   * starts, and the CA bundle's volume (mounted in the backend too). @default - SQLite on the data volume, nothing extra
    */
   readonly database?: BackendDatabaseParts;
   /**

@@ -77,9 +77,12 @@ describe("backup settings", () => {
     ]);
   });
 
-  it("fails if backups are asked of a Postgres database, or of a separate bucket on Docker, with what to do instead", () => {
+  it("fails if backups are asked of a Postgres or MySQL database, or of a separate bucket on Docker, with what to do instead", () => {
     expect(problems(() => plan({ database: { kind: "postgres", urlSecretName: "db" }, backup: { schedule: "@daily" } }))).toEqual([
       'backup: got "(set)"; backups copy the SQLite database on the data volume; with database.kind: postgres back up the Postgres server with its own tools (pg_dump), or use npx convex export',
+    ]);
+    expect(problems(() => plan({ database: { kind: "mysql", urlSecretName: "db" }, backup: { schedule: "@daily" } }))).toEqual([
+      'backup: got "(set)"; backups copy the SQLite database on the data volume; with database.kind: mysql back up the MySQL server with its own tools (mysqldump), or use npx convex export',
     ]);
     expect(problems(() => plan({ storage: { mode: "s3" }, backup: { schedule: "@daily", bucket: { endpoint: "https://b.example.com", bucketName: "team-backups", credentialsSecretName: "k" } } }, "docker"))).toEqual([
       'backup.bucket: got "team-backups"; a separate backup bucket reads its keys from a Kubernetes Secret; on Docker snapshots go to the workspace bucket (MinIO, or storage.bucket): remove backup.bucket',

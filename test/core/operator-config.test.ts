@@ -40,6 +40,14 @@ describe("operator settings", () => {
     ]);
   });
 
+  it("fails if convex.extraEnv sets a database variable, naming the database setting instead", () => {
+    expect(problems({ convex: { extraEnv: { MYSQL_URL: "mysql://u:p@h", POSTGRES_URL: "postgres://u:p@h", MYSQL_CA_FILE: "/ca" } } })).toEqual([
+      'convex.extraEnv.MYSQL_URL: got "mysql://u:p@h"; MYSQL_URL is set by the stack; remove it from convex.extraEnv (use database.kind: mysql and its URL setting instead)',
+      'convex.extraEnv.POSTGRES_URL: got "postgres://u:p@h"; POSTGRES_URL is set by the stack; remove it from convex.extraEnv (use database.kind: postgres and its URL setting instead)',
+      'convex.extraEnv.MYSQL_CA_FILE: got "/ca"; MYSQL_CA_FILE is set by the stack; remove it from convex.extraEnv (use database.caSecretName instead)',
+    ]);
+  });
+
   it("fails if an extra variable's name or value is not one", () => {
     expect(problems({ convex: { extraEnv: { "1BAD": "x", RUST_LOG: 3 } } })).toEqual([
       `convex.extraEnv.1BAD: got "x"; name an environment variable: letters, digits and '_', not starting with a digit`,

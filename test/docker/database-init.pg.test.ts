@@ -12,7 +12,8 @@ import { afterAll, describe, expect, inject, it } from "vitest";
 import { planWithTerraform } from "../../scripts/terraform-harness/terraform.ts";
 import { DOCKER_STACK_ID, WorkspaceDockerStack } from "../../stacks/workspace-docker.ts";
 import { dockerPlan, FIXTURE_BUNDLE } from "../support/docker-synth.ts";
-import { runPlannedScript, serverUrl, superuserSql } from "../support/pg-init.ts";
+import { serverUrl, superuserSql } from "../support/pg-init.ts";
+import { runPlannedScript } from "../support/planned-script.ts";
 import type { TerraformJson } from "../support/synth.ts";
 
 const pg = inject("postgres");

@@ -9,7 +9,8 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { databaseName } from "../../lib/core/database.ts";
 import { planWithTerraform } from "../../scripts/terraform-harness/terraform.ts";
-import { runPlannedScript, serverUrl, superuserSql } from "../support/pg-init.ts";
+import { serverUrl, superuserSql } from "../support/pg-init.ts";
+import { runPlannedScript } from "../support/planned-script.ts";
 import { synthKubernetes } from "../support/synth.ts";
 
 const pg = inject("postgres");

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../../lib/core/errors.ts";
-import { POSTGRES_CLIENT_IMAGE } from "../../lib/core/images.ts";
+import { MYSQL_CLIENT_IMAGE, POSTGRES_CLIENT_IMAGE } from "../../lib/core/images.ts";
 import { addressOf, dockerContainer, dockerPlan, envMap, namesOf, synthDocker } from "../support/docker-synth.ts";
 import { inventory, resourcesOf, type TerraformJson } from "../support/synth.ts";
 
@@ -119,6 +119,81 @@ describe("workspace-docker with a Postgres server you name", () => {
   });
 });
 
+describe("workspace-docker with database.kind: mysql (the workspace's own MySQL container)", () => {
+  const json = synthDocker({ database: { kind: "mysql" } });
+  const MYSQL = "convex-alice-dev-mysql";
+  const MYSQL_PASSWORD_REF = /\$\{random_password\.Mysql_Password_[0-9A-F]{8}\.result\}/;
+
+  it("adds the MySQL container with its volume and generated password, and the one-shot init container, and no Postgres", () => {
+    expect(inventory(json)).toEqual({ docker_container: 5, docker_image: 3, docker_network: 1, docker_volume: 2, random_id: 1, random_password: 1, terraform_data: 1 });
+    expect(namesOf(json, "docker_volume")).toEqual(["convex-alice-dev-data", "convex-alice-dev-mysql-data"]);
+    expect(namesOf(json, "docker_container")).not.toContain(POSTGRES);
+    expect(Object.values(resourcesOf(json, "docker_image")).map((i) => i.name)).toContain(MYSQL_CLIENT_IMAGE);
+  });
+
+  it("runs MySQL on the workspace network only, health-checked over TCP, its volume protected like the data volume", () => {
+    const c = dockerContainer(json, MYSQL);
+    expect(c.ports).toBeUndefined();
+    expect(c.healthcheck).toEqual({ test: ["CMD", "mysqladmin", "--no-defaults", "ping", "--protocol=TCP", "-h", "127.0.0.1", "-P", "3306", "--silent"], interval: "5s", timeout: "5s", retries: 5, start_period: "30s" });
+    expect(c.wait).toBe(true);
+    expect(c.mounts).toEqual([{ type: "volume", source: expect.stringMatching(/Mysql_Data/), target: "/var/lib/mysql" }]);
+    expect(envMap(c)).toEqual({ MYSQL_ROOT_PASSWORD: expect.stringMatching(MYSQL_PASSWORD_REF) });
+    expect(c.stop_signal).toBe("SIGTERM");
+    expect(volume(json, "convex-alice-dev-mysql-data")?.lifecycle).toEqual({ prevent_destroy: true, ignore_changes: "all" });
+  });
+
+  it("gives the backend MYSQL_URL (sensitive, no database name) and DO_NOT_REQUIRE_SSL, and starts it after the init step", () => {
+    const env = envMap(dockerContainer(json, BACKEND));
+    expect(env.MYSQL_URL).toMatch(/^\$\{sensitive\("mysql:\/\/root:\$\{random_password\.Mysql_Password_[0-9A-F]{8}\.result\}@convex-alice-dev-mysql:3306"\)\}$/);
+    expect(env.POSTGRES_URL).toBeUndefined();
+    expect(env.DO_NOT_REQUIRE_SSL).toBe("true");
+    expect(dockerContainer(json, BACKEND).depends_on).toContain(addressOf(json, "docker_container", INIT));
+    expect(dockerContainer(json, INIT).depends_on).toEqual([addressOf(json, "docker_container", MYSQL)]);
+  });
+
+  it("runs the init step as the mysql image's user with the client's PREFERRED (the container has no TLS)", () => {
+    const c = dockerContainer(json, INIT);
+    expect(c).toMatchObject({ attach: true, logs: true, must_run: false, restart: "no", user: "999:999" });
+    expect(c.entrypoint?.[2]).toContain("CREATE DATABASE IF NOT EXISTS");
+    expect(envMap(c)).toEqual({ DATABASE_URL: envMap(dockerContainer(json, BACKEND)).MYSQL_URL, CONVEX_DATABASE: "convex_alice_dev", CONVEX_SSL_MODE: "PREFERRED" });
+  });
+
+  it("urlEnv: a MySQL server you name, TLS required by default, no MySQL container", () => {
+    const named = synthDocker({ database: { kind: "mysql", urlEnv: "ALICE_DB_URL" } }, {}, { environment: { ALICE_DB_URL: "mysql://convex:pw@db.example.com:3306" } });
+    expect(namesOf(named, "docker_container")).not.toContain(MYSQL);
+    expect(envMap(dockerContainer(named, BACKEND)).MYSQL_URL).toBe('${sensitive("mysql://convex:pw@db.example.com:3306")}');
+    expect(envMap(dockerContainer(named, BACKEND)).DO_NOT_REQUIRE_SSL).toBeUndefined();
+    expect(envMap(dockerContainer(named, INIT)).CONVEX_SSL_MODE).toBe("REQUIRED");
+  });
+
+  it("fails if the named URL is not a mysql:// URL or names a database, naming the variable and hiding the password", () => {
+    const field = "database.urlEnv (environment variable ALICE_DB_URL)";
+    const synth = (url: string) => () => synthDocker({ database: { kind: "mysql", urlEnv: "ALICE_DB_URL" } }, {}, { environment: { ALICE_DB_URL: url } });
+    expect(synth("postgres://convex:pw@db.example.com:5432")).toThrow(new ConfigError([{ field, value: '"postgres://convex:***@db.example.com:5432"', fix: "use a mysql:// URL" }]));
+    expect(synth("mysql://convex:pw@db.example.com:3306/convex_self_hosted?ssl-mode=DISABLED")).toThrow(
+      new ConfigError([
+        { field, value: '"mysql://convex:***@db.example.com:3306/convex_self_hosted?ssl-mode=DISABLED"', fix: "remove the database name from the URL: Convex opens the database named after the instance itself" },
+        { field, value: '"mysql://convex:***@db.example.com:3306/convex_self_hosted?ssl-mode=DISABLED"', fix: "remove the query parameters: Convex adds require_ssl and verify_ca itself (database.requireSsl)" },
+      ]),
+    );
+    expect(synth("mysql://db.example.com:3306")).toThrow(
+      new ConfigError([{ field, value: '"mysql://db.example.com:3306"', fix: "put the user in the URL (mysql://USER:PASSWORD@HOST:PORT): Convex refuses a URL without a username" }]),
+    );
+  });
+
+  it("fails if the urlFile has no MYSQL_URL line", () => {
+    const dir = mkdtempSync(join(tmpdir(), "docker-mysql-"));
+    try {
+      writeFileSync(join(dir, "db.env"), "POSTGRES_URL=postgres://convex:x@db:5432\n");
+      expect(() => synthDocker({ database: { kind: "mysql", urlFile: "db.env" } }, {}, { cwd: dir })).toThrow(
+        new ConfigError([{ field: "database.urlFile", value: '"db.env"', fix: "the file has no line MYSQL_URL=mysql://USER:PASSWORD@HOST:PORT: add one" }]),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("plan errors of the database settings on Docker", () => {
   const plan = (raw: object) => () => dockerPlan({ database: raw });
 
@@ -150,9 +225,9 @@ describe("plan errors of the database settings on Docker", () => {
     );
   });
 
-  it("fails if a Postgres setting is given for SQLite", () => {
+  it("fails if a Postgres or MySQL setting is given for SQLite", () => {
     expect(plan({ urlEnv: "ALICE_PG_URL" })).toThrow(
-      new ConfigError([{ field: "database.urlEnv", value: '"ALICE_PG_URL"', fix: "this is a Postgres setting: set database.kind: postgres, or remove it" }]),
+      new ConfigError([{ field: "database.urlEnv", value: '"ALICE_PG_URL"', fix: "this is a Postgres or MySQL setting: set database.kind: postgres or mysql, or remove it" }]),
     );
   });
 

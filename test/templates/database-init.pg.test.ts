@@ -10,7 +10,8 @@ import { afterAll, describe, expect, inject, it } from "vitest";
 import type { TerraformConfig } from "../../scripts/terraform-harness/stand-in.ts";
 import { planWithTerraform } from "../../scripts/terraform-harness/terraform.ts";
 import { buildTemplateForTest } from "../support/built-template.ts";
-import { runPlannedScript, serverUrl, superuserSql } from "../support/pg-init.ts";
+import { serverUrl, superuserSql } from "../support/pg-init.ts";
+import { runPlannedScript } from "../support/planned-script.ts";
 
 const pg = inject("postgres");
 const sql = (statement: string) => superuserSql(pg, statement);

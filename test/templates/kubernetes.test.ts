@@ -152,7 +152,7 @@ describe("kubernetes template: Coder wiring", () => {
       m === "local" && d === "sqlite"
         ? ["!local.restoring", "local.restoring"].map((r) => `\${((local.storage_mode == "local") && ((local.database == "sqlite") && ${r})) ? local.start_count : 0}`)
         : [`\${((local.storage_mode == "${m}") && (local.database == "${d}")) ? local.start_count : 0}`];
-    expect(Object.keys(counts).sort()).toEqual(STORAGE_MODES.flatMap((m) => ["sqlite", "postgres"].flatMap((d) => count(m, d))).sort());
+    expect(Object.keys(counts).sort()).toEqual(STORAGE_MODES.flatMap((m) => ["sqlite", "postgres", "mysql"].flatMap((d) => count(m, d))).sort());
     expect(json.locals).toMatchObject({ restoring: '${(length(data.coder_parameter.restore_from.value) >= 1)}' });
     expect(json.locals).toMatchObject({ storage_mode: "${data.coder_parameter.storage_mode.value}", start_count: "${data.coder_workspace.me.start_count}" });
   });

@@ -185,8 +185,9 @@ describe("backups in the Kubernetes Coder template (admin variables), planned by
     expect(env).toMatchObject({ BACKUP_KEEP: "4", BACKUP_S3_BUCKET: "team-backups", BACKUP_S3_ENDPOINT: "http://rgw.rook-ceph.svc:80", STORAGE_MODE: "local" });
     expect(String(env.BACKUP_PREFIX)).toMatch(/^convex-backups\/.+\/$/);
     expect(first((env.AWS_SECRET_ACCESS_KEY as Body).secret_key_ref)).toMatchObject({ name: "convex-backup-keys", key: "AWS_SECRET_ACCESS_KEY" });
-    // With a shared Postgres server the tables are not on the data volume: no CronJob.
+    // With a shared Postgres or MySQL server the tables are not on the data volume: no CronJob.
     expect(names(await plan({ ...on, database_url_secret_name: "shared-pg" }, "local", 1), "kubernetes_cron_job_v1")).toEqual([]);
+    expect(names(await plan({ ...on, database_url_secret_name: "shared-my", database_kind: "mysql" }, "local", 1), "kubernetes_cron_job_v1")).toEqual([]);
     const stopped = await plan(on, "s3", 0);
     expect(names(stopped, "kubernetes_cron_job_v1")).toEqual([]);
     expect(names(stopped, "kubernetes_config_map_v1")).toEqual(["Backup_Bundle"]);

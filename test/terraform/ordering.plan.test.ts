@@ -61,11 +61,17 @@ describe("workspace-kubernetes: Terraform orders compute after the objects it re
   });
 });
 
-describe("workspace-docker with Postgres: the backend waits for the database it opens", () => {
+describe("workspace-docker with Postgres or MySQL: the backend waits for the database it opens", () => {
   it("the backend waits for the init container, and the init container for the workspace's Postgres", async () => {
     const plan = await planWithTerraform(synthDocker({ database: { kind: "postgres" } }), { graph: true });
     expect(dependenciesOf(plan, "docker_container.Backend")).toEqual(expect.arrayContaining(["docker_container.DatabaseInit", "docker_container.Postgres", "docker_volume.Postgres_Data"]));
     expect(dependenciesOf(plan, "docker_container.DatabaseInit")).toEqual(expect.arrayContaining(["docker_container.Postgres", "random_password.Postgres_Password"]));
+  });
+
+  it("with MySQL likewise: the backend waits for the init container, and the init container for the workspace's MySQL", async () => {
+    const plan = await planWithTerraform(synthDocker({ database: { kind: "mysql" } }), { graph: true });
+    expect(dependenciesOf(plan, "docker_container.Backend")).toEqual(expect.arrayContaining(["docker_container.DatabaseInit", "docker_container.Mysql", "docker_volume.Mysql_Data"]));
+    expect(dependenciesOf(plan, "docker_container.DatabaseInit")).toEqual(expect.arrayContaining(["docker_container.Mysql", "random_password.Mysql_Password"]));
   });
 });
 

@@ -68,11 +68,11 @@ describe("backups and restore in the Docker template, planned by the real terraf
   const bucketOnly = { ...BUCKET, ...keysFile };
 
   // A local-mode workspace, written out by hand: started, its backend, dashboard, key maker and workspace containers;
-  // five images (backend, dashboard, MinIO, Node, Postgres client); network; volumes: backend data, MinIO data,
+  // six images (backend, dashboard, MinIO, Node, Postgres client, MySQL client); network; volumes: backend data, MinIO data,
   // home, admin key; the instance secret, MinIO's root keys and the proxy's key pair; the proxy's CA and certificate.
   const started = {
     coder_agent: 1, coder_app: 3, coder_metadata: 1, coder_script: 1,
-    docker_container: 4, docker_image: 5, docker_network: 1, docker_volume: 4,
+    docker_container: 4, docker_image: 6, docker_network: 1, docker_volume: 4,
     random_id: 1, random_password: 4, tls_cert_request: 1, tls_locally_signed_cert: 1, tls_private_key: 2, tls_self_signed_cert: 1,
   };
   // Stopped: no container and no metadata; images, network, volumes, keys stay.
@@ -140,7 +140,7 @@ describe("backups and restore in the Docker template, planned by the real terraf
     const pg = { database_url: "postgres://convex:pw@db.example.internal:5432" };
     expect(names(await plan({ vars: { ...on, ...pg } }), "docker_container")).not.toContain("Backup");
     expect(await refusal({ vars: { ...on, ...pg }, restoreFrom: "latest" })).toContain(
-      "restore_from: this template keeps every workspace's tables on a shared Postgres server (database_url), and a snapshot holds a SQLite database. Create the workspace with restore_from empty and use npx convex import --replace-all.",
+      "restore_from: this template keeps every workspace's tables on a shared Postgres or MySQL server (database_url), and a snapshot holds a SQLite database. Create the workspace with restore_from empty and use npx convex import --replace-all.",
     );
   });
 
@@ -230,7 +230,7 @@ describe("backups and restore in the Kubernetes template, planned by the real te
     );
     expect(await refusal({ vars: bucketOnly, restoreFrom: "latest", mode: "proxied" })).toContain("restore_from restores into a Local disk workspace only (storage_mode local); this one is proxied");
     expect(await refusal({ vars: { ...bucketOnly, database_url_secret_name: "shared-pg" }, restoreFrom: "latest" })).toContain(
-      "restore_from: this template keeps every workspace's tables on a shared Postgres server (database_url_secret_name)",
+      "restore_from: this template keeps every workspace's tables on a shared Postgres or MySQL server (database_url_secret_name)",
     );
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Both Coder templates, for every storage mode, with SQLite and with the admin's shared Postgres server, started and stopped, handed to the real terraform binary (scripts/terraform-harness): each cell must pass `terraform validate` and
+ * Both Coder templates, for every storage mode, with SQLite and with the admin's shared Postgres or MySQL server, started and stopped, handed to the real terraform binary (scripts/terraform-harness): each cell must pass `terraform validate` and
  * `terraform plan`, and the plan must create exactly the resources that cell needs. The expected inventories are
  * written by hand from the README's tables, not computed by the code under test.
  */
@@ -12,21 +12,25 @@ import { names } from "../support/plan-inventory.ts";
 describe("the Coder templates pass the real terraform for every storage mode and database, started and stopped", () => {
   const built = { kubernetes: buildTemplateForTest("kubernetes"), docker: buildTemplateForTest("docker") };
   afterAll(() => Object.values(built).forEach((b) => b.remove()));
-  const SERVER = "postgres://convex:pw@db.example.com:5432";
+  const SERVERS = { postgres: "postgres://convex:pw@db.example.com:5432", mysql: "mysql://convex:pw@db.example.com:3306" };
   const vars = { kubernetes: { namespace: "coder-workspaces", wildcard_access_url: "*.apps.example.com" }, docker: { wildcard_access_url: "*.apps.example.com" } };
-  // The admin's shared Postgres server: a Secret name (Kubernetes), a URL (Docker).
-  const serverVars = { kubernetes: { database_url_secret_name: "shared-db" }, docker: { database_url: SERVER } };
+  // The admin's shared server: a Secret name and the server's kind (Kubernetes), a URL whose scheme says it (Docker).
+  const serverVars = {
+    sqlite: { kubernetes: {}, docker: {} },
+    postgres: { kubernetes: { database_url_secret_name: "shared-db" }, docker: { database_url: SERVERS.postgres } },
+    mysql: { kubernetes: { database_url_secret_name: "shared-db", database_kind: "mysql" }, docker: { database_url: SERVERS.mysql } },
+  };
 
   const modes = ["local", "s3", "proxied"] as const;
   const cells = (["kubernetes", "docker"] as const).flatMap((t) =>
-    (["sqlite", "postgres"] as const).flatMap((db) => modes.flatMap((m) => ([1, 0] as const).map((start) => [t, db, m, start] as const))),
+    (["sqlite", "postgres", "mysql"] as const).flatMap((db) => modes.flatMap((m) => ([1, 0] as const).map((start) => [t, db, m, start] as const))),
   );
   it.each(cells)("%s template, %s, %s storage, start_count %i", async (template, database, mode, start) => {
     const plan = await planWithTerraform(built[template].json as TerraformConfig, {
-      vars: { ...vars[template], ...(database === "postgres" ? serverVars[template] : {}) },
+      vars: { ...vars[template], ...serverVars[database][template] },
       data: { "coder_parameter.storage_mode": { value: mode }, "coder_workspace.me": { start_count: start, transition: start ? "start" : "stop" } },
     });
-    const expected = { ...TEMPLATE_PLANS[template], ...(database === "postgres" ? POSTGRES_TEMPLATE_PLANS[template] : {}) };
+    const expected = { ...TEMPLATE_PLANS[template], ...(database === "sqlite" ? {} : SERVER_TEMPLATE_PLANS[database][template]) };
     // Compute follows start_count: a stopped workspace plans none of it.
     expect(names(plan, expected.computeType)).toEqual(start ? expected.compute[mode] : []);
     // State stays when stopped: the data volume, the home volume, the instance secret and (s3/proxied) the bucket.
@@ -38,12 +42,14 @@ describe("the Coder templates pass the real terraform for every storage mode and
     if (database === "sqlite") {
       expect(env.INSTANCE_NAME).toBe("convex");
       // (SSL_CERT_FILE is the S3 path's trust bundle, proxied only: not a database setting.)
-      expect(Object.keys(env).filter((n) => /POSTGRES|SSL/.test(n) && n !== "SSL_CERT_FILE")).toEqual([]);
+      expect(Object.keys(env).filter((n) => /POSTGRES|MYSQL|SSL/.test(n) && n !== "SSL_CERT_FILE")).toEqual([]);
       return;
     }
     // The backend opens its own database on the shared server: INSTANCE_NAME convex-<workspace id>; TLS required.
     expect(env.INSTANCE_NAME).toBe(`convex-${id}`);
-    expect(env.POSTGRES_URL).toBe(template === "docker" ? SERVER : "(from Secret shared-db, key url)");
+    const [urlVariable, other] = database === "postgres" ? ["POSTGRES_URL", "MYSQL_URL"] : ["MYSQL_URL", "POSTGRES_URL"];
+    expect(env[urlVariable]).toBe(template === "docker" ? SERVERS[database] : "(from Secret shared-db, key url)");
+    expect(env[other]).toBeUndefined();
     expect(env.DO_NOT_REQUIRE_SSL).toBe("");
   });
 });
@@ -64,8 +70,16 @@ describe("the shared server's variables: database_require_ssl = false, and value
     const data = { "coder_parameter.storage_mode": { value: "local" } };
     const docker = planWithTerraform(built.docker.json as TerraformConfig, { vars: { ...vars.docker, database_url: "postgres://convex:topsecret@db.example.com:5432/convex" }, data });
     const refusal = await docker.then(() => "planned", (error: Error) => error.message);
-    expect(refusal.replace(/\s+/g, " ")).toContain("database_url must be empty (SQLite) or postgres://USER:PASSWORD@HOST:PORT: a role, no database name");
+    const refusalText = "database_url must be empty (SQLite), postgres://USER:PASSWORD@HOST:PORT or mysql://USER:PASSWORD@HOST:PORT: a user, no database name";
+    expect(refusal.replace(/\s+/g, " ")).toContain(refusalText);
     expect(refusal).not.toContain("topsecret");
+    const mysqlPath = planWithTerraform(built.docker.json as TerraformConfig, { vars: { ...vars.docker, database_url: "mysql://convex:topsecret@db.example.com:3306/convex?ssl-mode=DISABLED" }, data });
+    const mysqlRefusal = await mysqlPath.then(() => "planned", (error: Error) => error.message);
+    expect(mysqlRefusal.replace(/\s+/g, " ")).toContain(refusalText);
+    expect(mysqlRefusal).not.toContain("topsecret");
+    const kind = planWithTerraform(built.kubernetes.json as TerraformConfig, { vars: { ...vars.kubernetes, database_kind: "mariadb" }, data });
+    const refusedKind = await kind.then(() => "planned", (error: Error) => error.message);
+    expect(refusedKind.replace(/\s+/g, " ")).toContain(`database_kind must be postgres or mysql (the server database_url_secret_name names); got "mariadb"`);
     const kubernetes = planWithTerraform(built.kubernetes.json as TerraformConfig, { vars: { ...vars.kubernetes, database_url_secret_name: "Shared_DB" }, data });
     const refused = await kubernetes.then(() => "planned", (error: Error) => error.message);
     expect(refused.replace(/\s+/g, " ")).toContain(`database_url_secret_name must be empty (SQLite) or a Secret name: lower-case letters, digits and '-'; got "Shared_DB"`);
@@ -86,20 +100,41 @@ function backendEnv(plan: PlanResult, template: "kubernetes" | "docker"): Record
   return Object.fromEntries((spec.container[0]?.env ?? []).map((e) => [e.name, e.value ?? `(from Secret ${e.value_from?.secret_key_ref?.name}, key ${e.value_from?.secret_key_ref?.key})`]));
 }
 
-/** What the shared Postgres server changes, hand-written from the template READMEs: each mode's Postgres backend, and (Docker) the init container. */
-const POSTGRES_TEMPLATE_PLANS = {
-  kubernetes: {
-    compute: {
-      local: ["Backend_LocalPostgres", "Dashboard", "Workspace"],
-      s3: ["Backend_S3Postgres", "Dashboard", "Workspace"],
-      proxied: ["Backend_ProxiedPostgres", "Dashboard", "S3Proxy", "Workspace"],
+/**
+ * What the shared server changes, hand-written from the template READMEs: each mode's Postgres or MySQL backend, and
+ * (Docker) the kind's init container.
+ */
+const SERVER_TEMPLATE_PLANS = {
+  postgres: {
+    kubernetes: {
+      compute: {
+        local: ["Backend_LocalPostgres", "Dashboard", "Workspace"],
+        s3: ["Backend_S3Postgres", "Dashboard", "Workspace"],
+        proxied: ["Backend_ProxiedPostgres", "Dashboard", "S3Proxy", "Workspace"],
+      },
+    },
+    docker: {
+      compute: {
+        local: ["AdminKeyMaker", "Backend", "Dashboard", "DatabaseInit", "Workspace"],
+        s3: ["AdminKeyMaker", "Backend", "Dashboard", "DatabaseInit", "Minio", "Workspace"],
+        proxied: ["AdminKeyMaker", "Backend", "Dashboard", "DatabaseInit", "Minio", "S3Proxy", "Workspace"],
+      },
     },
   },
-  docker: {
-    compute: {
-      local: ["AdminKeyMaker", "Backend", "Dashboard", "DatabaseInit", "Workspace"],
-      s3: ["AdminKeyMaker", "Backend", "Dashboard", "DatabaseInit", "Minio", "Workspace"],
-      proxied: ["AdminKeyMaker", "Backend", "Dashboard", "DatabaseInit", "Minio", "S3Proxy", "Workspace"],
+  mysql: {
+    kubernetes: {
+      compute: {
+        local: ["Backend_LocalMysql", "Dashboard", "Workspace"],
+        s3: ["Backend_S3Mysql", "Dashboard", "Workspace"],
+        proxied: ["Backend_ProxiedMysql", "Dashboard", "S3Proxy", "Workspace"],
+      },
+    },
+    docker: {
+      compute: {
+        local: ["AdminKeyMaker", "Backend", "Dashboard", "MysqlDatabaseInit", "Workspace"],
+        s3: ["AdminKeyMaker", "Backend", "Dashboard", "Minio", "MysqlDatabaseInit", "Workspace"],
+        proxied: ["AdminKeyMaker", "Backend", "Dashboard", "Minio", "MysqlDatabaseInit", "S3Proxy", "Workspace"],
+      },
     },
   },
 } as const;

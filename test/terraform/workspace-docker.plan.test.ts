@@ -23,6 +23,7 @@ describe("workspace-docker passes the real terraform (validate + plan)", () => {
   const keysFile = join(dir, "keys.env");
   writeFileSync(keysFile, "AWS_ACCESS_KEY_ID=AKIAEXAMPLE\nAWS_SECRET_ACCESS_KEY=secret${not-a-template}%{x}\n");
   writeFileSync(join(dir, "db.env"), "POSTGRES_URL=postgres://convex:pw-with-${x}-and-%{y}@db.example.com:5432\n");
+  writeFileSync(join(dir, "mysql.env"), "MYSQL_URL=mysql://convex:pw-with-${x}-and-%{y}@db.example.com:3306\n");
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const external = { kind: "external", endpoint: "https://s3.example.com", bucketName: "alice-convex", profile: "minio" };
@@ -39,13 +40,18 @@ describe("workspace-docker passes the real terraform (validate + plan)", () => {
     ["proxied (MinIO), postgres (the workspace's own container)", { storage: { mode: "proxied" }, database: { kind: "postgres" } }, { ...withMinio, docker_container: 7, docker_image: 5, docker_volume: 3, random_password: 5, ...PROXY_TLS }],
     ["s3 (MinIO), postgres named by urlEnv", { storage: { mode: "s3" }, database: { kind: "postgres", urlEnv: "PG_URL" } }, { ...withMinio, docker_container: 5, docker_image: 4 }],
     ["local, postgres named by urlFile", { database: { kind: "postgres", urlFile: "db.env" } }, { ...dockerLocal, docker_container: 4, docker_image: 3 }],
+    // database.kind: mysql: the same parts with the workspace's own MySQL.
+    ["local, mysql (the workspace's own container)", { database: { kind: "mysql" } }, { ...dockerLocal, docker_container: 5, docker_image: 3, docker_volume: 2, random_password: 1 }],
+    ["s3 (MinIO), mysql (the workspace's own container)", { storage: { mode: "s3" }, database: { kind: "mysql" } }, { ...withMinio, docker_container: 6, docker_image: 4, docker_volume: 3, random_password: 3 }],
+    ["proxied (MinIO), mysql named by urlEnv", { storage: { mode: "proxied" }, database: { kind: "mysql", urlEnv: "MYSQL_URL_VAR" } }, { ...withMinio, docker_container: 6, docker_image: 5, random_password: 4, ...PROXY_TLS }],
+    ["local, mysql named by urlFile", { database: { kind: "mysql", urlFile: "mysql.env" } }, { ...dockerLocal, docker_container: 4, docker_image: 3 }],
     ["proxied, 32-character workspace name", { workspace: { name: NAME_32 }, storage: { mode: "proxied" } }, { ...withMinio, docker_container: 5, docker_image: 4, random_password: 4, ...PROXY_TLS }],
   ];
   it.each(cells)("%s", async (_cell, raw, expected) => {
     const stack = new WorkspaceDockerStack(Testing.app(), DOCKER_STACK_ID, {
       plan: dockerPlan(raw),
       proxyBundle: proxyBundle(),
-      environment: { K_ID: "AKIAEXAMPLE", K_SECRET: "secret${x}%{y}", PG_URL: "postgres://convex:pw${x}%{y}@db.example.com:5432" },
+      environment: { K_ID: "AKIAEXAMPLE", K_SECRET: "secret${x}%{y}", PG_URL: "postgres://convex:pw${x}%{y}@db.example.com:5432", MYSQL_URL_VAR: "mysql://convex:pw${x}%{y}@db.example.com:3306" },
       cwd: dir,
     });
     const plan = await planWithTerraform(JSON.parse(Testing.synth(stack)) as TerraformJson);

@@ -62,6 +62,12 @@ describe("workspace-kubernetes passes the real terraform (validate + plan)", () 
       { storage: { mode: "s3" }, database: { kind: "postgres", urlSecretName: "alice-db", caSecretName: "db-ca", requireSsl: false } },
       { ...k8sLocal, kubernetes_manifest: 1 },
     ],
+    ["local with a MySQL database (init container, URL by reference)", { database: { kind: "mysql", urlSecretName: "alice-db" } }, k8sLocal],
+    [
+      "proxied with a MySQL database, its CA, TLS not required",
+      { storage: { mode: "proxied" }, database: { kind: "mysql", urlSecretName: "alice-db", caSecretName: "db-ca", requireSsl: false } },
+      { ...k8sLocal, kubernetes_manifest: 1, kubernetes_deployment_v1: 3, kubernetes_service_v1: 3, ...PROXIED_EXTRA },
+    ],
     ["proxied with an external bucket (Secret)", { storage: { mode: "proxied", bucket: externalK8s } }, { ...k8sLocal, kubernetes_deployment_v1: 3, kubernetes_service_v1: 3, ...PROXIED_EXTRA }],
     [
       "proxied, 32-character workspace name",
