@@ -1,5 +1,4 @@
 import { DeploymentV1, type DeploymentV1SpecTemplateSpecContainerEnv } from "@cdktf/provider-kubernetes/lib/deployment-v1/index.js";
-import { PersistentVolumeClaimV1 } from "@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1/index.js";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider/index.js";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider/index.js";
 import { Fn, Op, TerraformVariable, Token, type ITerraformDependable } from "cdktf";
@@ -15,6 +14,7 @@ import { proxyEnvironment } from "../lib/core/proxy-env.ts";
 import { Storage, type AnyStorage, type StorageModeName } from "../lib/core/storage.ts";
 import { BACKEND_API_PORT, BACKEND_SITE_PORT, ConvexBackend } from "../lib/kubernetes/convex-backend.ts";
 import { ConvexDashboard, DASHBOARD_PORT } from "../lib/kubernetes/convex-dashboard.ts";
+import { dataVolumeClaim } from "../lib/kubernetes/data-volume.ts";
 import { postgresInitParts } from "../lib/kubernetes/database-init.ts";
 import type { RefSources } from "../lib/kubernetes/env.ts";
 import {
@@ -313,12 +313,7 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
     // As in Coder's Kubernetes example: the owner's e-mail on the workspace's own objects.
     const annotations = { "com.coder.user.email": inputs.owner.email };
 
-    const home = new PersistentVolumeClaimV1(this, "Home", {
-      metadata: { name: `coder-${ws.id}-home`, namespace, labels: labels("home"), annotations },
-      spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: homeSize } } },
-      waitUntilBound: false,
-      lifecycle: { ignoreChanges: ["spec[0].storage_class_name", "spec[0].access_modes"] },
-    });
+    const home = dataVolumeClaim(this, "Home", { name: `coder-${ws.id}-home`, namespace, labels: labels("home"), annotations, size: homeSize });
 
     this.workspaceDeployment = new DeploymentV1(this, "Workspace", {
       count: inputs.startLocal.asNumber,

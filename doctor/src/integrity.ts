@@ -38,26 +38,42 @@ function answer(error: unknown): string {
   return `${info.httpStatus ? `HTTP ${info.httpStatus} ` : ""}${info.code}`;
 }
 
+/** What a refused-or-stored probe says of itself: the header it gets wrong and what a store must do with it. */
+interface WrongHeaderProbe {
+  /** e.g. "with a wrong x-amz-checksum-crc32" */
+  readonly what: string;
+  /** What a refusal proves, e.g. "the CRC32 is verified". */
+  readonly proves: string;
+  /** The hole when it is stored, e.g. "the endpoint does not verify the CRC32 it is sent". */
+  readonly hole: string;
+  readonly fix: string;
+}
+
+/** Runs `send` (the probe's PUT): refused, or answered but not stored, is ok; stored is an integrity hole. */
+async function refusedOrNotStored(input: IntegrityInput, id: string, title: string, key: string, send: () => Promise<unknown>, probe: WrongHeaderProbe): Promise<Check> {
+  try {
+    await send();
+  } catch (error) {
+    return { id, title, status: "ok", detail: `a PUT ${probe.what} was refused (${answer(error)}): ${probe.proves}` };
+  }
+  if (!(await stored(input.client, input.bucket, key))) {
+    return { id, title, status: "ok", detail: `a PUT ${probe.what} was answered 200 but nothing was stored` };
+  }
+  return { id, title, status: "fail", detail: `INTEGRITY HOLE: a PUT ${probe.what} was accepted and stored; ${probe.hole}`, fix: probe.fix };
+}
+
 /** PUT with a CRC32 of other bytes. */
 async function wrongCrc32(input: IntegrityInput, id: string, title: string): Promise<Check> {
   const body = randomBytes(1024);
   const wrong = crc32Base64(randomBytes(1024));
   const key = `${input.prefix}integrity-crc32`;
-  try {
-    await input.client.send(new PutObjectCommand({ Bucket: input.bucket, Key: key, Body: body, ChecksumCRC32: wrong }));
-  } catch (error) {
-    return { id, title, status: "ok", detail: `a PUT with a wrong x-amz-checksum-crc32 was refused (${answer(error)}): the CRC32 is verified` };
-  }
-  if (!(await stored(input.client, input.bucket, key))) {
-    return { id, title, status: "ok", detail: "a PUT with a wrong x-amz-checksum-crc32 was answered 200 but nothing was stored" };
-  }
-  return {
-    id,
-    title,
-    status: "fail",
-    detail: "INTEGRITY HOLE: a PUT with a wrong x-amz-checksum-crc32 was accepted and stored; the endpoint does not verify the CRC32 it is sent",
+  const send = () => input.client.send(new PutObjectCommand({ Bucket: input.bucket, Key: key, Body: body, ChecksumCRC32: wrong }));
+  return refusedOrNotStored(input, id, title, key, send, {
+    what: "with a wrong x-amz-checksum-crc32",
+    proves: "the CRC32 is verified",
+    hole: "the endpoint does not verify the CRC32 it is sent",
     fix: "use proxied mode: the project's proxy verifies CRC32, CRC32C, SHA-1 and SHA-256 before anything reaches the bucket",
-  };
+  });
 }
 
 /** PUT signed with the SHA-256 of other bytes, set before the SDK signs (its signer keeps a given hash). */
@@ -74,21 +90,12 @@ async function wrongSha256(input: IntegrityInput, id: string, title: string): Pr
     },
     { step: "build", name: "doctorWrongPayloadHash" },
   );
-  try {
-    await input.client.send(command);
-  } catch (error) {
-    return { id, title, status: "ok", detail: `a PUT signed with a wrong x-amz-content-sha256 was refused (${answer(error)}): the signed payload hash is verified` };
-  }
-  if (!(await stored(input.client, input.bucket, key))) {
-    return { id, title, status: "ok", detail: "a PUT signed with a wrong x-amz-content-sha256 was answered 200 but nothing was stored" };
-  }
-  return {
-    id,
-    title,
-    status: "fail",
-    detail: "INTEGRITY HOLE: a PUT signed with a wrong x-amz-content-sha256 was stored; the endpoint does not check the signed payload hash",
+  return refusedOrNotStored(input, id, title, key, () => input.client.send(command), {
+    what: "signed with a wrong x-amz-content-sha256",
+    proves: "the signed payload hash is verified",
+    hole: "the endpoint does not check the signed payload hash",
     fix: "use proxied mode: the project's proxy verifies the payload hash before anything reaches the bucket",
-  };
+  });
 }
 
 /** Streaming PUT (aws-chunked with a CRC32 trailer, the JS SDK's default for stream bodies). */

@@ -1,4 +1,5 @@
 import { configError } from "./errors.ts";
+import { SIZE_QUANTITY } from "./quantity.ts";
 
 /**
  * How the S3 store behind a bucket differs from AWS S3, and so which Convex compatibility flags the backend needs
@@ -63,8 +64,6 @@ export interface MinioBucketProps {
 
 /** S3 bucket names: 3-63 characters, lower-case letters, digits, '.', '-'. */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-/** Quantity strings Rook accepts for `maxSize` (e.g. "2G", "500Mi"). */
-const QUANTITY = /^[0-9]+(\.[0-9]+)?([KMGTPE]i?)?$/;
 
 /** Where a workspace's bucket comes from. Create one with a static factory. */
 export abstract class Bucket {
@@ -105,7 +104,7 @@ export class ObjectBucketClaimBucket extends Bucket {
     if (this.storageClassName.length === 0) {
       throw configError("storage.bucket.storageClassName", this.storageClassName, "name the bucket StorageClass, e.g. 'rook-ceph-bucket'");
     }
-    if (this.maxSize !== undefined && !QUANTITY.test(this.maxSize)) {
+    if (this.maxSize !== undefined && !SIZE_QUANTITY.test(this.maxSize)) {
       throw configError("storage.bucket.maxSize", this.maxSize, "use a quantity string such as \"2G\" or \"500Mi\"");
     }
     if (this.maxObjects !== undefined && !/^[1-9][0-9]*$/.test(this.maxObjects)) {

@@ -6,6 +6,7 @@ import { ENV_NAME_PATTERN } from "./managed-env.ts";
 import { DNS_LABEL } from "./names.ts";
 import { extraEnvSchema, imageDigestsSchema, monitoringSchema, networkPolicySchema, schedulingSchema } from "./operator-schema.ts";
 import { STORAGE_MODES } from "./storage.ts";
+import { RESOURCE_QUANTITY, SIZE_QUANTITY } from "./quantity.ts";
 
 /**
  * The workspace configuration file (YAML), as a zod schema. Every default lives here, once. Each rule's message
@@ -15,11 +16,11 @@ import { STORAGE_MODES } from "./storage.ts";
 /** Coder's workspace-name rule: letters, digits and single hyphens, at most 32 characters. */
 export const WORKSPACE_NAME = /^[a-zA-Z0-9](-?[a-zA-Z0-9])*$/;
 const WORKSPACE_NAME_MAX = 32;
-const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|[KMGTPE]i?)?$/;
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-const quantity = (example: string) => z.string().regex(QUANTITY, { error: `use a Kubernetes quantity such as "${example}"` });
+const quantity = (example: string) => z.string().regex(RESOURCE_QUANTITY, { error: `use a Kubernetes quantity such as "${example}"` });
+const size = (example: string) => z.string().regex(SIZE_QUANTITY, { error: `use a Kubernetes quantity such as "${example}"` });
 
 const resources = (cpu: string, memory: string, cpuLimit: string, memoryLimit: string) =>
   z
@@ -65,7 +66,7 @@ const objectBucketClaim = z.strictObject({
   endpointScheme: z.enum(["http", "https"], { error: "use http (Rook's default gateway, port 80) or https (a gateway with securePort)" }).default("http"),
   caBundle: caBundle.optional(),
   storageClassName: z.string().min(1, { error: "name the bucket StorageClass, e.g. 'rook-ceph-bucket'" }).default("rook-ceph-bucket"),
-  maxSize: z.string().regex(/^[0-9]+(\.[0-9]+)?([KMGTPE]i?)?$/, { error: 'use a quantity string such as "2G" or "500Mi"' }).optional(),
+  maxSize: z.string().regex(SIZE_QUANTITY, { error: 'use a quantity string such as "2G" or "500Mi"' }).optional(),
   maxObjects: z.string().regex(/^[1-9][0-9]*$/, { error: 'use a positive whole number as a string, e.g. "1000"' }).optional(),
 });
 
@@ -101,7 +102,7 @@ export const minioBucketSchema = z.strictObject({
   image: imageReference.default(MINIO_IMAGE),
   /** Kubernetes: MinIO's own volume (the Docker target uses a Docker volume). */
   dataVolume: z
-    .strictObject({ size: quantity("10Gi").default("10Gi"), storageClassName: z.string().min(1).optional() })
+    .strictObject({ size: size("10Gi").default("10Gi"), storageClassName: z.string().min(1).optional() })
     .prefault({}),
   /** Kubernetes only; Docker sets no limits on the MinIO container. */
   resources: resources("100m", "256Mi", "1", "1Gi"),
@@ -132,7 +133,7 @@ export const workspaceConfigSchema = z.strictObject({
         .optional(),
       dataVolume: z
         .strictObject({
-          size: quantity("10Gi").default("10Gi"),
+          size: size("10Gi").default("10Gi"),
           storageClassName: z.string().min(1, { error: "name a StorageClass, or leave it out for the cluster's default" }).optional(),
           /** Refuse `destroy` of the data volume (Terraform prevent_destroy). */
           protect: z.boolean({ error: "use true or false (unquoted)" }).default(true),

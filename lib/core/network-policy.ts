@@ -8,8 +8,8 @@ import type { WorkspacePlan } from "./plan.ts";
 /**
  * The workspace's NetworkPolicies as data: which pods each one selects and who may reach them on which ports.
  * Every selector comes from `selectorLabels` (lib/core/labels.ts), the labels every pod of the stack carries, so a
- * policy selects its component's pods and nothing else. Ingress only: egress stays open (see the README for a
- * policy that closes it).
+ * policy selects its component's pods and nothing else. Ingress only, unless `networkPolicy.egress.restrict` closes
+ * egress too (restrictEgress below).
  */
 
 /** A source of traffic: pods (in the workspace namespace unless a namespace selector is given) or whole namespaces. */
@@ -69,14 +69,26 @@ export function networkPolicies(plan: WorkspacePlan): WorkspaceNetworkPolicy[] {
   // The storage doctor's Job runs with the backend's storage environment, so it talks to what the backend talks to.
   const storageClients = [pods("backend"), ...(plan.storageDoctor ? [pods("storage-doctor")] : [])];
   if (mode === "proxied") policies.push(policy("s3-proxy", [...rule([PROXY_PORT], storageClients), ...rule([PROXY_PORT], prometheus)]));
-  if (plan.minio !== undefined) policies.push(policy("minio", rule([MINIO_PORT], mode === "proxied" ? [pods("s3-proxy")] : storageClients)));
+  if (plan.minio !== undefined) {
+    // Backups to the workspace's MinIO bucket: the backup Job's pods upload there, and a restoring backend's init
+    // container downloads from it directly (in s3 mode the backend is a storage client anyway).
+    const backupClients = backsUpToMinio(plan) ? [pods("backup"), ...(plan.backup?.restoreFrom !== undefined && mode === "proxied" ? [pods("backend")] : [])] : [];
+    policies.push(policy("minio", rule([MINIO_PORT], [...(mode === "proxied" ? [pods("s3-proxy")] : storageClients), ...backupClients])));
+  }
   return restrictEgress(plan, policies, pods);
+}
+
+/** Whether snapshots go to the workspace's own MinIO bucket. */
+function backsUpToMinio(plan: WorkspacePlan): boolean {
+  return plan.minio !== undefined && plan.backup?.target.kind === "workspace" && plan.backup.target.bucket.kind === "minio";
 }
 
 /**
  * With `networkPolicy.egress.restrict`, the backend and the proxy may reach only the cluster DNS, the next hop of
  * their storage (the proxy, MinIO, or the bucket endpoint the operator names) and, for the backend, what its user code
- * needs (`egress.backend`). Other pods keep open egress.
+ * needs (`egress.backend`). Backups to the workspace bucket: the backup Job's pods may reach DNS and that bucket only,
+ * and a backend with `backup.restoreFrom` that bucket too (its restore init container). Other pods keep open egress,
+ * and so do backup pods writing to a separate `backup.bucket` (name its endpoint in `egress.backend` for a restore).
  */
 function restrictEgress(plan: WorkspacePlan, policies: WorkspaceNetworkPolicy[], pods: (c: Component) => PolicyPeer): WorkspaceNetworkPolicy[] {
   const egress = plan.networkPolicy.egress;
@@ -86,9 +98,13 @@ function restrictEgress(plan: WorkspacePlan, policies: WorkspaceNetworkPolicy[],
   const bucket: PolicyRule[] = plan.minio !== undefined ? [{ ports: [MINIO_PORT], peers: [pods("minio")] }] : operatorRules(egress.bucket);
   const mode = plan.storage.mode;
   const backendStorage: PolicyRule[] = mode === "proxied" ? [{ ports: [PROXY_PORT], peers: [pods("s3-proxy")] }] : mode === "s3" ? bucket : [];
+  const backupBucket: PolicyRule[] | undefined = plan.backup?.target.kind === "workspace" ? (backsUpToMinio(plan) ? bucket : operatorRules(egress.bucket)) : undefined;
+  const restore = backupBucket !== undefined && plan.backup?.restoreFrom !== undefined && mode !== "s3" ? backupBucket : [];
   const rules: Partial<Record<Component, PolicyRule[]>> = {
-    backend: [dns, ...backendStorage, ...operatorRules(egress.backend)],
+    backend: [dns, ...backendStorage, ...restore, ...operatorRules(egress.backend)],
     "s3-proxy": [dns, ...bucket],
+    ...(backupBucket === undefined ? {} : { backup: [dns, ...backupBucket] }),
   };
-  return policies.map((p) => (rules[p.component] === undefined ? p : { ...p, egress: rules[p.component] }));
+  const withBackup = backupBucket === undefined ? policies : [...policies, { component: "backup" as const, podSelector: selectorLabels(plan.workspace, "backup"), ingress: [] }];
+  return withBackup.map((p) => (rules[p.component] === undefined ? p : { ...p, egress: rules[p.component] }));
 }

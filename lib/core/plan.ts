@@ -167,7 +167,7 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
     dashboardUrl: trimOrigin(config.urls.dashboardUrl ?? base.dashboardUrl),
   };
   issues.push(...urlIssues(urls, "urls"));
-  issues.push(...egressIssues(config, options.target, storage));
+  issues.push(...egressIssues(config, options.target, storage, backup));
   if (issues.length > 0) throw new ConfigError(issues);
 
   const proxyEndpoint = storage.mode === "proxied" ? proxyUrl(options.target, names, config.workspace.namespace, tls.proxyTls) : undefined;
@@ -295,10 +295,16 @@ function dockerServer(config: WorkspaceConfig, issues: ConfigIssue[]): PostgresS
   return { kind: "container" };
 }
 
-/** Restricted egress needs to know where a bucket outside the stack is (MinIO is known). */
-function egressIssues(config: WorkspaceConfig, target: Target, storage: AnyStorage): ConfigIssue[] {
+/**
+ * Restricted egress needs to know where a bucket outside the stack is (MinIO is known): the workspace bucket in s3 and
+ * proxied mode, and the bucket that backups to the workspace bucket write to (a claim in local mode too).
+ */
+function egressIssues(config: WorkspaceConfig, target: Target, storage: AnyStorage, backup: BackupPlan | undefined): ConfigIssue[] {
   const { enabled, egress } = config.networkPolicy;
-  if (target !== "kubernetes" || !enabled || !egress.restrict || storage.mode === "local" || storage.bucket.kind === "minio" || egress.bucket.length > 0) return [];
+  if (target !== "kubernetes" || !enabled || !egress.restrict || egress.bucket.length > 0) return [];
+  const storageNeeds = storage.mode !== "local" && storage.bucket.kind !== "minio";
+  const backupNeeds = backup?.target.kind === "workspace" && backup.target.bucket.kind !== "minio";
+  if (!storageNeeds && !backupNeeds) return [];
   return [
     {
       field: "networkPolicy.egress.bucket",

@@ -5,12 +5,13 @@ import {
   type DeploymentV1SpecTemplateSpecInitContainer,
   type DeploymentV1SpecTemplateSpecVolume,
 } from "@cdktf/provider-kubernetes/lib/deployment-v1/index.js";
-import { PersistentVolumeClaimV1 } from "@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1/index.js";
+import type { PersistentVolumeClaimV1 } from "@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1/index.js";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1/index.js";
 import { Construct } from "constructs";
 import type { EnvEntry } from "../core/env.ts";
 import type { ResourceSpec } from "../core/plan.ts";
 import { BACKEND_API_PORT, BACKEND_SITE_PORT } from "../core/ports.ts";
+import { dataVolumeClaim } from "./data-volume.ts";
 import { kubernetesEnv, type RefSources } from "./env.ts";
 import { podAnnotations, schedulingSpec, type PodScheduling } from "./pod-scheduling.ts";
 import { httpProbe } from "./probes.ts";
@@ -117,22 +118,13 @@ export class ConvexBackend extends Construct {
 
   constructor(scope: Construct, id: string, props: ConvexBackendProps) {
     super(scope, id);
-    const protect = props.protectDataVolume ?? true;
-
-    this.dataVolume = new PersistentVolumeClaimV1(this, "Data", {
-      metadata: { name: props.dataVolumeName, namespace: props.namespace, labels: props.labels },
-      spec: {
-        accessModes: ["ReadWriteOnce"],
-        storageClassName: props.dataVolumeStorageClassName,
-        resources: { requests: { storage: props.dataVolumeSize } },
-      },
-      // WaitForFirstConsumer classes bind only when the pod is scheduled.
-      waitUntilBound: false,
-      lifecycle: {
-        preventDestroy: protect,
-        // Changing these would replace the claim (and delete the data); keep the existing claim instead.
-        ignoreChanges: ["spec[0].storage_class_name", "spec[0].access_modes"],
-      },
+    this.dataVolume = dataVolumeClaim(this, "Data", {
+      name: props.dataVolumeName,
+      namespace: props.namespace,
+      labels: props.labels,
+      size: props.dataVolumeSize,
+      storageClassName: props.dataVolumeStorageClassName,
+      protect: props.protectDataVolume ?? true,
     });
 
     this.props = props;

@@ -1,10 +1,11 @@
 import type { ITerraformDependable } from "cdktf";
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1/index.js";
-import { PersistentVolumeClaimV1 } from "@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1/index.js";
+import type { PersistentVolumeClaimV1 } from "@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1/index.js";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1/index.js";
 import { Construct } from "constructs";
 import { MINIO_CONSOLE_PORT, MINIO_DATA_PATH, MINIO_LIVE_PATH, MINIO_PORT, MINIO_READY_PATH, minioStartScript } from "../core/minio.ts";
 import type { ResourceSpec } from "../core/plan.ts";
+import { dataVolumeClaim } from "./data-volume.ts";
 import type { RefSources } from "./env.ts";
 import { MINIO_ROOT_PASSWORD_KEY, MINIO_ROOT_USER_KEY, MinioRootCredentials } from "./generated-secret.ts";
 import { podAnnotations, schedulingSpec, type PodScheduling } from "./pod-scheduling.ts";
@@ -70,20 +71,14 @@ export class KubernetesMinio extends Construct {
     super(scope, id);
     this.endpoint = `http://${props.name}.${props.namespace}.svc:${MINIO_PORT}`;
     this.credentials = new MinioRootCredentials(this, "RootCredentials", { name: props.credentialsName, namespace: props.namespace, labels: props.labels });
-    this.dataVolume = new PersistentVolumeClaimV1(this, "Data", {
+    this.dataVolume = dataVolumeClaim(this, "Data", {
       count: props.presenceCount,
-      metadata: { name: props.dataVolumeName, namespace: props.namespace, labels: props.labels },
-      spec: {
-        accessModes: ["ReadWriteOnce"],
-        storageClassName: props.dataVolumeStorageClassName,
-        resources: { requests: { storage: props.dataVolumeSize } },
-      },
-      waitUntilBound: false,
-      lifecycle: {
-        preventDestroy: props.protectDataVolume ?? true,
-        // Changing these would replace the claim (and delete the files); keep the existing claim instead.
-        ignoreChanges: ["spec[0].storage_class_name", "spec[0].access_modes"],
-      },
+      name: props.dataVolumeName,
+      namespace: props.namespace,
+      labels: props.labels,
+      size: props.dataVolumeSize,
+      storageClassName: props.dataVolumeStorageClassName,
+      protect: props.protectDataVolume ?? true,
     });
     const secretKey = (key: string) => ({ valueFrom: { secretKeyRef: { name: props.credentialsName, key } } });
     this.deployment = new DeploymentV1(this, "Resource", {

@@ -41,7 +41,7 @@ describe("Bucket.objectBucketClaim", () => {
   });
 
   it("fails if maxSize is not a whole quantity string", () => {
-    for (const maxSize of ["two gigs", "2 G", "G2", "2Gx", "2.G", "x2G", "-2G"]) {
+    for (const maxSize of ["two gigs", "2 G", "G2", "2Gx", "2.G", "x2G", "-2G", "2K"]) {
       expect(problem(() => Bucket.objectBucketClaim({ maxSize }))).toBe(`storage.bucket.maxSize: got ${JSON.stringify(maxSize)}; use a quantity string such as "2G" or "500Mi"`);
     }
   });

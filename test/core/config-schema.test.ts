@@ -81,7 +81,10 @@ describe("workspace configuration schema: every rule names the field, shows the 
 
   it("quantities: data volume size and every resource value", () => {
     expect(problemsOf({ convex: { dataVolume: { size: "10 GB" } } })).toEqual([`convex.dataVolume.size: got "10 GB"; ${QUANTITY_RULE("10Gi")}`]);
-    for (const cpu of ["1.", ".5", "m", "1mi", "1Gb", "x1", "1x", "1.5.5"]) {
+    // A size is bytes: milli-units are refused, and so is "K" (Kubernetes' decimal kilo is "k").
+    for (const size of ["10m", "10K", "10gi"]) expect(problemsOf({ convex: { dataVolume: { size } } })).toEqual([`convex.dataVolume.size: got ${JSON.stringify(size)}; ${QUANTITY_RULE("10Gi")}`]);
+    for (const size of ["10k", "10Ki", "10E", "1.5Ti"]) expect(parse({ convex: { dataVolume: { size } } }).convex.dataVolume.size).toBe(size);
+    for (const cpu of ["1.", ".5", "m", "1mi", "1Gb", "x1", "1x", "1.5.5", "1K"]) {
       expect(problemsOf({ convex: { backendResources: { requests: { cpu } } } })).toEqual([`convex.backendResources.requests.cpu: got ${JSON.stringify(cpu)}; ${QUANTITY_RULE("250m")}`]);
     }
     expect(problemsOf({ convex: { backendResources: { requests: { memory: "lots" }, limits: { cpu: "all", memory: "more" } } } })).toEqual([
@@ -147,7 +150,11 @@ describe("workspace configuration schema: every rule names the field, shows the 
     for (const maxObjects of ["01", "1e3", "10x", "x10"]) {
       expect(problemsOf({ storage: { bucket: { kind: "objectBucketClaim", maxObjects } } })).toEqual([`storage.bucket.maxObjects: got ${JSON.stringify(maxObjects)}; use a positive whole number as a string, e.g. "1000"`]);
     }
-    for (const maxSize of ["1.25Gi", "12", "2G"]) expect(parse({ storage: { bucket: { kind: "objectBucketClaim", maxSize, maxObjects: "10" } } }).storage.bucket).toMatchObject({ maxSize, maxObjects: "10" });
+    // Kubernetes' decimal kilo is a lower-case k; "2K" is refused by the API server.
+    for (const maxSize of ["2K", "2KB", "2gi", "1e3"]) {
+      expect(problemsOf({ storage: { bucket: { kind: "objectBucketClaim", maxSize } } })).toEqual([`storage.bucket.maxSize: got ${JSON.stringify(maxSize)}; use a quantity string such as "2G" or "500Mi"`]);
+    }
+    for (const maxSize of ["2k", "1.25Gi", "12", "2G"]) expect(parse({ storage: { bucket: { kind: "objectBucketClaim", maxSize, maxObjects: "10" } } }).storage.bucket).toMatchObject({ maxSize, maxObjects: "10" });
   });
 
   it("external bucket: endpoint, bucket name, Secret and key names, keys file, profile", () => {

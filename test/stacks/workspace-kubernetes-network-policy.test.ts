@@ -27,6 +27,14 @@ function pods(json: TerraformJson): Pod[] {
   });
 }
 
+/** The backup CronJob's pods: its job template's pod labels. */
+function cronJobPods(json: TerraformJson): Pod[] {
+  return Object.values(resourcesOf(json, "kubernetes_cron_job_v1")).map((c) => {
+    const cron = c as { metadata: { name: string }; spec: { job_template: { spec: { template: { metadata: { labels: Record<string, string> } } } } } };
+    return { name: cron.metadata.name, labels: cron.spec.job_template.spec.template.metadata.labels };
+  });
+}
+
 const policies = (json: TerraformJson) => Object.values(resourcesOf(json, "kubernetes_network_policy_v1")) as unknown as Policy[];
 const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
 const selected = (selector: Record<string, string>, all: Pod[]) => all.filter((p) => matches(selector, p.labels)).map((p) => p.name).sort();
@@ -49,6 +57,22 @@ function view(json: TerraformJson, all: Pod[]) {
   );
 }
 
+interface Egress {
+  ports?: { port: string; protocol: string }[];
+  to: Peer[];
+}
+const egressOf = (json: TerraformJson, all: Pod[], name: string) => {
+  const p = policies(json).find((x) => x.metadata.name === name) as (Policy & { spec: { egress?: Egress[] } }) | undefined;
+  return {
+    types: p?.spec.policy_types,
+    egress: p?.spec.egress?.map((rule) => ({
+      ports: (rule.ports ?? []).map((port) => `${port.port}/${port.protocol}`),
+      pods: rule.to.filter((t) => t.namespace_selector === undefined && t.pod_selector !== undefined).flatMap((t) => selected(t.pod_selector?.match_labels ?? {}, all)),
+      other: rule.to.filter((t) => t.namespace_selector !== undefined || (t as { ip_block?: unknown }).ip_block !== undefined),
+    })),
+  };
+};
+const dns = { ports: ["53/TCP", "53/UDP"], pods: [], other: [{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "kube-system" } } }] };
 const A = "convex-alice-dev";
 const B = "convex-bob-dev";
 const bob = (raw: object) => synthKubernetes({ ...raw, workspace: { name: "bob-dev" } });
@@ -125,6 +149,17 @@ describe("NetworkPolicies select exactly the pods they are meant to", () => {
     expect(view(minio, [...pods(minio), ...jobPods(minio)])[`${A}-minio`]?.ingress[0]?.pods).toEqual([`${A}-backend`, `${A}-storage-doctor`]);
   });
 
+  it("backups to a MinIO bucket: the backup job's pods reach MinIO (s3 and proxied), and a restoring backend does too in proxied mode", () => {
+    const backup = { schedule: "17 3 * * *" };
+    const s3 = synthKubernetes({ storage: { mode: "s3", bucket: { kind: "minio" } }, backup });
+    expect(view(s3, [...pods(s3), ...cronJobPods(s3)])[`${A}-minio`]?.ingress).toEqual([{ ports: ["9000/TCP"], pods: [`${A}-backend`, `${A}-backup`], namespaces: [] }]);
+    const proxied = synthKubernetes({ storage: { mode: "proxied", bucket: { kind: "minio" } }, backup });
+    expect(view(proxied, [...pods(proxied), ...cronJobPods(proxied)])[`${A}-minio`]?.ingress).toEqual([{ ports: ["9000/TCP"], pods: [`${A}-backup`, `${A}-s3-proxy`], namespaces: [] }]);
+    // The restore init container runs in the backend's pod and downloads from MinIO directly, before the proxy matters.
+    const restoring = synthKubernetes({ storage: { mode: "proxied", bucket: { kind: "minio" } }, backup: { ...backup, restoreFrom: "latest" } });
+    expect(view(restoring, [...pods(restoring), ...cronJobPods(restoring)])[`${A}-minio`]?.ingress).toEqual([{ ports: ["9000/TCP"], pods: [`${A}-backend`, `${A}-backup`, `${A}-s3-proxy`], namespaces: [] }]);
+  });
+
   it("no policy of one workspace selects a pod of another in the same namespace", () => {
     const raw = { storage: { mode: "proxied", bucket: { kind: "minio" } } };
     const { alice, all } = both(raw);
@@ -135,22 +170,6 @@ describe("NetworkPolicies select exactly the pods they are meant to", () => {
   });
 
   it("restricted egress: backend and proxy reach DNS and their storage's next hop only, plus what the operator names", () => {
-    interface Egress {
-      ports?: { port: string; protocol: string }[];
-      to: Peer[];
-    }
-    const egressOf = (json: TerraformJson, all: Pod[], name: string) => {
-      const p = policies(json).find((x) => x.metadata.name === name) as (Policy & { spec: { egress?: Egress[] } }) | undefined;
-      return {
-        types: p?.spec.policy_types,
-        egress: p?.spec.egress?.map((rule) => ({
-          ports: (rule.ports ?? []).map((port) => `${port.port}/${port.protocol}`),
-          pods: rule.to.filter((t) => t.namespace_selector === undefined && t.pod_selector !== undefined).flatMap((t) => selected(t.pod_selector?.match_labels ?? {}, all)),
-          other: rule.to.filter((t) => t.namespace_selector !== undefined || (t as { ip_block?: unknown }).ip_block !== undefined),
-        })),
-      };
-    };
-    const dns = { ports: ["53/TCP", "53/UDP"], pods: [], other: [{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "kube-system" } } }] };
     const api = { cidr: "203.0.113.0/24", ports: [443] };
     const raw = { storage: { mode: "proxied", bucket: { kind: "minio" } }, networkPolicy: { egress: { restrict: true, backend: [api] } } };
     const { alice, all } = both(raw);
@@ -168,6 +187,39 @@ describe("NetworkPolicies select exactly the pods they are meant to", () => {
       dns,
       { ports: ["8080/TCP"], pods: [], other: [{ namespace_selector: { match_labels: rook.namespaceLabels }, pod_selector: { match_labels: rook.podLabels } }] },
     ]);
+  });
+
+  it("restricted egress with backups: the backup job's pods reach DNS and the workspace bucket only; a restoring backend reaches that bucket too", () => {
+    const restrict = { egress: { restrict: true } };
+    const minio = synthKubernetes({ storage: { mode: "proxied", bucket: { kind: "minio" } }, networkPolicy: restrict, backup: { schedule: "@daily", restoreFrom: "latest" } });
+    const minioPods = [...pods(minio), ...cronJobPods(minio)];
+    expect(egressOf(minio, minioPods, `${A}-backup`)).toEqual({ types: ["Ingress", "Egress"], egress: [dns, { ports: ["9000/TCP"], pods: [`${A}-minio`], other: [] }] });
+    expect(view(minio, minioPods)[`${A}-backup`]).toEqual({ selects: [`${A}-backup`], types: ["Ingress", "Egress"], ingress: [] });
+    expect(egressOf(minio, minioPods, `${A}-backend`).egress).toEqual([dns, { ports: ["8333/TCP"], pods: [`${A}-s3-proxy`], other: [] }, { ports: ["9000/TCP"], pods: [`${A}-minio`], other: [] }]);
+
+    // Local mode: snapshots go to a claimed bucket, which the operator names.
+    const rook = { namespaceLabels: { "kubernetes.io/metadata.name": "rook-ceph" }, ports: [8080] };
+    const rookRule = { ports: ["8080/TCP"], pods: [], other: [{ namespace_selector: { match_labels: rook.namespaceLabels } }] };
+    const local = synthKubernetes({ networkPolicy: { egress: { restrict: true, bucket: [rook] } }, backup: { schedule: "@daily", restoreFrom: "latest" } });
+    expect(egressOf(local, cronJobPods(local), `${A}-backup`).egress).toEqual([dns, rookRule]);
+    expect(egressOf(local, pods(local), `${A}-backend`).egress).toEqual([dns, rookRule]);
+    // Without a restore the backend in local mode reaches DNS only.
+    const noRestore = synthKubernetes({ networkPolicy: { egress: { restrict: true, bucket: [rook] } }, backup: { schedule: "@daily" } });
+    expect(egressOf(noRestore, pods(noRestore), `${A}-backend`).egress).toEqual([dns]);
+
+    // A separate backup bucket: its endpoint is unknown to the stack, so the backup pods keep open egress (no policy).
+    const external = synthKubernetes({
+      storage: { mode: "s3", bucket: { kind: "minio" } },
+      networkPolicy: restrict,
+      backup: { schedule: "@daily", bucket: { endpoint: "https://backups.example.com", bucketName: "team-backups", credentialsSecretName: "backup-keys" } },
+    });
+    expect(Object.keys(view(external, pods(external)))).not.toContain(`${A}-backup`);
+  });
+
+  it("refuses restricted egress with backups to a claimed bucket when the bucket's endpoint is not named", () => {
+    expect(() => synthKubernetes({ networkPolicy: { egress: { restrict: true } }, backup: { schedule: "@daily" } })).toThrow(
+      "networkPolicy.egress.bucket: got []; name where the bucket endpoint is, e.g. [{ namespaceLabels: { kubernetes.io/metadata.name: rook-ceph }, ports: [8080] }] or [{ cidr: 203.0.113.0/24, ports: [443] }], or leave egress open (restrict: false)",
+    );
   });
 
   it("creates none with networkPolicy.enabled: false", () => {

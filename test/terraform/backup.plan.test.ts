@@ -93,6 +93,16 @@ describe("backups on Kubernetes, planned by the real terraform", () => {
     const deps = [...(plan.dependencies.get(backend.resource) ?? [])];
     expect(deps.some((d) => d.startsWith("kubernetes_config_map_v1.Backup_Bundle"))).toBe(true);
   });
+
+  it("restricted egress with a MinIO bucket: the backup pods' own NetworkPolicy (no ingress, egress to DNS and MinIO) plans", async () => {
+    const plan = await planWithTerraform(synthKubernetes({ storage: { mode: "proxied", bucket: { kind: "minio" } }, networkPolicy: { egress: { restrict: true } }, backup: { ...BACKUP, restoreFrom: "latest" } }));
+    const policy = plan.resources.find((r) => r.type === "kubernetes_network_policy_v1" && first((r as { values: Body }).values.metadata).name === "convex-alice-dev-backup") as { values: Body } | undefined;
+    const spec = first(policy?.values.spec);
+    expect(spec.policy_types).toEqual(["Ingress", "Egress"]);
+    expect(spec.ingress).toEqual([]);
+    expect(first(spec.pod_selector).match_labels).toEqual({ "app.kubernetes.io/name": "convex-backup", "app.kubernetes.io/instance": "alice-dev", "app.kubernetes.io/component": "backup" });
+    expect((spec.egress as Body[]).map((rule) => (rule.ports as Body[]).map((p) => `${p.port}/${p.protocol}`))).toEqual([["53/TCP", "53/UDP"], ["9000/TCP"]]);
+  });
 });
 
 describe("backups on Docker, planned by the real terraform", () => {
