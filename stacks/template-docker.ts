@@ -26,6 +26,7 @@ import { S3Proxy } from "../lib/docker/s3-proxy.ts";
 import { DockerProxyTls, trustingEntrypoint } from "../lib/docker/tls.ts";
 import { backendCaFiles, backendTrustEnvironment, proxyTlsEnvironment } from "../lib/core/tls.ts";
 import { proxyBundle } from "../lib/proxy-bundle.ts";
+import { dockerTemplateBackup } from "./template-backup-docker.ts";
 import { isSet, TEMPLATE_DATABASES, templateDatabase, withTemplateSsl } from "./template-database.ts";
 import { ADMIN_KEY_DIR, ADMIN_KEY_FILE } from "./template-env-local.ts";
 import { coderInputs, coderLabels, firstInstanceId, modeComputeCount, templateBase, workspaceAgent, type CoderInputs } from "./template-shared.ts";
@@ -266,6 +267,22 @@ export class DockerTemplateStack extends LiteralSafeStack {
     this.backend.dataVolume.putLabels(volumeLabels("backend"));
     this.backend.resource.resetPorts();
     this.backend.resource.putHost([DOCKER_HOST_ENTRY]);
+
+    // Backups and restore (off until an admin sets the backup variables, or a workspace is created with restore_from).
+    dockerTemplateBackup(this, {
+      inputs,
+      name,
+      labels,
+      database,
+      region,
+      image: proxyImage.imageId,
+      networkName: network.name,
+      dataVolume: this.backend.dataVolume,
+      backend: this.backend.resource,
+      hosts: [DOCKER_HOST_ENTRY],
+      render: (env) => templateDockerEnv(env, refs),
+      databaseVariable: DATABASE_URL_VARIABLE,
+    });
 
     const dashboard = new ConvexDashboard(this, "Dashboard", {
       name: name("dashboard"),

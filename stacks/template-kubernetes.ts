@@ -126,6 +126,8 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
   readonly backendDeployments: Record<StorageModeName, DeploymentV1>;
   /** The backend Deployment of each storage mode with the shared Postgres server. */
   readonly postgresDeployments: Record<StorageModeName, DeploymentV1>;
+  /** The `local` SQLite backend of a workspace created with `restore_from`: the same pod plus the restore init container. */
+  readonly restoreDeployment: DeploymentV1;
   readonly workspaceDeployment: DeploymentV1;
 
   constructor(scope: Construct, id: string, props: KubernetesTemplateProps = {}) {
@@ -244,6 +246,8 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
     // proxied trusts the proxy's CA beside its image's roots.
     const proxiedTrust = backendTrustParts(images.backend, backendCaFiles(proxyTlsPlan, "proxied"), [proxyCaVolume(proxyTls.name)]);
     const count = (mode: StorageModeName, kind: TemplateDatabaseKind) => modeComputeCount(inputs, [mode], database.is(kind));
+    const backups = kubernetesTemplateBackup(this, { inputs, namespace, name, dataVolumeName: name("data"), database, region, databaseVariable: DATABASE_SECRET_VARIABLES.name });
+    const restoring = backups.restoring;
     // The `local` backend is the construct's primary Deployment; the other modes are siblings on the same volume.
     this.backend = new ConvexBackend(this, "Backend", {
       name: backendName,
@@ -260,7 +264,8 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
       stopGracePeriodSeconds: defaults.convex.stopGracePeriodSeconds,
       protectDataVolume: false,
       waitForRollout: false,
-      computeCount: count("local", "sqlite"),
+      // A workspace created with restore_from runs the LocalRestore sibling instead (the same pod and the restore step).
+      computeCount: modeComputeCount(inputs, ["local"], Op.and(database.is("sqlite"), Op.not(restoring))),
       dependsOn: [instanceSecret.resource],
     });
     // Each mode's Deployment waits for the Secrets and claim it reads by name (and proxied for the proxy).
@@ -274,6 +279,15 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
       s3: this.backend.addDeployment("S3", { env: envOf("s3"), refSources: refs, computeCount: count("s3", "sqlite"), dependsOn: dependsOn.s3 }),
       proxied: this.backend.addDeployment("Proxied", { env: envOf("proxied"), refSources: refs, computeCount: count("proxied", "sqlite"), dependsOn: dependsOn.proxied, trust: proxiedTrust }),
     };
+    // restore_from (Local disk and SQLite only: RestoreCheck refuses the rest): the restore init container fills the
+    // fresh data volume from the team bucket before the backend's first start, and does nothing at later starts.
+    this.restoreDeployment = this.backend.addDeployment("LocalRestore", {
+      env: envOf("local"),
+      refSources: refs,
+      computeCount: modeComputeCount(inputs, ["local"], Op.and(database.is("sqlite"), restoring)),
+      dependsOn: [instanceSecret.resource, backups.backup.bundleConfigMap],
+      restore: backups.restore,
+    });
     // The init container creates the workspace's database on the shared server before the backend starts.
     const postgresParts = postgresInitParts({
       database: { kind: "postgres", name: database.databaseName, server: { kind: "secret", name: databaseSecret.stringValue, key: databaseKey.stringValue }, requireSsl: true },
@@ -289,7 +303,6 @@ export class KubernetesTemplateStack extends LiteralSafeStack {
       proxied: postgresDeployment("ProxiedPostgres", "proxied"),
     };
 
-    kubernetesTemplateBackup(this, { inputs, namespace, name, dataVolumeName: name("data"), instanceName: database.instanceName, region, databaseVariable: DATABASE_SECRET_VARIABLES.name });
 
     const dashboardName = name("dashboard");
     new ConvexDashboard(this, "Dashboard", {

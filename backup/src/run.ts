@@ -77,7 +77,7 @@ export async function runRestore(settings: RunnerSettings, log: Log): Promise<Re
   let key = settings.restoreKey;
   if (key === "latest") {
     const newest = snapshotsNewestFirst(settings.prefix, (await s3.list(settings.prefix)).map((o) => o.key))[0];
-    if (newest === undefined) throw backupErrors.noSnapshot(`s3://${settings.s3.bucket}/${settings.prefix}`);
+    if (newest === undefined) throw backupErrors.noSnapshot(`s3://${settings.s3.bucket}/${settings.prefix}`, settings.configuredBy);
     key = newest;
   }
   const staging = join(settings.dataDir, ".restore-staging");
@@ -88,14 +88,8 @@ export async function runRestore(settings: RunnerSettings, log: Log): Promise<Re
     const archive = join(work, "snapshot.tar.gz");
     await s3.getFile(key, archive);
     const manifest = await extractArchive(archive, staging, key);
-    if (manifest.instanceName !== settings.instanceName) throw backupErrors.instanceMismatch(key, manifest.instanceName, settings.instanceName);
-    if (manifest.storageMode !== settings.storageMode) {
-      throw backupErrors.badSetting(
-        "STORAGE_MODE",
-        settings.storageMode,
-        `snapshot ${key} was taken in ${manifest.storageMode} mode and its database is locked to it: create the workspace with storage.mode: ${manifest.storageMode}`,
-      );
-    }
+    if (manifest.instanceName !== settings.instanceName) throw backupErrors.instanceMismatch(key, manifest.instanceName, settings.instanceName, settings.configuredBy);
+    if (manifest.storageMode !== settings.storageMode) throw backupErrors.modeMismatch(key, manifest.storageMode, settings.storageMode, settings.configuredBy);
     checkIntegrity(join(staging, DATABASE_ENTRY));
     if (existsSync(join(staging, STORAGE_DIR))) {
       rmSync(join(settings.dataDir, STORAGE_DIR), { recursive: true, force: true });

@@ -33,6 +33,8 @@ export interface CoderParameterConfig extends TerraformMetaArguments {
   readonly formType?: "radio" | "slider" | "input" | "dropdown" | "checkbox" | "switch" | "multi-select" | "tag-select" | "textarea";
   /** The allowed values. @default - any value of the type */
   readonly options?: readonly CoderParameterOption[];
+  /** A rule Coder checks the value against (a string's `regex`, shown `error` when it does not match). @default - none */
+  readonly validation?: { readonly regex: string; readonly error: string };
 }
 
 /** `data "coder_parameter"`: a value the workspace's owner picks; read it with `.value` (always a string). */
@@ -66,6 +68,7 @@ export class CoderParameter extends TerraformDataSource {
       order: c.order,
       form_type: c.formType,
       option: c.options?.map((o) => compact({ name: o.name, value: o.value, description: o.description, icon: o.icon })),
+      validation: c.validation && [{ regex: c.validation.regex, error: c.validation.error }],
     });
   }
 }

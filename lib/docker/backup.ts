@@ -9,7 +9,10 @@ import { tfExpression } from "../terraform/expression.ts";
 /** The `node` user of the official Node images: the scheduled container only reads the data volume. */
 const NODE_USER = "1000:1000";
 
-interface RunnerContainerProps {
+/** Where a keys file from the Docker host is mounted in the runner's container (BACKUP_CREDENTIALS_FILE). */
+export const BACKUP_CREDENTIALS_PATH = "/run/secrets/convex-backup-keys.env";
+
+export interface RunnerContainerProps {
   /** Container name, e.g. `convex-alice-dev-backup`. */
   readonly name: string;
   /** A stock Node image, Node >= 22.13 for node:sqlite (the pinned NODE_IMAGE), or its pulled id. */
@@ -24,6 +27,32 @@ interface RunnerContainerProps {
   readonly labels: Record<string, string>;
   /** What must exist first (the bucket's MinIO). @default - nothing else */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * A file on the Docker host with the bucket's `AWS_ACCESS_KEY_ID=` and `AWS_SECRET_ACCESS_KEY=` lines, bind-mounted
+   * read-only at {@link BACKUP_CREDENTIALS_PATH} (the environment then names it in BACKUP_CREDENTIALS_FILE instead
+   * of carrying the keys). @default - no mount: the keys are in `env`
+   */
+  readonly credentialsFile?: string;
+  /** Extra `/etc/hosts` entries, e.g. host.docker.internal for an endpoint on the Docker host. @default - none */
+  readonly hosts?: { readonly host: string; readonly ip: string }[];
+  /** Terraform `count`, e.g. Coder's start_count. @default - always created */
+  readonly count?: number;
+}
+
+/** The parts both runner containers share: bundle, keys file, hosts, network, count. */
+function runnerCommon(props: RunnerContainerProps) {
+  return {
+    count: props.count,
+    name: props.name,
+    image: props.image,
+    env: [...props.env],
+    upload: [{ file: `${BACKUP_BUNDLE_DIR}/${BACKUP_BUNDLE_FILE}`, content: props.bundle }],
+    mounts: props.credentialsFile === undefined ? undefined : [{ type: "bind", source: props.credentialsFile, target: BACKUP_CREDENTIALS_PATH, readOnly: true }],
+    host: props.hosts?.map((h) => ({ ...h })),
+    labels: dockerLabels(props.labels),
+    networksAdvanced: [{ name: props.networkName }],
+    dependsOn: props.dependsOn,
+  };
 }
 
 /**
@@ -38,18 +67,12 @@ export class ScheduledBackup extends Construct {
   constructor(scope: Construct, id: string, props: RunnerContainerProps) {
     super(scope, id);
     this.resource = new Container(this, "Resource", {
-      name: props.name,
-      image: props.image,
+      ...runnerCommon(props),
       command: backupCommand("schedule"),
       user: NODE_USER,
-      env: [...props.env],
-      upload: [{ file: `${BACKUP_BUNDLE_DIR}/${BACKUP_BUNDLE_FILE}`, content: props.bundle }],
       volumes: [{ volumeName: props.dataVolumeName, containerPath: BACKUP_DATA_DIR, readOnly: true }],
-      labels: dockerLabels(props.labels),
-      networksAdvanced: [{ name: props.networkName }],
       restart: "unless-stopped",
       destroyGraceSeconds: 30,
-      dependsOn: props.dependsOn,
     });
   }
 }
@@ -65,20 +88,14 @@ export class RestoreFromBackup extends Construct {
   constructor(scope: Construct, id: string, props: RunnerContainerProps) {
     super(scope, id);
     this.resource = new Container(this, "Resource", {
-      name: props.name,
-      image: props.image,
+      ...runnerCommon(props),
       command: backupCommand("restore"),
       user: "0:0",
-      env: [...props.env],
-      upload: [{ file: `${BACKUP_BUNDLE_DIR}/${BACKUP_BUNDLE_FILE}`, content: props.bundle }],
       volumes: [{ volumeName: props.dataVolumeName, containerPath: BACKUP_DATA_DIR }],
-      labels: dockerLabels(props.labels),
-      networksAdvanced: [{ name: props.networkName }],
       attach: true,
       logs: true,
       mustRun: false,
       restart: "no",
-      dependsOn: props.dependsOn,
       lifecycle: {
         postcondition: [{ condition: tfExpression("self.exit_code == 0"), errorMessage: `the restore from backup failed; read why with: docker logs ${props.name}` }],
       },

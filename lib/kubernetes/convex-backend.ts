@@ -128,7 +128,7 @@ export class ConvexBackend extends Construct {
     });
 
     this.props = props;
-    this.deployment = this.createDeployment("Resource", props.env, props.refSources, props.computeCount, props.dependsOn, props.trust);
+    this.deployment = this.createDeployment("Resource", props.env, props.refSources, props.computeCount, props.dependsOn, props.database, props.trust);
 
     this.service = new ServiceV1(this, "Service", {
       metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
@@ -160,9 +160,11 @@ export class ConvexBackend extends Construct {
       readonly database?: BackendDatabaseParts;
       /** This Deployment's trust parts. @default - the construct's `trust` */
       readonly trust?: BackendTrustParts;
+      /** This Deployment's restore init container. @default - the construct's `restore` */
+      readonly restore?: BackendRestoreParts;
     },
   ): DeploymentV1 {
-    return this.createDeployment(id, options.env, options.refSources, options.computeCount, options.dependsOn ?? this.props.dependsOn, options.database, options.trust);
+    return this.createDeployment(id, options.env, options.refSources, options.computeCount, options.dependsOn ?? this.props.dependsOn, options.database, options.trust, options.restore);
   }
 
   private createDeployment(
@@ -173,8 +175,9 @@ export class ConvexBackend extends Construct {
     dependsOn: ITerraformDependable[] | undefined,
     database: BackendDatabaseParts | undefined = this.props.database,
     trust: BackendTrustParts | undefined = this.props.trust,
+    restore: BackendRestoreParts | undefined = this.props.restore,
   ): DeploymentV1 {
-    const props = { ...this.props, database, trust };
+    const props = { ...this.props, database, trust, restore };
   return new DeploymentV1(this, id, {
     count,
     dependsOn,

@@ -142,7 +142,8 @@ export class ConvexBackup extends Construct {
   }
 }
 
-function bundleConfigMapName(name: string): string {
+/** The bundle ConfigMap's name for a CronJob named `name`. */
+export function bundleConfigMapName(name: string): string {
   return `${name}-bundle`.slice(0, 63);
 }
 

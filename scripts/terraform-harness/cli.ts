@@ -52,11 +52,12 @@ function defaultPaths(): string[] {
   return out;
 }
 
-/** One plan for a stack; for a template, each parameter option started and stopped. */
+/** One plan for a stack; for a template, each parameter option started and stopped, the other parameters at their defaults. */
 function checksFor(config: TerraformConfig, vars: Record<string, string>): Check[] {
   const parameters = Object.entries(config.data?.coder_parameter ?? {});
   if (parameters.length === 0) return [{ label: "", options: { vars } }];
   const templateVars = { ...Object.fromEntries(Object.entries(TEMPLATE_VARIABLE_DEFAULTS).filter(([k]) => config.variable?.[k] !== undefined)), ...vars };
+  const defaults = Object.fromEntries(parameters.map(([name, body]) => [`coder_parameter.${name}`, { value: String(body.default ?? "") }]));
   const checks: Check[] = [];
   for (const [name, body] of parameters) {
     const options = (body.option as { value: string }[] | undefined)?.map((o) => o.value) ?? [String(body.default ?? "")];
@@ -64,7 +65,7 @@ function checksFor(config: TerraformConfig, vars: Record<string, string>): Check
       for (const start of [1, 0]) {
         checks.push({
           label: ` (${name}=${value}, start_count ${start})`,
-          options: { vars: templateVars, data: { [`coder_parameter.${name}`]: { value }, "coder_workspace.me": { start_count: start, transition: start ? "start" : "stop" } } },
+          options: { vars: templateVars, data: { ...defaults, [`coder_parameter.${name}`]: { value }, "coder_workspace.me": { start_count: start, transition: start ? "start" : "stop" } } },
         });
       }
     }

@@ -34,6 +34,7 @@ describe("coder L1 classes", () => {
       const ws = new CoderWorkspace(stack, "me");
       const owner = new CoderWorkspaceOwner(stack, "owner");
       const p = new CoderParameter(stack, "p", { name: "mode", mutable: false, options: [{ name: "A", value: "a" }] });
+      new CoderParameter(stack, "r", { name: "restore", default: "", validation: { regex: "^(a|b)?$", error: "use a or b" } });
       const provisioner = new CoderProvisioner(stack, "prov");
       provisioner.overrideLogicalId("me");
       const agent = new CoderAgent(stack, "Nested_Agent", { name: "main", os: "linux", arch: provisioner.arch, startupScript: "true", metadata: [{ key: "k", displayName: "K", script: "echo", interval: 5, order: 2 }] });
@@ -61,6 +62,7 @@ describe("coder L1 classes", () => {
     expect(json.resource.coder_env.env).toMatchObject({ name: "OWNER", value: "${data.coder_workspace_owner.owner.name}" });
     expect(json.resource.coder_env.token.value).toBe("${coder_agent.main.token} ${coder_agent.main.init_script} ${data.coder_workspace.me.id} ${data.coder_workspace.me.name}");
     expect(json.data.coder_parameter.p).toMatchObject({ name: "mode", mutable: false, option: [{ name: "A", value: "a" }] });
+    expect(json.data.coder_parameter.r).toEqual({ name: "restore", default: "", validation: [{ regex: "^(a|b)?$", error: "use a or b" }] });
   });
 
   it("fails if the agent name is not a Coder agent name", () => {

@@ -15,6 +15,8 @@ export interface TemplateJson {
 /** What Coder would hand a workspace build: the parameter value, the transition and the workspace's identity. */
 export interface CoderBuildInput {
   readonly storageMode: string;
+  /** The restore_from parameter. @default "" (no restore) */
+  readonly restoreFrom?: string;
   /** 1 for a start, 0 for a stop or delete. */
   readonly startCount: 0 | 1;
   readonly workspaceId?: string;
@@ -61,6 +63,7 @@ export class TerraformRefused extends Error {
 /** The coder data-source attributes the template reads, and the variables that stand in for them. */
 const CODER_REFS: Record<string, string> = {
   "data.coder_parameter.storage_mode.value": "var.h_storage_mode",
+  "data.coder_parameter.restore_from.value": "var.h_restore_from",
   "data.coder_workspace.me.start_count": "var.h_start_count",
   "data.coder_workspace.me.id": "var.h_workspace_id",
   "data.coder_workspace.me.name": "var.h_workspace_name",
@@ -140,6 +143,7 @@ export function evaluateBuild(template: TemplateJson, input: CoderBuildInput): E
     writeFileSync(join(dir, "main.tf.json"), text);
     const vars: Record<string, string> = {
       h_storage_mode: input.storageMode,
+      h_restore_from: input.restoreFrom ?? "",
       h_start_count: String(input.startCount),
       h_workspace_id: input.workspaceId ?? "6f1c1a2e-8a7b-4f0e-9d3c-2b1a0f9e8d7c",
       h_workspace_name: input.workspaceName ?? "Dev",

@@ -145,11 +145,14 @@ describe("kubernetes template: Coder wiring", () => {
     ]);
   });
 
-  it("selects the backend per mode and database with count expressions over local.storage_mode and local.database", () => {
+  it("selects the backend per mode and database (and, for local SQLite, restore_from) with count expressions over local.storage_mode, local.database and local.restoring", () => {
     const counts = Object.fromEntries(backendDeployments().map(([, r]) => [r.count, true]));
-    expect(Object.keys(counts).sort()).toEqual(
-      STORAGE_MODES.flatMap((m) => ["sqlite", "postgres"].map((d) => `\${((local.storage_mode == "${m}") && (local.database == "${d}")) ? local.start_count : 0}`)).sort(),
-    );
+    const count = (m: string, d: string) =>
+      m === "local" && d === "sqlite"
+        ? ["!local.restoring", "local.restoring"].map((r) => `\${((local.storage_mode == "local") && ((local.database == "sqlite") && ${r})) ? local.start_count : 0}`)
+        : [`\${((local.storage_mode == "${m}") && (local.database == "${d}")) ? local.start_count : 0}`];
+    expect(Object.keys(counts).sort()).toEqual(STORAGE_MODES.flatMap((m) => ["sqlite", "postgres"].flatMap((d) => count(m, d))).sort());
+    expect(json.locals).toMatchObject({ restoring: '${(length(data.coder_parameter.restore_from.value) >= 1)}' });
     expect(json.locals).toMatchObject({ storage_mode: "${data.coder_parameter.storage_mode.value}", start_count: "${data.coder_workspace.me.start_count}" });
   });
 

@@ -113,6 +113,16 @@ describe("a Rook gateway on its secure port (storage.bucket.endpointScheme: http
     await planWithTerraform(json);
   });
 
+  it("the trust bundle's init container runs once, before a Postgres database's (the backend's one Deployment gets both, each once)", () => {
+    const bucket = { kind: "objectBucketClaim", endpointScheme: "https", caBundle: { secretName: "rgw-ca" } };
+    const names = (raw: object) => {
+      const pod = podOf(synthKubernetes(raw), BACKEND);
+      return { init: (pod.init_container as { name: string }[] | undefined)?.map((c) => c.name), volumes: pod.volume?.map((v) => v.name) };
+    };
+    expect(names({ storage: { mode: "s3", bucket } })).toEqual({ init: ["trust-bundle"], volumes: ["data", "trust", "bucket-ca"] });
+    expect(names({ storage: { mode: "s3", bucket }, database: { kind: "postgres", urlSecretName: "pg" } }).init).toEqual(["trust-bundle", "create-database"]);
+  });
+
   it("proxied: the proxy's upstream is https and trusts the CA from the named ConfigMap; the backend trusts only the proxy's CA", async () => {
     const json = synthKubernetes({ storage: { mode: "proxied", bucket: { kind: "objectBucketClaim", endpointScheme: "https", caBundle: { configMapName: "rgw-ca", key: "ca-bundle.crt" } } } });
     const proxy = podOf(json, PROXY);
