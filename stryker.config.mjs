@@ -1,6 +1,7 @@
 // StrykerJS (mutation testing): `npm run test:mutation`, scoped per module so one run fits in minutes, e.g.
 //   npm run test:mutation -- --mutate 'lib/core/**/*.ts'
 // Results and their review: docs/mutation-testing.md. Reports go to reports/ (git-ignored).
+import { createHash } from "node:crypto";
 
 /**
  * The tests a module's mutants run against: the module's own tests (its mirror under test/), so a run fits in
@@ -24,7 +25,9 @@ function mutateArgument(argv) {
 
 const mutate = mutateArgument(process.argv);
 /** A file-name slug of the scope, so each scope keeps its own incremental file and report. */
-const scope = (mutate ?? "").replace(/\*+/g, "").replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "") || "all";
+const slug = (mutate ?? "").replace(/\*+/g, "").replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "") || "all";
+/** A long list of files gets a shortened slug with a hash of the whole (file names are limited to 255 bytes). */
+const scope = slug.length <= 100 ? slug : `${slug.slice(0, 80)}-${createHash("sha256").update(slug).digest("hex").slice(0, 12)}`;
 const ownTests = OWN_TESTS.find(([prefix]) => mutate !== undefined && mutate.split(",").every((p) => p.startsWith(prefix)))?.[1];
 if (ownTests !== undefined && process.env.MUTATION_TEST_FILES === undefined) process.env.MUTATION_TEST_FILES = JSON.stringify(ownTests);
 

@@ -73,6 +73,7 @@ describe("bucket allow-list", () => {
     const res = await signedSend({ endpoint: fx.proxy.url, method: "GET", path: "/someone-elses-bucket/k", payloadHash: EMPTY, credentials: PROXY_CLIENT_CREDENTIALS });
     expect(res.status).toBe(403);
     expect(codeOf(res)).toBe("AccessDenied");
+    expect(res.body.toString()).toContain("<Message>Access to bucket &apos;someone-elses-bucket&apos; is not allowed through this proxy.</Message>");
     expect(fx.upstream.requests).toHaveLength(0);
   });
 
@@ -80,6 +81,7 @@ describe("bucket allow-list", () => {
     const res = await signedSend({ endpoint: fx.proxy.url, method: "GET", path: "/", payloadHash: EMPTY, credentials: PROXY_CLIENT_CREDENTIALS });
     expect(res.status).toBe(403);
     expect(codeOf(res)).toBe("AccessDenied");
+    expect(res.body.toString()).toContain("<Message>Listing buckets is not allowed through this proxy.</Message>");
     expect(fx.upstream.requests).toHaveLength(0);
   });
 
@@ -114,6 +116,28 @@ describe("bucket allow-list", () => {
     expect(codeOf(res)).toBe("AccessDenied");
     expect(res.body.toString()).toContain(`<Message>${message}</Message>`);
     expect(fx.upstream.requests).toHaveLength(0);
+  });
+
+  it("denies a copy source without a key or with broken percent-encoding (prevents a source the allow-list did not read)", async () => {
+    for (const source of [`${TEST_BUCKET}x`, `/${TEST_BUCKET}`, "%E0%A4%A"]) {
+      const res = await signedSend({ endpoint: fx.proxy.url, method: "PUT", path: `/${TEST_BUCKET}/copy`, headers: { "x-amz-copy-source": source }, body: Buffer.alloc(0), credentials: PROXY_CLIENT_CREDENTIALS });
+      expect(res.status, source).toBe(403);
+      expect(res.body.toString()).toContain(`<Message>Copying from bucket &apos;${source}&apos; is not allowed through this proxy.</Message>`);
+    }
+    expect(fx.upstream.requests).toHaveLength(0);
+  });
+
+  it("allows reading bucket and object sub-resources (GET ?location, GET ?acl): only changing them is denied", async () => {
+    fx.upstream.handler = (_req, res) => {
+      res.writeHead(200, { "content-type": "application/xml" });
+      res.end("<Result/>");
+      return true;
+    };
+    for (const [path, query] of [[`/${TEST_BUCKET}`, { location: "" }], [`/${TEST_BUCKET}/k`, { acl: "" }]] as const) {
+      const res = await signedSend({ endpoint: fx.proxy.url, method: "GET", path, query, payloadHash: EMPTY, credentials: PROXY_CLIENT_CREDENTIALS });
+      expect(res.status, path).toBe(200);
+    }
+    expect(fx.upstream.requests.map((r) => r.method)).toEqual(["GET", "GET"]);
   });
 
   it("allows copying within the allowed buckets", async () => {

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { AGENT_NAME_PATTERN } from "../../lib/coder/agent.ts";
 import { APP_SLUG_PATTERN } from "../../lib/coder/app.ts";
 import { backendEnvironment } from "../../lib/core/backend-env.ts";
@@ -10,9 +10,10 @@ import { literal } from "../../lib/core/env.ts";
 import { STORAGE_MODES, type StorageModeName } from "../../lib/core/storage.ts";
 import { TEMPLATE_ARCHIVE_LIMIT, type BuiltTemplate } from "../../scripts/build-templates.ts";
 import { buildTemplateForTest, type BuiltTemplateUnderTest } from "../support/built-template.ts";
+import { setupOnce } from "../support/setup-once.ts";
 import { INSTANCE_NAME } from "../../stacks/template-env-local.ts";
 import { kubernetesTemplateStorage } from "../../stacks/template-kubernetes.ts";
-import { destroyRefusals, evaluateBuild, type EvaluatedBuild } from "../support/template-eval.ts";
+import { destroyRefusals, evaluateBuild, TerraformRefused, type EvaluatedBuild } from "../support/template-eval.ts";
 
 type Resource = Record<string, unknown>;
 interface Container {
@@ -38,11 +39,11 @@ let built: BuiltTemplate;
 let json: BuiltTemplateUnderTest["json"];
 let text: string;
 
-beforeAll(() => {
+setupOnce(() => {
   template = buildTemplateForTest("kubernetes");
   ({ built, json, text } = template);
 });
-afterAll(() => template.remove());
+afterAll(() => template?.remove());
 
 const resources = (type: string): Record<string, Resource> => json.resource[type] ?? {};
 const podSpec = (r: Resource): PodSpec => (r.spec as { template: { spec: PodSpec } }).template.spec;
@@ -222,6 +223,23 @@ describe("kubernetes template: what a workspace relies on (hand-written expectat
       fromSecret("AWS_ACCESS_KEY_ID"),
       fromSecret("AWS_SECRET_ACCESS_KEY"),
     ]);
+    // The claim's host and port, expanded by Kubernetes from the variables above; nothing in local mode.
+    expect(dev.env?.find((e) => e.name === "AWS_ENDPOINT_URL_S3")?.value).toBe('${local.storage_mode == "local" ? "" : "http://$(BUCKET_HOST):$(BUCKET_PORT)"}');
+  });
+
+  it("starts the s3 backend only once its bucket claim exists (it reads the claim's Secret and ConfigMap by name)", () => {
+    const [, s3] = Object.entries(resources("kubernetes_deployment_v1")).find(([name]) => name.startsWith("Backend_S3_")) ?? [];
+    expect(s3?.depends_on).toEqual([expect.stringMatching(/^kubernetes_secret_v1\.InstanceSecret_/), expect.stringMatching(/^kubernetes_manifest\.Bucket_/)]);
+  });
+
+  it("gives every Kubernetes object its component label", () => {
+    for (const [type, byName] of Object.entries(json.resource)) {
+      if (!type.startsWith("kubernetes_")) continue;
+      for (const [name, r] of Object.entries(byName)) {
+        const metadata = (type === "kubernetes_manifest" ? (r.manifest as { metadata: unknown }).metadata : r.metadata) as { labels: Record<string, string> };
+        expect(metadata.labels["app.kubernetes.io/component"], `${type}.${name}`).toMatch(/^[a-z0-9][-a-z0-9]*$/);
+      }
+    }
   });
 });
 
@@ -286,7 +304,7 @@ function expectedEnv(mode: StorageModeName, b: EvaluatedBuild): unknown[] {
 
 describe("kubernetes template: per-mode selection, evaluated by terraform", () => {
   const builds: Record<string, EvaluatedBuild> = {};
-  beforeAll(() => {
+  setupOnce(() => {
     for (const mode of STORAGE_MODES) {
       for (const startCount of [1, 0] as const) builds[`${mode}/${startCount}`] = evaluateBuild(json, { storageMode: mode, startCount, vars: VARS });
     }
@@ -323,5 +341,173 @@ describe("kubernetes template: per-mode selection, evaluated by terraform", () =
     const endpoint = (mode: string) => envOf(mode).find((e) => e.name === "S3_ENDPOINT_URL")?.value;
     expect(endpoint("s3")).toBe("http://$(BUCKET_HOST):$(BUCKET_PORT)");
     expect(endpoint("proxied")).toMatch(/^https:\/\/convex-[0-9a-f-]+-s3-proxy\.coder-ws\.svc:8333$/);
+  });
+});
+
+describe("kubernetes template: the admin's variables (hand-written expectations)", () => {
+  it("declares the Kubernetes variables with their types and defaults; namespace has none (the admin must name it)", () => {
+    const declared = (name: string) => {
+      const v = json.variable?.[name];
+      return v === undefined ? undefined : { type: v.type, ...(v.default !== undefined ? { default: v.default } : {}) };
+    };
+    expect(declared("namespace")).toEqual({ type: "string" });
+    expect(declared("use_kubeconfig")).toEqual({ type: "bool", default: false });
+    expect(declared("workspace_image")).toEqual({ type: "string", default: "codercom/enterprise-node:ubuntu" });
+    expect(declared("data_volume_size")).toEqual({ type: "string", default: "10Gi" });
+    expect(declared("home_volume_size")).toEqual({ type: "string", default: "10Gi" });
+    expect(declared("database_url_secret_name")).toEqual({ type: "string", default: "" });
+    expect(declared("database_url_secret_key")).toEqual({ type: "string", default: "url" });
+    expect(declared("bucket_storage_class")).toEqual({ type: "string", default: "rook-ceph-bucket" });
+  });
+
+  it("describes every variable to the admin (Coder shows the description beside the field)", () => {
+    for (const [name, v] of Object.entries(json.variable ?? {})) expect((v as { description?: string }).description?.length ?? 0, name).toBeGreaterThan(25);
+  });
+
+  it("sizes the volumes and picks the images from the variables", () => {
+    const pvcs = resources("kubernetes_persistent_volume_claim_v1");
+    const size = (r: Resource | undefined) => (r?.spec as { resources: { requests: { storage: string } } }).resources.requests.storage;
+    expect(size(pvcs.Home)).toBe("${var.home_volume_size}");
+    expect(size(Object.entries(pvcs).find(([name]) => name.startsWith("Backend_Data"))?.[1])).toBe("${var.data_volume_size}");
+    expect((podSpec(resources("kubernetes_deployment_v1").Workspace as Resource).container[0] as { image?: string }).image).toBe("${var.workspace_image}");
+    const claim = Object.values(resources("kubernetes_manifest"))[0]?.manifest as { spec: { storageClassName: string; generateBucketName: string } };
+    expect(claim.spec).toMatchObject({ storageClassName: "${var.bucket_storage_class}", generateBucketName: "convex" });
+  });
+});
+
+describe("kubernetes template: the shared Postgres server's Secret variables, validated by terraform", () => {
+  /** terraform's refusal of a build with `vars`, its white space folded (terraform wraps long messages), or "accepted". */
+  const refusal = (vars: Record<string, string>): string => {
+    try {
+      evaluateBuild(json, { storageMode: "local", startCount: 1, vars: { ...VARS, ...vars } });
+      return "accepted";
+    } catch (e) {
+      if (!(e instanceof TerraformRefused)) throw e;
+      return e.output.replace(/\s+/g, " ");
+    }
+  };
+
+  it("accepts no Secret (SQLite), or a Secret name and a key", () => {
+    expect(refusal({ database_url_secret_name: "" })).toBe("accepted");
+    expect(refusal({ database_url_secret_name: "shared-db-2", database_url_secret_key: "DATABASE_URL.v1_x-y" })).toBe("accepted");
+  });
+
+  it("fails if the Secret name is not a Kubernetes name, or the key not a Secret key, quoting the value", () => {
+    for (const value of ["Shared_DB", "-db"]) {
+      expect(refusal({ database_url_secret_name: value }), value).toContain(
+        `database_url_secret_name must be empty (SQLite) or a Secret name: lower-case letters, digits and '-'; got "${value}".`,
+      );
+    }
+    expect(refusal({ database_url_secret_key: "a/b" })).toContain(`database_url_secret_key must be a Secret key: letters, digits, '-', '_' and '.'; got "a/b".`);
+  });
+});
+
+describe("kubernetes-minio template: the workspace's own MinIO (hand-written expectations)", () => {
+  let minio: BuiltTemplateUnderTest;
+  setupOnce(() => {
+    minio = buildTemplateForTest("kubernetes-minio");
+  });
+  afterAll(() => minio?.remove());
+  const minioResources = (type: string): Record<string, Resource> => minio.json.resource[type] ?? {};
+
+  it("gives the developer's container MinIO's bucket, root keys (optional: local mode has none) and endpoint, empty in local mode", () => {
+    const dev = podSpec(minioResources("kubernetes_deployment_v1").Workspace as Resource).container[0] as Container;
+    const credentials = "convex-${data.coder_workspace.me.id}-minio-credentials";
+    expect(dev.env).toEqual([
+      { name: "CODER_AGENT_TOKEN", value: "${coder_agent.main.token}" },
+      { name: "AWS_REGION", value: "us-east-1" },
+      { name: "BUCKET_NAME", value: '${(local.storage_mode == "local") ? "" : "convex"}' },
+      { name: "AWS_ACCESS_KEY_ID", value_from: { secret_key_ref: { name: credentials, key: "MINIO_ROOT_USER", optional: true } } },
+      { name: "AWS_SECRET_ACCESS_KEY", value_from: { secret_key_ref: { name: credentials, key: "MINIO_ROOT_PASSWORD", optional: true } } },
+      { name: "AWS_ENDPOINT_URL_S3", value: '${(local.storage_mode == "local") ? "" : "http://convex-${data.coder_workspace.me.id}-minio.${var.namespace}.svc:9000"}' },
+    ]);
+  });
+
+  it("runs MinIO for s3 and proxied only while started, with MinIO's default resources, and has no Rook claim or its variable", () => {
+    const [, server] = Object.entries(minioResources("kubernetes_deployment_v1")).find(([name]) => name.startsWith("Minio")) ?? [];
+    expect(server?.count).toBe('${((local.storage_mode == "s3") || (local.storage_mode == "proxied")) ? local.start_count : 0}');
+    expect(podSpec(server as Resource).container[0]).toMatchObject({ resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } } });
+    expect(minioResources("kubernetes_manifest")).toEqual({});
+    expect(minio.json.variable).not.toHaveProperty("bucket_storage_class");
+  });
+
+  it("keeps MinIO's data volume and Service for s3 and proxied while stopped, labelled as MinIO, and does not wait for its rollout", () => {
+    const present = '${((local.storage_mode == "s3") || (local.storage_mode == "proxied")) ? 1 : 0}';
+    const [, volume] = Object.entries(minioResources("kubernetes_persistent_volume_claim_v1")).find(([name]) => name.startsWith("Minio_Data")) ?? [];
+    expect(volume?.count).toBe(present);
+    expect(volume?.metadata).toMatchObject({ name: "convex-${data.coder_workspace.me.id}-minio-data", labels: { "app.kubernetes.io/component": "minio" } });
+    const [, service] = Object.entries(minioResources("kubernetes_service_v1")).find(([name]) => name.startsWith("Minio")) ?? [];
+    expect(service?.count).toBe(present);
+    expect((service?.spec as { selector: Record<string, string> }).selector).toMatchObject({ "app.kubernetes.io/component": "minio" });
+    const [, server] = Object.entries(minioResources("kubernetes_deployment_v1")).find(([name]) => name.startsWith("Minio")) ?? [];
+    expect(server?.wait_for_rollout).toBe(false);
+  });
+
+  it("starts the s3 backend only once MinIO's keys and server exist", () => {
+    const [, s3] = Object.entries(minioResources("kubernetes_deployment_v1")).find(([name]) => name.startsWith("Backend_S3_")) ?? [];
+    expect(s3?.depends_on).toEqual([
+      expect.stringMatching(/^kubernetes_secret_v1\.InstanceSecret_/),
+      expect.stringMatching(/^kubernetes_secret_v1\.Minio_RootCredentials_/),
+      expect.stringMatching(/^kubernetes_deployment_v1\.Minio_/),
+    ]);
+  });
+
+  it("lets Coder delete a workspace: MinIO's data volume carries no prevent_destroy", () => {
+    expect(Object.keys(minioResources("kubernetes_persistent_volume_claim_v1")).some((name) => name.startsWith("Minio_Data"))).toBe(true);
+    expect(destroyRefusals(minio.json)).toEqual([]);
+  });
+});
+
+describe("kubernetes template: the developer's workspace pod (hand-written expectations)", () => {
+  const workspace = () => resources("kubernetes_deployment_v1").Workspace as Resource;
+
+  it("runs one pod as the image's `coder` user (uid 1000, home group-writable), its home on the Home claim", () => {
+    expect(workspace().spec).toMatchObject({ replicas: "1", selector: { match_labels: { "app.kubernetes.io/component": "workspace" } } });
+    const spec = podSpec(workspace()) as PodSpec & { security_context?: unknown; volume?: unknown[] };
+    expect(spec.security_context).toEqual({ run_as_user: "1000", fs_group: "1000" });
+    expect(spec.volume).toEqual([
+      { name: "home", persistent_volume_claim: { claim_name: "${kubernetes_persistent_volume_claim_v1.Home.metadata[0].name}" } },
+      // The admin key lives in memory only, and is tiny.
+      { name: "admin-key", empty_dir: { medium: "Memory", size_limit: "1Mi" } },
+    ]);
+    expect(spec.container[0]).toMatchObject({
+      name: "dev",
+      resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "2", memory: "4Gi" } },
+      volume_mount: [
+        { name: "home", mount_path: "/home/coder" },
+        { name: "admin-key", mount_path: "/run/convex-admin", read_only: true },
+      ],
+    });
+  });
+
+  it("derives the admin key as root with the backend's own image, without privilege escalation, writing it atomically", () => {
+    const init = podSpec(workspace()).init_container?.[0] as Container & { image?: string; security_context?: unknown };
+    const backendImage = (podSpec(backendDeployments()[0]?.[1] as Resource).container[0] as { image?: string }).image;
+    expect(init).toMatchObject({ name: "admin-key", image: backendImage, security_context: { run_as_user: "0", allow_privilege_escalation: false } });
+    expect(init.command).toEqual([
+      "/bin/sh",
+      "-c",
+      'umask 022 && ./generate_key "$INSTANCE_NAME" "$INSTANCE_SECRET" > /run/convex-admin/admin-key.tmp && mv /run/convex-admin/admin-key.tmp /run/convex-admin/admin-key',
+    ]);
+    expect(init.volume_mount).toEqual([{ name: "admin-key", mount_path: "/run/convex-admin" }]);
+  });
+
+  it("keeps the home claim's storage class and access modes out of the diff (the cluster may set or migrate them)", () => {
+    expect(resources("kubernetes_persistent_volume_claim_v1").Home?.lifecycle).toEqual({ ignore_changes: ["spec[0].storage_class_name", "spec[0].access_modes"] });
+  });
+
+  it("shows the storage mode, the Convex release, the namespace and the database on the workspace in Coder", () => {
+    const info = resources("coder_metadata").WorkspaceInfo as { count: string; resource_id: string; item: { key: string; value: string }[] };
+    expect(info.count).toBe("${local.start_count}");
+    expect(info.resource_id).toBe("${kubernetes_deployment_v1.Workspace[0].id}");
+    expect(info.item.map((i) => i.key)).toEqual(["storage mode", "convex release", "namespace", "database"]);
+    expect(info.item.map((i) => i.value)).toEqual(["${local.storage_mode}", expect.stringMatching(/^[0-9a-f]{40}$/), "${var.namespace}", "${local.database}"]);
+  });
+
+  it("points the agent's backend check at the backend's Service in the workspace's namespace", () => {
+    const agent = resources("coder_agent").main as { metadata: { script: string }[] };
+    expect(agent.metadata.map((m) => m.script)).toContain(
+      "curl -fsS -m 2 http://convex-${data.coder_workspace.me.id}-backend.${var.namespace}.svc:3210/version >/dev/null && echo up || echo down",
+    );
   });
 });

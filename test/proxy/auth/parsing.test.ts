@@ -23,6 +23,45 @@ describe("parseAuthorization", () => {
     expect(() => parseAuthorization("AWS AK:sig")).toThrow(expect.objectContaining({ code: "InvalidRequest" }));
     expect(() => parseAuthorization("AWS4-ECDSA-P256-SHA256 Credential=x")).toThrow(expect.objectContaining({ code: "InvalidRequest" }));
     expect(() => parseAuthorization("Bearer token")).toThrow(expect.objectContaining({ code: "InvalidRequest" }));
+    // The scheme is the whole first word: a prefix or an extension of it is another scheme.
+    expect(() => parseAuthorization(`AWS4-HMAC-SHA256X Credential=AK/20130524/us-east-1/s3/aws4_request`)).toThrow(
+      expect.objectContaining({ code: "InvalidRequest", message: "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256." }),
+    );
+  });
+
+  it("ignores white space around the header value", () => {
+    const value = `  AWS4-HMAC-SHA256 Credential=AK/20130524/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=${SIG}\t `;
+    expect(parseAuthorization(value)).toEqual({ credential: "AK/20130524/us-east-1/s3/aws4_request", signedHeaders: "host", signature: SIG });
+  });
+
+  it("fails with AuthorizationHeaderMalformed naming the component that is missing, repeated, unknown or not name=value", () => {
+    const credential = "Credential=AK/20130524/us-east-1/s3/aws4_request";
+    const cases: [string, string][] = [
+      [`${credential}, SignedHeaders=host`, "it needs Credential, SignedHeaders and Signature."],
+      [`SignedHeaders=host, Signature=${SIG}`, "it needs Credential, SignedHeaders and Signature."],
+      [`${credential}, Signature=${SIG}`, "it needs Credential, SignedHeaders and Signature."],
+      [`${credential}, SignedHeaders=host, Signature=${SIG}, Signature=${SIG}`, "the component 'Signature' appears more than once."],
+      [`${credential}, ${credential}, SignedHeaders=host, Signature=${SIG}`, "the component 'Credential' appears more than once."],
+      [`${credential}, SignedHeaders=host, Signature=${SIG}, Expires=60`, "unknown component 'Expires'."],
+      [`${credential}, signedheaders=host, Signature=${SIG}`, "unknown component 'signedheaders'."],
+      [`${credential}, SignedHeaders=host, =${SIG}`, `the component '=${SIG}' is not of the form name=value.`],
+      [`${credential}, SignedHeaders=host, Signature`, "the component 'Signature' is not of the form name=value."],
+      [`${credential},, SignedHeaders=host, Signature=${SIG}`, "the component '' is not of the form name=value."],
+    ];
+    for (const [components, detail] of cases) {
+      expect(() => parseAuthorization(`AWS4-HMAC-SHA256 ${components}`), components).toThrow(
+        expect.objectContaining({ code: "AuthorizationHeaderMalformed", message: `The authorization header is malformed; ${detail}` }),
+      );
+    }
+    // The scheme alone: its one "component" is the scheme itself.
+    expect(() => parseAuthorization("AWS4-HMAC-SHA256")).toThrow(
+      expect.objectContaining({ code: "AuthorizationHeaderMalformed", message: "The authorization header is malformed; the component 'AWS4-HMAC-SHA256' is not of the form name=value." }),
+    );
+  });
+
+  it("keeps everything after the first '=' of a component as its value", () => {
+    const parsed = parseAuthorization(`AWS4-HMAC-SHA256 Credential=AK/20130524/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=ab=cd`);
+    expect(parsed.signature).toBe("ab=cd");
   });
 });
 
@@ -57,6 +96,9 @@ describe("amz dates", () => {
     expect(parseHttpDate("Fri, 24 May 2013 00:00:00 GMT")?.toISOString()).toBe("2013-05-24T00:00:00.000Z");
     expect(parseHttpDate("2013-05-24T00:00:00+02:00")).toBeUndefined();
     expect(parseHttpDate("not a date GMT")).toBeUndefined();
+    // GMT must end the value (white space around it aside): an offset after it is another zone.
+    expect(parseHttpDate(" Fri, 24 May 2013 00:00:00 GMT \t")?.toISOString()).toBe("2013-05-24T00:00:00.000Z");
+    expect(parseHttpDate("Fri, 24 May 2013 00:00:00 GMT+0200")).toBeUndefined();
   });
 });
 

@@ -307,3 +307,48 @@ describe("verifyRequest: presigned URL rejections", () => {
     expectRejected({ ...head, query: head.query.replace("AAAAAA%3D%3D", "BBBBBB%3D%3D") }, "SignatureDoesNotMatch");
   });
 });
+
+describe("verifyRequest: edges found by the mutation review", () => {
+  it("rejects every unsigned x-amz-* header smuggled in, naming them all in order", async () => {
+    const head = await signed({ method: "PUT" });
+    const smuggled = withHeaders(head, { "x-amz-tagging": "owner=mallory", "x-amz-copy-source": "/bucket/secret" });
+    expectRejected(smuggled, "AccessDenied", /^There were headers present in the request which were not signed: x-amz-copy-source, x-amz-tagging$/);
+  });
+
+  it("accepts unsigned headers outside x-amz-* (what a load balancer in front adds)", async () => {
+    const head = await signed();
+    expect(verifyRequest(withHeaders(head, { "x-forwarded-for": "10.0.0.1", "user-agent": "curl/8" }), options).auth).toBe("header");
+  });
+
+  it("rejects an Authorization header whose SignedHeaders is not a list of lower-case names, quoting it", async () => {
+    const head = await signed();
+    const auth = head.headers["authorization"]!.replace("SignedHeaders=host;", "SignedHeaders=Host;");
+    const error = rejection(withHeaders(head, { authorization: auth }));
+    expect(error.code).toBe("AuthorizationHeaderMalformed");
+    expect(error.message).toMatch(/^The authorization header is malformed; SignedHeaders 'Host;[a-z0-9;-]+' is not a ;-separated list of lower-case names\.$/);
+  });
+
+  it("rejects a presigned URL whose X-Amz-SignedHeaders is not a list of lower-case names, quoting it", async () => {
+    const url = await presigned();
+    expect(url.query).toContain("X-Amz-SignedHeaders=host");
+    const error = rejection({ ...url, query: url.query.replace("X-Amz-SignedHeaders=host", "X-Amz-SignedHeaders=Host") });
+    expect(error.code).toBe("AuthorizationQueryParametersError");
+    expect(error.message).toBe("X-Amz-SignedHeaders 'Host' is not a ;-separated list of lower-case names.");
+  });
+
+  it("allows exactly maxClockSkewMs of skew and not a second more, saying the allowed difference in seconds", async () => {
+    for (const offset of [-15 * MINUTE, 15 * MINUTE]) {
+      expect(verifyRequest(await signed({ signingDate: new Date(NOW.getTime() + offset) }), options).auth).toBe("header");
+      const beyond = await signed({ signingDate: new Date(NOW.getTime() + offset + Math.sign(offset) * 1000) });
+      expectRejected(beyond, "RequestTimeTooSkewed", /server time 20261123T030000Z, largest allowed difference 900 s\)\.$/);
+    }
+    // A presigned URL may be dated at most maxClockSkewMs in the future.
+    expect(verifyRequest(await presigned({ signingDate: new Date(NOW.getTime() + 15 * MINUTE) }), options).auth).toBe("presigned");
+    expectRejected(await presigned({ signingDate: new Date(NOW.getTime() + 15 * MINUTE + 1000) }), "AccessDenied", /not valid yet/);
+  });
+
+  it("rejects SigV2 query authentication with the mechanism message", () => {
+    const head = { method: "GET", path: "/bucket/key", query: "AWSAccessKeyId=AKID&Expires=1&Signature=abc", headers: { host: "proxy.test" } };
+    expectRejected(head, "InvalidRequest", /^The authorization mechanism you have provided is not supported\. Please use AWS4-HMAC-SHA256\.$/);
+  });
+});
