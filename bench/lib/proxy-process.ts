@@ -38,6 +38,8 @@ export interface ProxyProcessOptions {
   readonly sse?: string;
   /** File the proxy's stdout (its JSON log lines) is written to. */
   readonly logFile: string;
+  /** Options for node before the bundle (e.g. `--cpu-prof`). @default - none */
+  readonly nodeArgs?: readonly string[];
   /** Limit for "listening" plus /readyz, in milliseconds. @default 20_000 */
   readonly startTimeoutMs?: number;
 }
@@ -86,7 +88,7 @@ export async function startProxyProcess(options: ProxyProcessOptions): Promise<P
   // benchmark's client process does not also read and parse every line while it is being measured.
   mkdirSync(dirname(options.logFile), { recursive: true });
   const logFd = openSync(options.logFile, "w");
-  const child = spawn(process.execPath, [options.bundle], { env, stdio: ["ignore", logFd, "pipe"] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.bundle], { env, stdio: ["ignore", logFd, "pipe"] });
   closeSync(logFd);
   const stderrTail: string[] = [];
   createInterface({ input: child.stderr as NodeJS.ReadableStream }).on("line", (line) => {

@@ -17,11 +17,14 @@ export interface RelayProcess {
 
 export type RelayKind = "tcp" | "http";
 
-/** Starts the `kind` relay in front of `target` (an `http://host:port` URL) and waits up to 10 s for its port. */
-export async function startRelayProcess(kind: RelayKind, target: string): Promise<RelayProcess> {
+/**
+ * Starts the `kind` relay in front of `target` (an `http://host:port` URL), with `nodeArgs` for node (e.g.
+ * `--cpu-prof`), and waits up to 10 s for its port.
+ */
+export async function startRelayProcess(kind: RelayKind, target: string, nodeArgs: readonly string[] = []): Promise<RelayProcess> {
   const url = new URL(target);
   const port = url.port === "" ? "80" : url.port;
-  const child = spawn(process.execPath, [resolve(REPO_ROOT, `bench/lib/${kind}-relay.mjs`), url.hostname, port], {
+  const child = spawn(process.execPath, [...nodeArgs, resolve(REPO_ROOT, `bench/lib/${kind}-relay.mjs`), url.hostname, port], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const exited = new Promise<void>((resolveExit) => child.once("exit", () => resolveExit()));

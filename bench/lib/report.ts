@@ -61,13 +61,16 @@ export function resultsTable(rows: readonly ResultRow[]): string {
   return lines.join("\n");
 }
 
+/** Goal, the proxy's measured value, met?, then the same measure for each control (met or not) beside it. */
 export function goalsTable(goals: readonly GoalCheck[]): string {
+  const controls = HOPS.filter((h) => h !== "proxy");
+  const verdict = (met: boolean): string => (met ? "met" : "**not met**");
   return [
-    `| Goal | ${HOPS.map((h) => HOP_NAMES[h]).join(" | ")} |`,
-    `|---|${HOPS.map(() => "---").join("|")}|`,
+    `| Goal | Proxy measured | Met? | ${controls.map((h) => `${HOP_NAMES[h]} (control)`).join(" | ")} |`,
+    `|---|---|---|${controls.map(() => "---").join("|")}|`,
     ...goals.map(
       (goal) =>
-        `| ${goal.goal} | ${HOPS.map((h) => `${goal.byHop[h].measured} (${goal.byHop[h].met ? "met" : "**not met**"})`).join(" | ")} |`,
+        `| ${goal.goal} | ${goal.byHop.proxy.measured} | ${verdict(goal.byHop.proxy.met)} | ${controls.map((h) => `${goal.byHop[h].measured} (${verdict(goal.byHop[h].met)})`).join(" | ")} |`,
     ),
   ].join("\n");
 }
@@ -99,14 +102,34 @@ export function loadAverage(): string {
   return loadavg()[0].toFixed(2);
 }
 
-export function machineFacts(repoRoot: string, cephVersion: string, rgwDescription: string, loadAtStart: string): MachineFacts {
+/** Samples the 1-minute load average every `intervalMs` until `stop()`, which summarizes the samples. */
+export function sampleLoadAverage(intervalMs = 15_000): { stop(): string } {
+  const samples = [loadavg()[0]];
+  const timer = setInterval(() => samples.push(loadavg()[0]), intervalMs);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      samples.push(loadavg()[0]);
+      return `during the run min ${Math.min(...samples).toFixed(2)}, median ${median(samples).toFixed(2)}, max ${Math.max(...samples).toFixed(2)} (${samples.length} samples, every ${intervalMs / 1000} s)`;
+    },
+  };
+}
+
+export function machineFacts(
+  repoRoot: string,
+  cephVersion: string,
+  rgwDescription: string,
+  loadAtStart: string,
+  loadDuringRun?: string,
+): MachineFacts {
   const date = new Date().toISOString().replace(/\.\d+Z$/, "Z");
   return {
     date,
     lines: [
       `- Date: ${date}; repository commit ${gitCommit(repoRoot)}`,
       `- CPU: ${availableParallelism()} cores (nproc), ${cpus()[0]?.model ?? "unknown model"}`,
-      `- Memory: ${(totalmem() / 1024 ** 3).toFixed(1)} GiB; 1-minute load average ${loadAtStart} at the start, ${loadAverage()} at the end`,
+      `- Memory: ${(totalmem() / 1024 ** 3).toFixed(1)} GiB; 1-minute load average ${loadAtStart} at the start, ${loadAverage()} at the end${loadDuringRun === undefined ? "" : `, ${loadDuringRun}`}`,
       `- OS: ${osName()}, kernel ${release()}`,
       `- Node ${process.version}`,
       `- Ceph ${cephVersion} RGW (beast), memstore OSD, everything on 127.0.0.1: ${rgwDescription}`,

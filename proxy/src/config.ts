@@ -4,13 +4,14 @@
  */
 import { ProxyConfigError } from "./errors.ts";
 import { loadServingIdentity, loadUpstreamCa, type ServingIdentity } from "./tls/pem.ts";
-import type { Credentials, ProxyOptions, SsePolicy } from "./types.ts";
+import type { Credentials, ProxyOptions, SsePolicy, UpstreamChecksums } from "./types.ts";
 
 /** The defaults of every option that has one (see the TSDoc of `ProxyOptions`). */
 export const PROXY_DEFAULTS = {
   listen: "0.0.0.0:8333",
   upstreamRegion: "us-east-1",
   sse: "strip" as SsePolicy,
+  upstreamChecksums: "compute" as UpstreamChecksums,
   maxClockSkewMs: 900_000,
   maxXmlBodyBytes: 4 * 1024 * 1024,
   maxXmlBytesInFlight: 8 * 1024 * 1024,
@@ -29,6 +30,7 @@ export const PROXY_DEFAULTS = {
 export const RESERVED_BUCKET_NAMES: readonly string[] = ["healthz", "readyz", "metrics"];
 
 const SSE_POLICIES: readonly SsePolicy[] = ["strip", "reject", "passthrough"];
+const UPSTREAM_CHECKSUMS: readonly UpstreamChecksums[] = ["compute", "passthrough"];
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /** Reads and validates the proxy's configuration. Throws a `ProxyConfigError` that lists every problem. */
@@ -104,6 +106,13 @@ export function loadProxyOptions(env: NodeJS.ProcessEnv): ProxyOptions {
     problems.push(`S3PROXY_SSE is '${sseText}': expected one of ${SSE_POLICIES.join(", ")} (default strip)`);
   }
 
+  const checksumsText = value("S3PROXY_UPSTREAM_CHECKSUMS") ?? PROXY_DEFAULTS.upstreamChecksums;
+  if (!(UPSTREAM_CHECKSUMS as readonly string[]).includes(checksumsText)) {
+    problems.push(
+      `S3PROXY_UPSTREAM_CHECKSUMS is '${checksumsText}': expected compute (the proxy computes and verifies checksums; Ceph RGW before Tentacle) or passthrough (the upstream does; RGW Tentacle and later, AWS) (default compute)`,
+    );
+  }
+
   const integer = (name: string, fallback: number, min: number, max: number, what: string): number => {
     const text = value(name);
     if (text === undefined) return fallback;
@@ -145,6 +154,7 @@ export function loadProxyOptions(env: NodeJS.ProcessEnv): ProxyOptions {
     clientCredentials: clientCredentials as Credentials,
     buckets,
     sse: sseText as SsePolicy,
+    upstreamChecksums: checksumsText as UpstreamChecksums,
     maxClockSkewMs: PROXY_DEFAULTS.maxClockSkewMs,
     maxXmlBodyBytes: PROXY_DEFAULTS.maxXmlBodyBytes,
     maxXmlBytesInFlight: PROXY_DEFAULTS.maxXmlBytesInFlight,

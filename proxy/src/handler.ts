@@ -14,15 +14,18 @@ import { S3Error } from "./errors.ts";
 import type { ProxyMetrics } from "./metrics.ts";
 import { authenticate } from "./pipeline/authenticate.ts";
 import { authorizeBucket } from "./pipeline/authorize-bucket.ts";
-import { planChecksums } from "./pipeline/checksum-policy.ts";
+import type { ChunkedDecoder } from "./auth/index.ts";
+import type { ChecksumAlgorithm } from "./checksum/index.ts";
+import { planChecksums, type ChecksumPlan } from "./pipeline/checksum-policy.ts";
 import { addCompositeToResult, rewriteCompleteRequest, type CompositeChecksum } from "./pipeline/complete-multipart.ts";
 import { BodyVerifier, upstreamBodyLength } from "./pipeline/request-body.ts";
 import { sendClientError, sendS3Error, successHeaders } from "./pipeline/response.ts";
 import { streamChain } from "./pipeline/stream-chain.ts";
 import { watchBodyRate } from "./pipeline/body-deadline.ts";
 import { normalizeRequestHeaders, upstreamHeaders } from "./pipeline/request-headers.ts";
+import { planPayloadHash } from "./pipeline/payload-hash.ts";
 import { parseRoute, type Route } from "./pipeline/route.ts";
-import { EMPTY_SHA256, UNSIGNED_PAYLOAD } from "./pipeline/sign-upstream.ts";
+import { EMPTY_SHA256 } from "./pipeline/sign-upstream.ts";
 import { applySsePolicy } from "./pipeline/sse-policy.ts";
 import { RETRY_AFTER_SECONDS, translateUpstreamError, upstreamFailure, type ClientError } from "./pipeline/upstream-errors.ts";
 import { openUpstreamRequest } from "./pipeline/upstream-request.ts";
@@ -103,8 +106,14 @@ export async function handleS3Request(
     authorizeBucket(route, ctx.options.buckets, headers);
     const sse = applySsePolicy(headers, ctx.options.sse);
     const payload = verified.payload;
-    const plan = planChecksums(route.operation, headers, "trailer" in payload ? payload.trailer : undefined);
     const length = upstreamBodyLength(method, headers, verified);
+    const xmlBody = XML_BODY_OPERATIONS.includes(route.operation);
+    const hasBody = length > 0 || method === "PUT" || method === "POST";
+    const payloadHash = planPayloadHash(route.operation, payload, length, hasBody);
+    const plan = planChecksums(route.operation, headers, "trailer" in payload ? payload.trailer : undefined, {
+      upstreamChecksums: ctx.options.upstreamChecksums,
+      ...(payloadHash.proxyVerifies === undefined && payload.kind === "sha256" ? { upstreamVerifiedSha256: payload.hex } : {}),
+    });
     // GET, HEAD and DELETE without a body skip the body stages: the upstream request goes out at once.
     const bodiless =
       decoder === undefined &&
@@ -116,13 +125,10 @@ export async function handleS3Request(
     if (bodiless && payload.kind === "sha256" && payload.hex.toLowerCase() !== EMPTY_SHA256) {
       throw new S3Error("XAmzContentSHA256Mismatch");
     }
-    const verifier = bodiless
-      ? undefined
-      : new BodyVerifier({ length, sha256Hex: payload.kind === "sha256" ? payload.hex : undefined, checksums: plan });
+    const verifier = bodiless ? undefined : new BodyVerifier({ length, sha256Hex: payloadHash.proxyVerifies, checksums: plan });
     const stages: Transform[] = verifier === undefined ? [] : decoder === undefined ? [verifier] : [decoder, verifier];
     const first = stages[0];
-    const forward = upstreamHeaders(headers, sse.dropHeaders);
-    const xmlBody = XML_BODY_OPERATIONS.includes(route.operation);
+    const forward = upstreamHeaders(headers, sse.dropHeaders, ctx.options.upstreamChecksums);
     if (xmlBody && length > ctx.options.maxXmlBodyBytes) {
       throw new S3Error("MaxMessageLengthExceeded", `The XML document is larger than ${ctx.options.maxXmlBodyBytes} bytes.`);
     }
@@ -161,7 +167,7 @@ export async function handleS3Request(
       const xml = (await readAll(pipelineToBuffer(stages, ctx.options.maxXmlBodyBytes))).toString("utf8");
       let body: Buffer;
       if (route.operation === "CompleteMultipartUpload") {
-        const rewritten = rewriteCompleteRequest(xml);
+        const rewritten = rewriteCompleteRequest(xml, ctx.options.upstreamChecksums === "passthrough");
         composite = rewritten.composite;
         body = Buffer.from(rewritten.body);
       } else {
@@ -191,13 +197,12 @@ export async function handleS3Request(
       upstream.end();
       bodyDone = Promise.resolve();
     } else {
-      const hasBody = length > 0 || method === "PUT" || method === "POST";
       upstream = openUpstreamRequest({
         options: ctx.options,
         agent: ctx.agent,
         route,
         headers: forward,
-        payloadHash: hasBody && length > 0 ? UNSIGNED_PAYLOAD : EMPTY_SHA256,
+        payloadHash: payloadHash.upstream,
         contentLength: hasBody ? length : undefined,
       });
       bodyDone = streamChain(first, stages.slice(1), upstream);
@@ -238,12 +243,17 @@ export async function handleS3Request(
       return;
     }
 
+    const digests = plan.respond ? bodyDigests(plan, verifier, decoder) : undefined;
     const decoration = {
       sse: sse.echo,
-      checksums: plan.respond ? verifier?.digests : undefined,
+      checksums: digests,
       checksumAlgorithm: plan.multipartAlgorithm,
       checksumType:
-        route.operation === "PutObject" ? ("FULL_OBJECT" as const) : plan.multipartAlgorithm !== undefined ? ("COMPOSITE" as const) : undefined,
+        route.operation === "PutObject" && digests !== undefined
+          ? ("FULL_OBJECT" as const)
+          : plan.multipartAlgorithm !== undefined
+            ? ("COMPOSITE" as const)
+            : undefined,
     };
     if (route.operation === "CompleteMultipartUpload") {
       const document = (await readAll(limited(upRes, MAX_UPSTREAM_DOCUMENT_BYTES))).toString("utf8");
@@ -273,6 +283,23 @@ export async function handleS3Request(
     }
     sendS3Error(res, method, s3Error, resource, requestId, !req.complete);
   }
+}
+
+/**
+ * The checksums of an uploaded body the response reports: those the verifier computed, the trailer's (verified by
+ * the aws-chunked decoder) and those the upstream verified (`plan.known`). Undefined when there are none, so that
+ * an upstream's own checksum headers pass through.
+ */
+function bodyDigests(
+  plan: ChecksumPlan,
+  verifier: BodyVerifier | undefined,
+  decoder: ChunkedDecoder | undefined,
+): ReadonlyMap<ChecksumAlgorithm, string> | undefined {
+  const digests = new Map(plan.known);
+  for (const [algorithm, value] of verifier?.digests ?? []) digests.set(algorithm, value);
+  const trailer = decoder?.trailerChecksum;
+  if (trailer !== undefined) digests.set(trailer.algorithm, trailer.base64);
+  return digests.size === 0 ? undefined : digests;
 }
 
 /**

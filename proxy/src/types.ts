@@ -3,6 +3,13 @@
 /** What the proxy does with SSE-S3 request headers (`x-amz-server-side-encryption`). */
 export type SsePolicy = "strip" | "reject" | "passthrough";
 
+/**
+ * Who computes and verifies flexible checksums (`x-amz-checksum-<alg>`): `compute`, the proxy (upstreams that do
+ * not, such as Ceph RGW before Tentacle); `passthrough`, the upstream (RGW Tentacle and later, AWS), to which the
+ * proxy forwards the checksum headers and whose checksums the response carries.
+ */
+export type UpstreamChecksums = "compute" | "passthrough";
+
 export interface Credentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
@@ -33,6 +40,12 @@ export interface ProxyOptions {
   readonly buckets: readonly string[];
   /** SSE-S3 policy. @default "strip" */
   readonly sse: SsePolicy;
+  /**
+   * Who computes and verifies the checksums sent in `x-amz-checksum-<alg>` headers (S3PROXY_UPSTREAM_CHECKSUMS).
+   * `passthrough` only for an upstream that verifies them: an upstream that ignores them would store a body whose
+   * checksum does not match. aws-chunked trailers are verified by the proxy either way. @default "compute"
+   */
+  readonly upstreamChecksums: UpstreamChecksums;
   /** Largest allowed clock skew between client and proxy, in milliseconds. @default 900_000 (15 minutes) */
   readonly maxClockSkewMs: number;
   /**

@@ -28,6 +28,7 @@ describe("loadProxyOptions", () => {
     expect(options.upstreamUrl.href).toBe("http://rook-ceph-rgw-store.rook-ceph.svc/");
     expect(options.upstreamRegion).toBe("us-east-1");
     expect(options.sse).toBe("strip");
+    expect(options.upstreamChecksums).toBe("compute");
     expect(options.buckets).toEqual(["convex-files", "convex-exports"]);
     expect(options.maxClockSkewMs).toBe(900_000);
     expect(options.maxXmlBodyBytes).toBe(4 * 1024 * 1024);
@@ -36,10 +37,11 @@ describe("loadProxyOptions", () => {
   });
 
   it("reads every variable", () => {
-    const options = loadProxyOptions({ ...VALID, S3PROXY_LISTEN: "[::1]:0", S3PROXY_UPSTREAM_REGION: "eu-1", S3PROXY_SSE: "passthrough" });
+    const options = loadProxyOptions({ ...VALID, S3PROXY_LISTEN: "[::1]:0", S3PROXY_UPSTREAM_REGION: "eu-1", S3PROXY_SSE: "passthrough", S3PROXY_UPSTREAM_CHECKSUMS: "passthrough" });
     expect(options.listen).toEqual({ host: "::1", port: 0 });
     expect(options.upstreamRegion).toBe("eu-1");
     expect(options.sse).toBe("passthrough");
+    expect(options.upstreamChecksums).toBe("passthrough");
   });
 
   it("fails listing every missing variable at once", () => {
@@ -64,6 +66,12 @@ describe("loadProxyOptions", () => {
   it("fails if S3PROXY_SSE is not a policy", () => {
     expect(problemsOf({ ...VALID, S3PROXY_SSE: "encrypt" })).toEqual([
       "S3PROXY_SSE is 'encrypt': expected one of strip, reject, passthrough (default strip)",
+    ]);
+  });
+
+  it("fails if S3PROXY_UPSTREAM_CHECKSUMS is not compute or passthrough", () => {
+    expect(problemsOf({ ...VALID, S3PROXY_UPSTREAM_CHECKSUMS: "upstream" })).toEqual([
+      "S3PROXY_UPSTREAM_CHECKSUMS is 'upstream': expected compute (the proxy computes and verifies checksums; Ceph RGW before Tentacle) or passthrough (the upstream does; RGW Tentacle and later, AWS) (default compute)",
     ]);
   });
 

@@ -97,7 +97,7 @@ describeWithRgw("memory of the bundled proxy while 1 GiB goes up and comes back 
     }, 25);
     try {
       const up = generated(GIB);
-      const put = await signRequest({ endpoint: proxy.url, method: "PUT", path, credentials: PROXY_CLIENT_CREDENTIALS, headers: { "content-length": String(GIB) } });
+      const put = await signRequest({ endpoint: proxy.url, method: "PUT", path, credentials: PROXY_CLIENT_CREDENTIALS, headers: { "content-length": String(GIB), "x-amz-sdk-checksum-algorithm": "CRC32" } });
       const upStarted = Date.now();
       const putResponse = await request(`${proxy.url}${put.path}`, "PUT", put.headers, up.stream);
       putResponse.resume();

@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { jsonLineSink } from "../../proxy/src/log.ts";
+import { batchedJsonLineSink, jsonLineSink } from "../../proxy/src/log.ts";
 import { ProxyMetrics } from "../../proxy/src/metrics.ts";
 
 describe("ProxyMetrics", () => {
@@ -37,5 +37,21 @@ describe("jsonLineSink", () => {
     const first = JSON.parse(lines[0] ?? "") as Record<string, unknown>;
     expect(Object.keys(first)).toEqual(["time", "level", "msg", "port"]);
     expect(first).toMatchObject({ level: "info", msg: "listening", port: 8333 });
+  });
+});
+
+describe("batchedJsonLineSink", () => {
+  it("holds request lines until the flush interval, writes any other line at once after them, in order", async () => {
+    const out = new PassThrough();
+    const sink = batchedJsonLineSink(out, 30);
+    sink({ level: "info", msg: "request", status: 200 });
+    sink({ level: "info", msg: "request", status: 204 });
+    expect(out.read()).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(String(out.read()).split("\n").map((text) => (text === "" ? undefined : (JSON.parse(text) as { status: number }).status))).toEqual([200, 204, undefined]);
+    sink({ level: "info", msg: "request", status: 201 });
+    sink({ level: "warn", msg: "upstream failed" });
+    const lines = String(out.read()).trim().split("\n").map((text) => JSON.parse(text) as { msg: string });
+    expect(lines.map((entry) => entry.msg)).toEqual(["request", "upstream failed"]);
   });
 });

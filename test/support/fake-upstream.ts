@@ -2,7 +2,7 @@
  * An in-process stand-in for the upstream object store, on 127.0.0.1 port 0, for the proxy's unit tests. It
  * verifies the proxy's upstream signature with the proxy's own verifier, records every request (headers, bytes
  * received, whether the body arrived complete or the connection was cut), stores an object only when its body
- * arrived complete, and answers like RGW (including empty <Message> elements). Hooks let a test reset the
+ * arrived complete and matches the payload hash it was signed with, and answers like RGW (including empty <Message> elements). Hooks let a test reset the
  * connection after N body bytes or answer a request itself.
  */
 import { createHash } from "node:crypto";
@@ -137,6 +137,11 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       settle(record);
       if (answeredEarly || fake.handler?.(req, res, body) === true) return;
       if (!signatureOk) return rgwError(res, 403, "SignatureDoesNotMatch");
+      // Like RGW (test/proxy/payload-hash.rgw.test.ts): a body that does not match its signed hex hash is refused, not stored.
+      const payloadHash = String(req.headers["x-amz-content-sha256"] ?? "");
+      if (/^[0-9a-f]{64}$/.test(payloadHash) && createHash("sha256").update(body).digest("hex") !== payloadHash) {
+        return rgwError(res, 400, "XAmzContentSHA256Mismatch");
+      }
       const path = decodeURIComponent(q === -1 ? url : url.slice(0, q));
       if (!path.slice(1).includes("/") && (req.method === "HEAD" || req.method === "GET")) {
         const list = req.method === "GET" ? '<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>b</Name><KeyCount>0</KeyCount></ListBucketResult>' : "";

@@ -2,8 +2,7 @@
  * Stage 2: SigV4 verification of the client's request (header or presigned), and the aws-chunked decoder for its
  * body. The one seam between the pipeline and ../auth: everything the pipeline needs from it passes here.
  */
-import type { Transform } from "node:stream";
-import { createChunkedDecoder, verifyRequest, type VerifiedRequest } from "../auth/index.ts";
+import { createChunkedDecoder, verifyRequest, type ChunkedDecoder, type VerifiedRequest } from "../auth/index.ts";
 import type { ProxyOptions } from "../types.ts";
 import type { Route } from "./route.ts";
 
@@ -13,7 +12,7 @@ export interface Authenticated {
    * The decoder for aws-chunked bodies (the streaming payload kinds): it verifies chunk signatures and the
    * trailing checksum and holds back the tail until the whole body verified. Undefined for plain bodies.
    */
-  readonly decoder: Transform | undefined;
+  readonly decoder: ChunkedDecoder | undefined;
 }
 
 /** Verifies the request's signature; throws the S3Error a client should get when it does not verify. */

@@ -2,7 +2,8 @@
  * Stage 8: CompleteMultipartUpload without per-upload state. The client's XML is parsed by xml-body.ts (DOCTYPE and
  * entities refused) and a fresh document is serialized for the upstream:
  * the per-part Checksum* elements (which the upstream cannot take) are dropped, and the multipart composite
- * checksum is recomputed from the part checksums the client sent, to be added to the upstream's result document.
+ * checksum is recomputed from the part checksums the client sent, to be added to the upstream's result document
+ * (with S3PROXY_UPSTREAM_CHECKSUMS=passthrough the checked elements are kept and the upstream does both).
  */
 import { S3Error, xmlEscape } from "../errors.ts";
 import { CHECKSUM_ALGORITHMS, DIGEST_BYTES, combineCompositeChecksum, type ChecksumAlgorithm } from "../checksum/index.ts";
@@ -24,7 +25,12 @@ export interface RewrittenComplete {
 const MAX_PARTS = 10_000;
 const WHAT = "CompleteMultipartUpload";
 
-export function rewriteCompleteRequest(xml: string): RewrittenComplete {
+/**
+ * Parses and re-serializes a CompleteMultipartUpload body. `keepPartChecksums` (an upstream that computes
+ * checksums, S3PROXY_UPSTREAM_CHECKSUMS=passthrough): the checked part checksums go upstream, which combines them
+ * itself, and no composite is returned.
+ */
+export function rewriteCompleteRequest(xml: string, keepPartChecksums = false): RewrittenComplete {
   const root = parseXmlBody(xml, WHAT, "CompleteMultipartUpload");
   onlyChildren(root, ["Part"], WHAT, "CompleteMultipartUpload");
   const parts = elementsOf(root, "Part", WHAT);
@@ -43,7 +49,7 @@ export function rewriteCompleteRequest(xml: string): RewrittenComplete {
     if (!/^\d{1,5}$/.test(partNumber) || Number(partNumber) < 1 || Number(partNumber) > MAX_PARTS || etag === undefined) {
       throw new S3Error("MalformedXML", "Every Part needs a PartNumber from 1 to 10000 and an ETag.");
     }
-    kept.push(`<Part><PartNumber>${Number(partNumber)}</PartNumber><ETag>${xmlEscape(etag)}</ETag></Part>`);
+    let checksumElements = "";
     for (const algorithm of CHECKSUM_ALGORITHMS) {
       const value = textOf(part, `Checksum${algorithm}`, WHAT)?.trim();
       if (value === undefined) continue;
@@ -54,7 +60,10 @@ export function rewriteCompleteRequest(xml: string): RewrittenComplete {
       algorithms.add(algorithm);
       partChecksums.push(value);
       partsWithChecksum += 1;
+      checksumElements += `<Checksum${algorithm}>${value}</Checksum${algorithm}>`;
     }
+    const checksums = keepPartChecksums ? checksumElements : "";
+    kept.push(`<Part><PartNumber>${Number(partNumber)}</PartNumber><ETag>${xmlEscape(etag)}</ETag>${checksums}</Part>`);
   }
   if (algorithms.size > 1 || (partsWithChecksum > 0 && partsWithChecksum !== parts.length)) {
     throw new S3Error(
@@ -65,7 +74,8 @@ export function rewriteCompleteRequest(xml: string): RewrittenComplete {
   const [algorithm] = [...algorithms];
   return {
     body: serializeXml("CompleteMultipartUpload", kept.join("")),
-    composite: algorithm === undefined ? undefined : { algorithm, value: combineCompositeChecksum(algorithm, partChecksums) },
+    composite:
+      algorithm === undefined || keepPartChecksums ? undefined : { algorithm, value: combineCompositeChecksum(algorithm, partChecksums) },
   };
 }
 

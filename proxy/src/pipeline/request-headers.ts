@@ -13,6 +13,7 @@
  * other header is dropped.
  */
 import { S3Error } from "../errors.ts";
+import type { UpstreamChecksums } from "../types.ts";
 
 /** Request headers by normalized (lower-case, `-`) name. */
 export type RequestHeaders = { readonly [name: string]: string | undefined };
@@ -41,6 +42,15 @@ const CONSUMED: ReadonlySet<string> = new Set([
   "x-amz-date", "x-amz-content-sha256", "x-amz-security-token", "x-amz-decoded-content-length", "x-amz-trailer",
   "x-amz-sdk-checksum-algorithm", "x-amz-checksum-algorithm", "x-amz-checksum-type", "x-amz-checksum-crc32",
   "x-amz-checksum-crc32c", "x-amz-checksum-crc64nvme", "x-amz-checksum-sha1", "x-amz-checksum-sha256",
+]);
+
+/**
+ * Checksum headers forwarded (signed) to an upstream that computes and verifies checksums itself
+ * (S3PROXY_UPSTREAM_CHECKSUMS=passthrough), after checksum-policy.ts parsed and checked them; consumed otherwise.
+ */
+const UPSTREAM_CHECKSUM_HEADERS: ReadonlySet<string> = new Set([
+  "x-amz-checksum-algorithm", "x-amz-checksum-type", "x-amz-checksum-crc32", "x-amz-checksum-crc32c",
+  "x-amz-checksum-sha1", "x-amz-checksum-sha256",
 ]);
 
 /**
@@ -98,12 +108,15 @@ export function normalizeRequestHeaders(rawHeaders: readonly string[]): Record<s
 
 /**
  * The headers the upstream request carries: the allow-listed ones present, minus `drop` (SSE policy), with
- * `aws-chunked` taken out of Content-Encoding (the proxy decodes it). sign-upstream.ts signs every one of them.
+ * `aws-chunked` taken out of Content-Encoding (the proxy decodes it); with `checksums` "passthrough", the checksum
+ * headers too. sign-upstream.ts signs every one of them.
  */
-export function upstreamHeaders(headers: RequestHeaders, drop: readonly string[]): Record<string, string> {
+export function upstreamHeaders(headers: RequestHeaders, drop: readonly string[], checksums: UpstreamChecksums = "compute"): Record<string, string> {
   const out: Record<string, string> = {};
+  const passChecksums = checksums === "passthrough";
   for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || !isForwardedHeader(name) || drop.includes(name)) continue;
+    if (value === undefined || drop.includes(name)) continue;
+    if (!isForwardedHeader(name) && !(passChecksums && UPSTREAM_CHECKSUM_HEADERS.has(name))) continue;
     if (name === "content-encoding") {
       const codings = value.split(",").map((c) => c.trim()).filter((c) => c !== "" && c.toLowerCase() !== "aws-chunked");
       if (codings.length > 0) out[name] = codings.join(", ");

@@ -4,7 +4,7 @@
  * helpful one, and dropping every other element (so nothing the upstream echoes about its own credentials or
  * signature can reach the client).
  */
-import { S3Error, xmlEscape } from "../errors.ts";
+import { S3Error, S3_ERRORS, xmlEscape } from "../errors.ts";
 
 /** Seconds a client should wait before retrying after the upstream was unreachable. */
 export const RETRY_AFTER_SECONDS = 1;
@@ -49,6 +49,10 @@ const HELPFUL_MESSAGES: Readonly<Record<string, string>> = {
   PreconditionFailed: "At least one of the preconditions you specified did not hold.",
   AccessDenied: "Access Denied by the upstream object store: check the upstream user's permissions on this bucket.",
   MissingContentLength: "You must provide the Content-Length HTTP header.",
+  // The upstream verifies signed payload hashes (payload-hash.ts) and, with S3PROXY_UPSTREAM_CHECKSUMS=passthrough,
+  // checksums: its answer reads as the proxy's own.
+  XAmzContentSHA256Mismatch: S3_ERRORS.XAmzContentSHA256Mismatch.message,
+  BadDigest: S3_ERRORS.BadDigest.message,
   QuotaExceeded: "The upstream user's or bucket's quota is exceeded.",
   InvalidRequest:
     "The upstream object store refused the request as invalid. If it asked for server-side encryption: Ceph RGW " +

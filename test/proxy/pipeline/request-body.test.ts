@@ -40,7 +40,7 @@ const body = Buffer.concat(chunks);
 
 describe("BodyVerifier", () => {
   it("holds back the last chunk until the end, then reports the checksums", async () => {
-    const verifier = new BodyVerifier({ length: body.length, sha256Hex: undefined, checksums: planChecksums("PutObject", {}, undefined) });
+    const verifier = new BodyVerifier({ length: body.length, sha256Hex: undefined, checksums: planChecksums("PutObject", { "x-amz-sdk-checksum-algorithm": "CRC32" }, undefined) });
     const result = await run(verifier, chunks);
     expect(result.beforeEnd).toBe(2000);
     expect(result.after).toBe(2500);
@@ -84,9 +84,36 @@ describe("BodyVerifier", () => {
 });
 
 describe("planChecksums", () => {
-  it("computes CRC32 for uploads that asked for nothing, and echoes nothing for other operations", () => {
-    expect(planChecksums("PutObject", {}, undefined)).toMatchObject({ compute: ["CRC32"], respond: true });
+  it("computes nothing nobody asked for, and echoes nothing for operations other than uploads", () => {
+    expect(planChecksums("PutObject", {}, undefined)).toMatchObject({ compute: [], respond: true });
     expect(planChecksums("DeleteObjects", {}, undefined)).toMatchObject({ compute: [], respond: false });
+  });
+
+  it("computes each requested algorithm once: the header's value and the SDK's algorithm are one", () => {
+    const headers = { "x-amz-checksum-crc32": crc32b64(body), "x-amz-sdk-checksum-algorithm": "CRC32" };
+    expect(planChecksums("PutObject", headers, undefined)).toMatchObject({ compute: ["CRC32"], expected: new Map([["CRC32", crc32b64(body)]]) });
+  });
+
+  it("leaves the trailer's algorithm to the aws-chunked decoder, which computes and verifies it", () => {
+    expect(planChecksums("UploadPart", { "x-amz-sdk-checksum-algorithm": "CRC32" }, "CRC32")).toMatchObject({ compute: [], trailer: "CRC32" });
+    expect(planChecksums("UploadPart", { "x-amz-sdk-checksum-algorithm": "SHA1" }, "CRC32")).toMatchObject({ compute: ["SHA1"], trailer: "CRC32" });
+  });
+
+  it("knows a SHA-256 checksum equal to the payload hash the upstream verifies, without computing it", () => {
+    const hex = createHash("sha256").update(body).digest("hex");
+    const base64 = Buffer.from(hex, "hex").toString("base64");
+    const headers = { "x-amz-checksum-sha256": base64, "x-amz-sdk-checksum-algorithm": "SHA256" };
+    expect(planChecksums("PutObject", headers, undefined, { upstreamVerifiedSha256: hex })).toMatchObject({ compute: [], expected: new Map(), known: new Map([["SHA256", base64]]) });
+    // A different value is the proxy's to check (the body cannot match both).
+    const other = createHash("sha256").update("other").digest("hex");
+    expect(planChecksums("PutObject", headers, undefined, { upstreamVerifiedSha256: other })).toMatchObject({ compute: ["SHA256"], expected: new Map([["SHA256", base64]]) });
+  });
+
+  it("with an upstream that computes checksums (passthrough), computes none for header values and echoes no multipart algorithm", () => {
+    const options = { upstreamChecksums: "passthrough" } as const;
+    expect(planChecksums("PutObject", { "x-amz-checksum-crc32": crc32b64(body), "x-amz-sdk-checksum-algorithm": "CRC32" }, undefined, options)).toMatchObject({ compute: [], expected: new Map() });
+    expect(planChecksums("CreateMultipartUpload", { "x-amz-checksum-algorithm": "CRC32" }, undefined, options)).toMatchObject({ multipartAlgorithm: undefined });
+    expect(planChecksums("CreateMultipartUpload", { "x-amz-checksum-algorithm": "CRC32" }, undefined)).toMatchObject({ multipartAlgorithm: "CRC32" });
   });
 
   it("fails if a multipart upload asks for FULL_OBJECT checksums, which need per-upload state", () => {
