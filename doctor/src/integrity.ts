@@ -94,7 +94,9 @@ async function wrongSha256(input: IntegrityInput, id: string, title: string): Pr
     what: "signed with a wrong x-amz-content-sha256",
     proves: "the signed payload hash is verified",
     hole: "the endpoint does not check the signed payload hash",
-    fix: "use proxied mode: the project's proxy verifies the payload hash before anything reaches the bucket",
+    // The proxy signs PutObject/UploadPart upstream with the client's own payload hash and leaves its check to the
+    // endpoint (proxy/ARCHITECTURE.md, "Which check runs where"): proxied mode does not close this hole.
+    fix: "use an endpoint that checks x-amz-content-sha256 (Ceph RGW, MinIO and AWS do); proxied mode does not help here (the proxy leaves this check to the endpoint), while the proxy's CRC32 check still guards bodies that carry one, as Convex's uploads through the proxy do",
   });
 }
 
