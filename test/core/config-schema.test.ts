@@ -27,7 +27,7 @@ describe("workspace configuration schema: defaults", () => {
         mode: "local",
         region: "us-east-1",
         doctor: false,
-        proxy: { sse: "strip", image: "node:24.21.0-alpine3.24", resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "1", memory: "256Mi" } } },
+        proxy: { sse: "strip", image: "node:24.22.3-alpine3.24", resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "1", memory: "256Mi" } } },
       },
     });
   });

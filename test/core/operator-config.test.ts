@@ -124,7 +124,7 @@ describe("operator settings", () => {
 
   it("accepts tag, digest and tag@digest references, with a registry port", () => {
     const digest = "0".repeat(64);
-    for (const image of ["node:24.21.0-alpine3.24", `node@sha256:${digest}`, `registry.example.com:5000/mirror/node:24.21.0-alpine3.24@sha256:${digest}`]) {
+    for (const image of ["node:24.22.3-alpine3.24", `node@sha256:${digest}`, `registry.example.com:5000/mirror/node:24.22.3-alpine3.24@sha256:${digest}`]) {
       expect(parseWorkspaceConfig({ workspace: { name: "a" }, storage: { proxy: { image } } }).storage.proxy.image).toBe(image);
     }
   });

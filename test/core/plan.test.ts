@@ -86,7 +86,7 @@ describe("planWorkspace: what each target gets", () => {
     expect(p.backendResources).toEqual({ requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "2", memory: "4Gi" } });
     expect(p.dashboardResources).toEqual({ requests: { cpu: "50m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } });
     expect(p.proxyResources).toEqual({ requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "1", memory: "256Mi" } });
-    expect(p.images.proxy).toBe("node:24.21.0-alpine3.24");
+    expect(p.images.proxy).toBe("node:24.22.3-alpine3.24");
   });
 
   it("local mode: local storage, no proxy, and the presence flags the file turns on", () => {

