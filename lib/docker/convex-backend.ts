@@ -1,8 +1,9 @@
 import { Container, type ContainerUpload } from "@cdktf/provider-docker/lib/container/index.js";
-import { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
+import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import type { ITerraformDependable, Precondition } from "cdktf";
 import { Construct } from "constructs";
 import { configError } from "../core/errors.ts";
+import { dockerDataVolume } from "./data-volume.ts";
 import { dockerLabels } from "./labels.ts";
 import { checkHostIp, checkHostPort, DEFAULT_HOST_IP } from "./ports.ts";
 
@@ -103,11 +104,7 @@ export class ConvexBackend extends Construct {
       throw configError("stopTimeoutSeconds", props.stopTimeoutSeconds, "use a whole number of seconds, at least 1, for the backend to drain after SIGINT");
     }
 
-    this.dataVolume = new Volume(this, "Data", {
-      name: props.dataVolumeName,
-      labels: dockerLabels(props.labels),
-      lifecycle: { preventDestroy: protect, ignoreChanges: "all" },
-    });
+    this.dataVolume = dockerDataVolume(this, "Data", { name: props.dataVolumeName, labels: props.labels, protect: protect });
 
     this.resource = new Container(this, "Resource", {
       name: props.name,

@@ -1,9 +1,10 @@
 import { Container } from "@cdktf/provider-docker/lib/container/index.js";
-import { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
+import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { Password } from "@cdktf/provider-random/lib/password/index.js";
 import { Fn, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { ServerDatabaseKind } from "../core/database.ts";
+import { dockerDataVolume } from "./data-volume.ts";
 import { dockerLabels } from "./labels.ts";
 
 /** How one kind's official server image is run for a workspace. */
@@ -91,11 +92,7 @@ export class DatabaseServerContainer extends Construct {
     // Letters and digits only: the password goes into the URL as it is.
     this.password = new Password(this, "Password", { length: 32, special: false }).result;
     this.url = Token.asString(Fn.sensitive(`${props.kind}://${spec.user}:${this.password}@${props.name}:${spec.port}`));
-    this.dataVolume = new Volume(this, "Data", {
-      name: props.dataVolumeName,
-      labels: dockerLabels(props.labels),
-      lifecycle: { preventDestroy: props.protectDataVolume ?? true, ignoreChanges: "all" },
-    });
+    this.dataVolume = dockerDataVolume(this, "Data", { name: props.dataVolumeName, labels: props.labels, protect: props.protectDataVolume ?? true });
     this.resource = new Container(this, "Resource", {
       name: props.name,
       image: props.image,

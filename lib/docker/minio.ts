@@ -1,7 +1,8 @@
 import { Container } from "@cdktf/provider-docker/lib/container/index.js";
-import { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
+import type { Volume } from "@cdktf/provider-docker/lib/volume/index.js";
 import { Construct } from "constructs";
 import { GeneratedKeyPair } from "./generated-secret.ts";
+import { dockerDataVolume } from "./data-volume.ts";
 import { dockerLabels } from "./labels.ts";
 import { MINIO_DATA_PATH, MINIO_PORT, MINIO_READY_PATH, minioStartScript } from "../core/minio.ts";
 
@@ -53,11 +54,7 @@ export class MinioServer extends Construct {
     super(scope, id);
     this.endpoint = `http://${props.name}:${MINIO_PORT}`;
     this.rootCredentials = new GeneratedKeyPair(this, "RootCredentials");
-    this.dataVolume = new Volume(this, "Data", {
-      name: props.dataVolumeName,
-      labels: dockerLabels(props.labels),
-      lifecycle: { preventDestroy: props.protectDataVolume ?? true, ignoreChanges: "all" },
-    });
+    this.dataVolume = dockerDataVolume(this, "Data", { name: props.dataVolumeName, labels: props.labels, protect: props.protectDataVolume ?? true });
     this.resource = new Container(this, "Resource", {
       name: props.name,
       image: props.image,
