@@ -186,9 +186,11 @@ async function main(): Promise<void> {
       return { put, get, hopCpuMs };
     };
 
-    // Warm-up: connections, the proxy's JIT, RGW's caches. Not recorded.
+    // Warm-up: connections, RGW's caches, and each hop's compiled code: V8 keeps optimizing a Node process's hot
+    // functions over its first thousands of requests (on background threads, counted in the hop's CPU), which a
+    // long-running proxy has long done. 2000 small requests each way bring every hop there. Not recorded.
     for (const via of VIAS) {
-      await measure(via, { label: "warm-up", size: KIB, kind: "latency", count: { 1: 50, 16: 200 } }, 16, 0);
+      await measure(via, { label: "warm-up", size: KIB, kind: "latency", count: { 1: 50, 16: options.quick ? 200 : 2000 } }, 16, 0);
       await measure(via, { label: "warm-up", size: MIB, kind: "throughput", count: { 1: 8, 16: 32 } }, 16, 0);
     }
     log(`warm-up done; ${options.rounds} rounds per cell${options.quick ? " (--quick: fewer objects)" : ""}`);
