@@ -106,8 +106,8 @@ describe("TLS in the plan", () => {
 
 describe("TLS in the plan: edges found by the mutation review", () => {
   it("knows an https endpoint only by its scheme; MinIO is never https", () => {
-    expect(bucketUsesHttps(Bucket.external({ endpoint: "https://s3.example.com", bucketName: "alice-convex", accessKeyIdEnv: "K", secretAccessKeyEnv: "S" }))).toBe(true);
-    expect(bucketUsesHttps(Bucket.external({ endpoint: "http://s3.example.com", bucketName: "alice-convex", accessKeyIdEnv: "K", secretAccessKeyEnv: "S" }))).toBe(false);
+    expect(bucketUsesHttps(Bucket.external({ endpoint: "https://s3.example.com", bucketName: "alice-convex", credentialsSecretName: "keys" }))).toBe(true);
+    expect(bucketUsesHttps(Bucket.external({ endpoint: "http://s3.example.com", bucketName: "alice-convex", credentialsSecretName: "keys" }))).toBe(false);
     expect(bucketUsesHttps(Bucket.objectBucketClaim({ endpointScheme: "https" }))).toBe(true);
     expect(bucketUsesHttps(Bucket.objectBucketClaim())).toBe(false);
     expect(bucketUsesHttps(Bucket.minio())).toBe(false);
