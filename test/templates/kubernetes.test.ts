@@ -9,7 +9,7 @@ import { backendEnvironment } from "../../lib/core/backend-env.ts";
 import { literal } from "../../lib/core/env.ts";
 import { STORAGE_MODES, type StorageModeName } from "../../lib/core/storage.ts";
 import { TEMPLATE_ARCHIVE_LIMIT, type BuiltTemplate } from "../../scripts/build-templates.ts";
-import { buildTemplateForTest, type BuiltTemplateUnderTest } from "../support/built-template.ts";
+import { buildTemplatesForTest, type BuiltTemplateUnderTest } from "../support/built-template.ts";
 import { setupOnce } from "../support/setup-once.ts";
 import { INSTANCE_NAME } from "../../stacks/template-env-local.ts";
 import { kubernetesTemplateStorage } from "../../stacks/template-kubernetes.ts";
@@ -35,12 +35,14 @@ const COMPUTE_TYPES = new Set(["kubernetes_deployment_v1", "coder_metadata"]);
 const DATA = ["kubernetes_persistent_volume_claim_v1", "kubernetes_secret_v1", "kubernetes_manifest", "random_id", "random_password"];
 
 let template: BuiltTemplateUnderTest;
+let minio: BuiltTemplateUnderTest;
 let built: BuiltTemplate;
 let json: BuiltTemplateUnderTest["json"];
 let text: string;
 
+// Both variants from one build (the build synthesizes every template).
 setupOnce(() => {
-  template = buildTemplateForTest("kubernetes");
+  [template, minio] = buildTemplatesForTest(["kubernetes", "kubernetes-minio"]) as [BuiltTemplateUnderTest, BuiltTemplateUnderTest];
   ({ built, json, text } = template);
 });
 afterAll(() => template?.remove());
@@ -403,11 +405,6 @@ describe("kubernetes template: the shared Postgres server's Secret variables, va
 });
 
 describe("kubernetes-minio template: the workspace's own MinIO (hand-written expectations)", () => {
-  let minio: BuiltTemplateUnderTest;
-  setupOnce(() => {
-    minio = buildTemplateForTest("kubernetes-minio");
-  });
-  afterAll(() => minio?.remove());
   const minioResources = (type: string): Record<string, Resource> => minio.json.resource[type] ?? {};
 
   it("gives the developer's container MinIO's bucket, root keys (optional: local mode has none) and endpoint, empty in local mode", () => {
