@@ -426,6 +426,26 @@ describe("kubernetes template: the admin's variables (hand-written expectations)
     for (const [name, v] of Object.entries(json.variable ?? {})) expect((v as { description?: string }).description?.length ?? 0, name).toBeGreaterThan(25);
   });
 
+  it("tells the admin what each Kubernetes variable does, word for word as Coder shows it", () => {
+    const described = (name: string) => (json.variable?.[name] as { description?: string } | undefined)?.description;
+    expect(described("use_kubeconfig")).toBe(
+      "Use the Coder host's ~/.kube/config (true/false). Leave it false when Coder runs as a pod in the cluster the workspaces go to " +
+        "(its service account is used); set it true when Coder runs outside that cluster, with a valid ~/.kube/config on the Coder host.",
+    );
+    expect(described("namespace")).toBe("Namespace the workspaces are created in (it must exist; Coder's service account needs the RBAC in the README there).");
+    expect(described("workspace_image")).toBe("Image of the developer's workspace container (needs sh, curl and Node for `npx convex dev`).");
+    expect(described("data_volume_size")).toBe("Size of each backend's data volume.");
+    expect(described("home_volume_size")).toBe("Size of each workspace's home volume.");
+    expect(described("database_url_secret_name")).toBe(
+      "A Secret in `namespace` whose key (database_url_secret_key) holds postgres://USER:PASSWORD@HOST:PORT of a shared Postgres server " +
+        "(a role with CREATEDB), or mysql://USER:PASSWORD@HOST:PORT of a shared MySQL server (a user with CREATE; set database_kind = mysql), " +
+        "no database name. Each workspace then gets its own database there. Empty: SQLite on each backend's data volume.",
+    );
+    expect(described("database_url_secret_key")).toBe("The key of database_url_secret_name that holds the URL.");
+    expect(described("database_kind")).toBe("The kind of server database_url_secret_name names: postgres or mysql.");
+    expect(described("bucket_storage_class")).toBe("StorageClass of the ObjectBucketClaims (provisioner rook-ceph.ceph.rook.io/bucket).");
+  });
+
   it("sizes the volumes and picks the images from the variables", () => {
     const pvcs = resources("kubernetes_persistent_volume_claim_v1");
     const size = (r: Resource | undefined) => (r?.spec as { resources: { requests: { storage: string } } }).resources.requests.storage;
@@ -687,5 +707,79 @@ describe("kubernetes template: the S3 proxy and what each backend waits for (han
         expect(spec.volume.map((v) => v.name), id).toEqual(mode === "proxied" ? ["data", "trust", "proxy-ca"] : ["data"]);
       }
     }
+  });
+});
+
+describe("kubernetes template: names, selectors and the backup's wiring (hand-written expectations)", () => {
+  const id = "${data.coder_workspace.me.id}";
+  const byId = (type: string, stripped: string): Resource => {
+    const found = Object.entries(resources(type)).filter(([name]) => stripHash(name) === stripped);
+    expect(found.map(([name]) => name), `${type}.${stripped}`).toHaveLength(1);
+    return found[0]?.[1] as Resource;
+  };
+  const podLabels = (r: Resource) => (r.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels;
+
+  it("names each Service and Deployment from the workspace id, and every Service selects the pods of its own component", () => {
+    const services = { Backend_Service: "backend", Dashboard_Service: "dashboard", S3Proxy_Service: "s3-proxy" };
+    for (const [service, component] of Object.entries(services)) {
+      const s = byId("kubernetes_service_v1", service);
+      expect((s.metadata as { name: string }).name, service).toBe(`convex-${id}-${component}`);
+      const selector = (s.spec as { selector: Record<string, string> }).selector;
+      expect(selector["app.kubernetes.io/component"], service).toBe(component);
+      const selected = Object.entries(resources("kubernetes_deployment_v1")).filter(([, d]) => Object.entries(selector).every(([k, v]) => podLabels(d)[k] === v));
+      const expected = component === "backend" ? backendDeployments().map(([name]) => name) : [Object.keys(resources("kubernetes_deployment_v1")).find((n) => stripHash(n) === (component === "dashboard" ? "Dashboard" : "S3Proxy"))];
+      expect(selected.map(([name]) => name).sort(), service).toEqual(expected.sort());
+    }
+    expect((byId("kubernetes_deployment_v1", "Dashboard").metadata as { name: string }).name).toBe(`convex-${id}-dashboard`);
+    expect((resources("kubernetes_deployment_v1").Workspace?.metadata as { name: string }).name).toBe(`coder-${id}`);
+    for (const [name, d] of backendDeployments()) expect((d.metadata as { name: string }).name, name).toBe(`convex-${id}-backend`);
+  });
+
+  it("selects every Deployment's own pods, and waits for no rollout (a stop must not hang on a pod)", () => {
+    for (const [name, d] of Object.entries(resources("kubernetes_deployment_v1"))) {
+      const selector = (d.spec as { selector: { match_labels: Record<string, string> } }).selector.match_labels;
+      expect(podLabels(d), name).toMatchObject(selector);
+      expect(d.wait_for_rollout, name).toBe(false);
+    }
+  });
+
+  it("points the dashboard at the API's app URL and the Coder apps at the Services", () => {
+    const dashboard = podSpec(byId("kubernetes_deployment_v1", "Dashboard")).container[0] as Container;
+    expect(dashboard.env).toEqual([{ name: "NEXT_PUBLIC_DEPLOYMENT_URL", value: "${local.convex_api_url}" }]);
+    const apps = resources("coder_app");
+    expect([apps.ApiApp?.url, apps.SiteApp?.url, apps.DashboardApp?.url]).toEqual([
+      `http://convex-${id}-backend.\${var.namespace}.svc:3210`,
+      `http://convex-${id}-backend.\${var.namespace}.svc:3211`,
+      `http://convex-${id}-dashboard.\${var.namespace}.svc:6791`,
+    ]);
+  });
+
+  it("gives the restored workspace's backend the local backend's environment and volume, plus the restore step", () => {
+    const restore = byId("kubernetes_deployment_v1", "Backend_LocalRestore");
+    const local = byId("kubernetes_deployment_v1", "Backend");
+    expect(podSpec(restore).container[0]?.env).toEqual(podSpec(local).container[0]?.env);
+    expect(podSpec(restore).init_container?.map((c) => c.name)).toEqual(["restore"]);
+    expect((podSpec(restore).volume as { name: string; persistent_volume_claim?: unknown }[])[0]).toEqual((podSpec(local).volume as unknown[])[0]);
+  });
+
+  it("mounts the proxy's CA from the proxy's TLS Secret in every proxied backend", () => {
+    for (const suffix of ["", "Postgres", "Mysql"]) {
+      const volumes = podSpec(byId("kubernetes_deployment_v1", `Backend_Proxied${suffix}`)).volume as { name: string; secret?: { secret_name: string } }[];
+      expect(volumes.find((v) => v.name === "proxy-ca")?.secret?.secret_name, suffix).toBe(`convex-${id}-s3-proxy-tls`);
+    }
+  });
+
+  it("backs up the backend's data volume (read-only), for SQLite workspaces only, in the template's region", () => {
+    const cron = byId("kubernetes_cron_job_v1", "Backup");
+    expect(cron.count).toBe('${var.backup_schedule != "" && var.database_url_secret_name == "" ? local.start_count : 0}');
+    const spec = (cron.spec as { job_template: { spec: { template: { spec: PodSpec & { volume: unknown[] } } } } }).job_template.spec.template.spec;
+    expect(spec.volume).toContainEqual({ name: "data", persistent_volume_claim: { claim_name: `convex-${id}-data`, read_only: true } });
+    expect(spec.container[0]?.env).toEqual(
+      expect.arrayContaining([
+        { name: "INSTANCE_NAME", value: "${local.instance_name}" },
+        { name: "BACKUP_S3_REGION", value: "us-east-1" },
+      ]),
+    );
+    expect(byId("kubernetes_config_map_v1", "Backup_Bundle").count).toBe('${(var.backup_schedule != "" || local.restoring) && var.database_url_secret_name == "" ? 1 : 0}');
   });
 });
