@@ -762,10 +762,16 @@ describe("kubernetes template: names, selectors and the backup's wiring (hand-wr
     expect((podSpec(restore).volume as { name: string; persistent_volume_claim?: unknown }[])[0]).toEqual((podSpec(local).volume as unknown[])[0]);
   });
 
-  it("mounts the proxy's CA from the proxy's TLS Secret in every proxied backend", () => {
+  it("mounts the proxy's CA from the proxy's TLS Secret in every proxied backend, and puts it in the bundle the backend trusts", () => {
     for (const suffix of ["", "Postgres", "Mysql"]) {
-      const volumes = podSpec(byId("kubernetes_deployment_v1", `Backend_Proxied${suffix}`)).volume as { name: string; secret?: { secret_name: string } }[];
+      const spec = podSpec(byId("kubernetes_deployment_v1", `Backend_Proxied${suffix}`));
+      const volumes = spec.volume as { name: string; secret?: { secret_name: string } }[];
       expect(volumes.find((v) => v.name === "proxy-ca")?.secret?.secret_name, suffix).toBe(`convex-${id}-s3-proxy-tls`);
+      // NODE_EXTRA_CA_CERTS and SSL_CERT_FILE (the evaluated environment above) name the files this step writes.
+      const trust = spec.init_container?.find((c) => c.name === "trust-bundle") as Container;
+      expect(trust.command?.[2], suffix).toContain("cat '/convex/tls/proxy-ca/ca.crt' > '/convex/trust/private-ca.crt'");
+      expect(trust.command?.[2], suffix).toContain("cat '/etc/ssl/certs/ca-certificates.crt' '/convex/trust/private-ca.crt' > '/convex/trust/ca-certificates.crt'");
+      expect(trust.volume_mount, suffix).toContainEqual({ name: "proxy-ca", mount_path: "/convex/tls/proxy-ca", read_only: true });
     }
   });
 
