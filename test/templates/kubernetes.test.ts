@@ -40,11 +40,13 @@ let built: BuiltTemplate;
 let json: BuiltTemplateUnderTest["json"];
 let text: string;
 
-// Both variants from one build (the build synthesizes every template).
+// Both variants from one build (the build synthesizes every template). The build runs synchronously, so vitest can
+// only report a hook timeout after it: on a loaded machine it takes more than the default 10 s, and a timed-out hook
+// skips the tests instead of failing them.
 setupOnce(() => {
   [template, minio] = buildTemplatesForTest(["kubernetes", "kubernetes-minio"]) as [BuiltTemplateUnderTest, BuiltTemplateUnderTest];
   ({ built, json, text } = template);
-});
+}, 120_000);
 afterAll(() => template?.remove());
 
 const resources = (type: string): Record<string, Resource> => json.resource[type] ?? {};
