@@ -7,9 +7,10 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { buildTemplateForTest, type BuiltTemplateUnderTest } from "../support/built-template.ts";
 import { runConvexCli } from "../support/convex-cli.ts";
+import { setupOnce } from "../support/setup-once.ts";
 import { evaluateBuild } from "../support/template-eval.ts";
 
 const ID = "6f1c1a2e-8a7b-4f0e-9d3c-2b1a0f9e8d7c";
@@ -69,11 +70,11 @@ for (const id of ["kubernetes", "docker"] as const) {
   describe(`${id} template: .env.local and the real convex CLI`, () => {
     let template: BuiltTemplateUnderTest;
     const dirs: string[] = [];
-    beforeAll(() => {
+    setupOnce(() => {
       template = buildTemplateForTest(id);
     });
     afterAll(() => {
-      template.remove();
+      template?.remove();
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
     });
 

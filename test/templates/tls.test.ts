@@ -4,8 +4,9 @@
  * its CA beside the image's roots. (Each mode's exact environment and resources: kubernetes.test.ts, docker.test.ts,
  * evaluated by terraform.)
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { buildTemplateForTest, type BuiltTemplateUnderTest } from "../support/built-template.ts";
+import { setupOnce } from "../support/setup-once.ts";
 
 type Body = Record<string, unknown>;
 interface Pod {
@@ -17,10 +18,10 @@ const pod = (r: Body): Pod => (r.spec as { template: { spec: Pod } }).template.s
 
 describe("kubernetes template: proxied mode serves the proxy over TLS", () => {
   let template: BuiltTemplateUnderTest;
-  beforeAll(() => {
+  setupOnce(() => {
     template = buildTemplateForTest("kubernetes");
   });
-  afterAll(() => template.remove());
+  afterAll(() => template?.remove());
   const resources = (type: string): Record<string, Body> => (template.json.resource as Record<string, Record<string, Body>>)[type] ?? {};
 
   it("declares the pinned hashicorp/tls provider", () => {
@@ -50,10 +51,10 @@ describe("kubernetes template: proxied mode serves the proxy over TLS", () => {
 
 describe("docker template: proxied mode serves the proxy over TLS", () => {
   let template: BuiltTemplateUnderTest;
-  beforeAll(() => {
+  setupOnce(() => {
     template = buildTemplateForTest("docker");
   });
-  afterAll(() => template.remove());
+  afterAll(() => template?.remove());
 
   it("uploads the certificate into the proxy and the CA into the backend, which writes its trust bundle before run_backend.sh", () => {
     const containers = (template.json.resource as Record<string, Record<string, Body>>).docker_container ?? {};
