@@ -33,7 +33,7 @@ for (const id of ["kubernetes", "docker"] as const) {
     let template: BuiltTemplateUnderTest;
     setupOnce(() => {
       template = buildTemplateForTest(id);
-    });
+    }, 120_000);
     afterAll(() => template?.remove());
     const build = (input: Partial<CoderBuildInput> & { vars?: Record<string, string> } = {}) =>
       evaluateBuild(template.json, { storageMode: "local", startCount: 1, ...input, vars: { ...VARS[id], ...input.vars } });

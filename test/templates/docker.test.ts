@@ -25,7 +25,7 @@ let json: BuiltTemplateUnderTest["json"];
 setupOnce(() => {
   template = buildTemplateForTest("docker");
   ({ built, json } = template);
-});
+}, 120_000);
 afterAll(() => template?.remove());
 
 const containers = (): Record<string, Resource> => json.resource.docker_container ?? {};

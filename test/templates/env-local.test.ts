@@ -72,7 +72,7 @@ for (const id of ["kubernetes", "docker"] as const) {
     const dirs: string[] = [];
     setupOnce(() => {
       template = buildTemplateForTest(id);
-    });
+    }, 120_000);
     afterAll(() => {
       template?.remove();
       for (const d of dirs) rmSync(d, { recursive: true, force: true });

@@ -20,7 +20,7 @@ describe("kubernetes template: proxied mode serves the proxy over TLS", () => {
   let template: BuiltTemplateUnderTest;
   setupOnce(() => {
     template = buildTemplateForTest("kubernetes");
-  });
+  }, 120_000);
   afterAll(() => template?.remove());
   const resources = (type: string): Record<string, Body> => (template.json.resource as Record<string, Record<string, Body>>)[type] ?? {};
 
@@ -53,7 +53,7 @@ describe("docker template: proxied mode serves the proxy over TLS", () => {
   let template: BuiltTemplateUnderTest;
   setupOnce(() => {
     template = buildTemplateForTest("docker");
-  });
+  }, 120_000);
   afterAll(() => template?.remove());
 
   it("uploads the certificate into the proxy and the CA into the backend, which writes its trust bundle before run_backend.sh", () => {
