@@ -235,6 +235,85 @@ describe("docker template: the containers and volumes as written (hand-written e
     });
   });
 
+  it("names every container, volume and network after the workspace id, and labels each with its component", () => {
+    const id = "${data.coder_workspace.me.id}";
+    const components = Object.fromEntries(
+      ["docker_container", "docker_volume", "docker_network"].flatMap((type) =>
+        Object.entries(json.resource[type] ?? {}).map(([k, r]) => [
+          `${type}.${k.replace(/_[0-9A-F]{8}$/, "")}`,
+          [r.name, (r.labels as { label: string; value: string }[]).find((l) => l.label === "app.kubernetes.io/component")?.value],
+        ]),
+      ),
+    );
+    expect(components).toEqual({
+      "docker_container.AdminKeyMaker": [`convex-${id}-admin-key`, "admin-key"],
+      "docker_container.Backend": [`convex-${id}-backend`, "backend"],
+      "docker_container.Backup": [`convex-${id}-backup`, "backup"],
+      "docker_container.Dashboard": [`convex-${id}-dashboard`, "dashboard"],
+      "docker_container.DatabaseInit": [`convex-${id}-create-database`, "create-database"],
+      "docker_container.Minio": [`convex-${id}-minio`, "minio"],
+      "docker_container.MysqlDatabaseInit": [`convex-${id}-create-mysql-database`, "create-database"],
+      "docker_container.Restore": [`convex-${id}-restore`, "restore"],
+      "docker_container.S3Proxy": [`convex-${id}-s3-proxy`, "s3-proxy"],
+      "docker_container.Workspace": [`coder-${id}`, "workspace"],
+      "docker_volume.AdminKeyVolume": [`convex-${id}-admin-key`, "admin-key"],
+      "docker_volume.Backend_Data": [`convex-${id}-data`, "backend"],
+      "docker_volume.Home": [`coder-${id}-home`, "home"],
+      "docker_volume.Minio_Data": [`convex-${id}-minio-data`, "minio"],
+      "docker_network.Network": [`convex-${id}-network`, "network"],
+    });
+  });
+
+  it("the S3 proxy: MinIO as its upstream with MinIO's keys, its own keys, the one bucket, SSE stripped, TLS with a certificate for its container name", () => {
+    expect(byPrefix("S3Proxy")).toMatchObject({
+      image: "${docker_image.ProxyImage_56BB7157.image_id}",
+      networks_advanced: [{ name: "${docker_network.Network_1C6012B5.name}" }],
+      depends_on: ["docker_container.Minio_CB72C220"],
+      env: [
+        "S3PROXY_LISTEN=0.0.0.0:8333",
+        "S3PROXY_UPSTREAM_URL=http://convex-${data.coder_workspace.me.id}-minio:9000",
+        "S3PROXY_UPSTREAM_REGION=us-east-1",
+        "S3PROXY_UPSTREAM_ACCESS_KEY_ID=${random_password.Minio_RootCredentials_AccessKeyId_DE0FC867.result}",
+        "S3PROXY_UPSTREAM_SECRET_ACCESS_KEY=${random_password.Minio_RootCredentials_SecretAccessKey_D4D8F49E.result}",
+        "S3PROXY_ACCESS_KEY_ID=${random_password.ProxyCredentials_AccessKeyId_FC8C6D93.result}",
+        "S3PROXY_SECRET_ACCESS_KEY=${random_password.ProxyCredentials_SecretAccessKey_B3C99FC6.result}",
+        "S3PROXY_BUCKETS=convex",
+        "S3PROXY_SSE=strip",
+        "S3PROXY_TLS_CERT_FILE=/convex/tls/proxy/tls.crt",
+        "S3PROXY_TLS_KEY_FILE=/convex/tls/proxy/tls.key",
+        "NODE_EXTRA_CA_CERTS=/convex/tls/proxy-ca/ca.crt",
+      ],
+    });
+    const request = Object.values(json.resource.tls_cert_request ?? {})[0] as { dns_names: string[] };
+    expect(request.dns_names).toEqual(["convex-${data.coder_workspace.me.id}-s3-proxy", "localhost"]);
+    expect(Object.keys(json.provider ?? {}).sort()).toEqual(["coder", "docker", "random", "tls"]);
+  });
+
+  it("proxied mode's TLS: the certificate into the proxy and the CA into the backend, which writes its trust bundle before run_backend.sh", () => {
+    expect((byPrefix("S3Proxy").upload as { file: string }[]).map((u) => u.file)).toEqual(["/opt/s3-proxy/s3-proxy.mjs", "/convex/tls/proxy/tls.crt", "/convex/tls/proxy/tls.key", "/convex/tls/proxy-ca/ca.crt"]);
+    const backend = byPrefix("Backend") as { upload: { file: string }[]; entrypoint: string[] };
+    expect(backend.upload.map((u) => u.file)).toEqual(["/convex/tls/proxy-ca/ca.crt"]);
+    expect(backend.entrypoint[2]).toContain("cat '/convex/tls/proxy-ca/ca.crt' > '/convex/trust/private-ca.crt'");
+    expect(backend.entrypoint[2]).toMatch(/exec \.\/run_backend\.sh$/);
+  });
+
+  it("the shared-database init containers' environment: the URL, the workspace's database, TLS from database_require_ssl, and which variable to fix", () => {
+    expect(byPrefix("DatabaseInit").env).toEqual([
+      "DATABASE_URL=${sensitive(var.database_url)}",
+      "CONVEX_DATABASE=${local.database_name}",
+      "PGDATABASE=postgres",
+      "PGCONNECT_TIMEOUT=10",
+      'PGSSLMODE=${var.database_require_ssl ? "require" : "prefer"}',
+      "PGAPPNAME=convex-database-init",
+    ]);
+    expect(byPrefix("MysqlDatabaseInit").env).toEqual([
+      "DATABASE_URL=${sensitive(var.database_url)}",
+      "CONVEX_DATABASE=${local.database_name}",
+      'CONVEX_SSL_MODE=${var.database_require_ssl ? "REQUIRED" : "PREFERRED"}',
+    ]);
+    for (const prefix of ["DatabaseInit", "MysqlDatabaseInit"]) expect((byPrefix(prefix).entrypoint as string[])[2], prefix).toContain("src='the template variable database_url'");
+  });
+
   it("shows the storage mode, the Convex release, MinIO's address and the database on the workspace page", () => {
     const info = json.resource.coder_metadata?.WorkspaceInfo as { count: string; item: { key: string; value: string }[] };
     expect(info.count).toBe("${local.start_count}");
