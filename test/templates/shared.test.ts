@@ -7,8 +7,9 @@
  */
 import { App, DataResource, Op, Testing, TerraformStack } from "cdktf";
 import { describe, expect, it } from "vitest";
+import { APP_SLUG_PATTERN } from "../../lib/coder/app.ts";
 import { STORAGE_MODES } from "../../lib/core/storage.ts";
-import { coderInputs, coderLabels, coderSelectorLabels, firstInstanceId, modeComputeCount, modeCount, templateBase, workspaceAgent, type TemplateBase } from "../../stacks/template-shared.ts";
+import { APP_SLUGS, coderInputs, coderLabels, coderSelectorLabels, firstInstanceId, modeComputeCount, modeCount, templateBase, workspaceAgent, type TemplateBase } from "../../stacks/template-shared.ts";
 import { setupOnce } from "../support/setup-once.ts";
 import { evaluateBuild, TerraformRefused, type CoderBuildInput, type EvaluatedBuild, type TemplateJson } from "../support/template-eval.ts";
 
@@ -36,7 +37,10 @@ function sharedStack(): TerraformStack {
 }
 
 setupOnce(() => {
-  json = JSON.parse(Testing.synth(sharedStack())) as typeof json;
+  const stack = sharedStack();
+  // What app.synth() does first (it adds the default backend that templateBase must remove).
+  stack.prepareStack();
+  json = JSON.parse(Testing.synth(stack)) as typeof json;
 });
 
 const resource = (type: string, name: string): Body => json.resource[type]?.[name] ?? {};
@@ -49,6 +53,11 @@ describe("template-shared: what the templates start from", () => {
     expect(base.region).toBe("us-east-1");
     expect(base.defaults.workspace.name).toBe("template");
     expect(base.images.backend).toContain(base.defaults.convex.release);
+  });
+
+  it("the apps' slugs follow Coder's slug rule", () => {
+    expect(Object.values(APP_SLUGS)).toEqual(["convex-api", "convex-site", "convex-dashboard"]);
+    for (const slug of Object.values(APP_SLUGS)) expect(slug).toMatch(APP_SLUG_PATTERN);
   });
 
   it("the storage_mode parameter: fixed at creation, a radio of the three modes, each with its name and what it means", () => {
