@@ -105,7 +105,14 @@ describe("docker template: the backup and restore containers as written", () => 
       volumes: [{ container_path: "/convex/data", volume_name: "${docker_volume.Backend_Data_AD12DE1A.name}" }],
     });
     expect(container("Restore").labels).toEqual(expect.arrayContaining([{ label: "app.kubernetes.io/component", value: "restore" }]));
-    expect(container("Backend").depends_on).toContain("docker_container.Restore_1151E6A7");
+    // The restore comes after what the backend already waits for (MinIO, the proxy, the database inits).
+    expect(container("Backend").depends_on).toEqual([
+      "docker_container.Minio_CB72C220",
+      "docker_container.S3Proxy_707C607E",
+      "docker_container.DatabaseInit_C1F5949D",
+      "docker_container.MysqlDatabaseInit_5681963F",
+      "docker_container.Restore_1151E6A7",
+    ]);
   });
 
   it("no runner container carries a key in its environment", () => {
