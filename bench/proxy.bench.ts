@@ -1,7 +1,7 @@
 /**
  * `npm run bench:proxy [-- --write] [-- --rounds N] [-- --quick]`: the S3 proxy's overhead, measured in one run
- * against one Ceph RGW: directly, through two controls and through the proxy bundle (dist/s3-proxy.mjs, built when
- * missing). The controls are a bare TCP relay (lib/tcp-relay.mjs: the floor for any extra hop) and a plain node:http
+ * against one Ceph RGW: directly, through two controls and through the proxy bundle (built from the working tree into
+ * .tmp/bench/s3-proxy.mjs at the start). The controls are a bare TCP relay (lib/tcp-relay.mjs: the floor for any extra hop) and a plain node:http
  * relay (lib/http-relay.mjs: what Node's HTTP layer costs without any S3 logic).
  *
  * - 1 KiB PutObject and GetObject: requests/s, p50 and p99 latency;
@@ -19,7 +19,7 @@ import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { CreateBucketCommand, DeleteBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 import { REPO_ROOT } from "../scripts/ceph-rgw/cluster.ts";
-import { ensureProxyBundle, startProxyProcess, type ProxyProcess } from "./lib/proxy-process.ts";
+import { buildProxyBundle, startProxyProcess, type ProxyProcess } from "./lib/proxy-process.ts";
 import {
   goalsTable,
   HOP_NAMES,
@@ -135,10 +135,9 @@ async function main(): Promise<void> {
   let bucketClient: S3Client | undefined;
   const bucket = `bench-${randomBytes(6).toString("hex")}`;
   try {
-    const bundle = await ensureProxyBundle(
-      REPO_ROOT,
-      process.env.BENCH_PROXY_BUNDLE ? resolve(process.env.BENCH_PROXY_BUNDLE) : undefined,
-    );
+    const bundle = process.env.BENCH_PROXY_BUNDLE
+      ? resolve(process.env.BENCH_PROXY_BUNDLE)
+      : await buildProxyBundle(REPO_ROOT, resolve(REPO_ROOT, ".tmp/bench/s3-proxy.mjs"));
     bucketClient = benchClient(rgw, 4);
     await bucketClient.send(new CreateBucketCommand({ Bucket: bucket }));
     const clientKeys = { accessKeyId: `BENCH${randomBytes(8).toString("hex").toUpperCase()}`, secretAccessKey: randomBytes(30).toString("base64url") };
@@ -187,9 +186,11 @@ async function main(): Promise<void> {
       return { put, get, hopCpuMs };
     };
 
-    // Warm-up: connections, the proxy's JIT, RGW's caches. Not recorded.
+    // Warm-up: connections, RGW's caches, and each hop's compiled code: V8 keeps optimizing a Node process's hot
+    // functions over its first thousands of requests (on background threads, counted in the hop's CPU), which a
+    // long-running proxy has long done. 2000 small requests each way bring every hop there. Not recorded.
     for (const via of VIAS) {
-      await measure(via, { label: "warm-up", size: KIB, kind: "latency", count: { 1: 50, 16: 200 } }, 16, 0);
+      await measure(via, { label: "warm-up", size: KIB, kind: "latency", count: { 1: 50, 16: options.quick ? 200 : 2000 } }, 16, 0);
       await measure(via, { label: "warm-up", size: MIB, kind: "throughput", count: { 1: 8, 16: 32 } }, 16, 0);
     }
     log(`warm-up done; ${options.rounds} rounds per cell${options.quick ? " (--quick: fewer objects)" : ""}`);
@@ -396,7 +397,8 @@ Method: one run measures the same single-node Ceph RGW (scripts/ceph-rgw/up.sh, 
 **direct**; through a **TCP relay** (bench/lib/tcp-relay.mjs: a Node process that copies bytes both ways and nothing
 else, the floor for any extra hop on this machine); through an **HTTP relay** (bench/lib/http-relay.mjs: node:http
 server and client piping bodies through, no S3 logic, what Node's HTTP layer costs); and through the **proxy**
-bundle \`dist/s3-proxy.mjs\` as a child process (\`S3PROXY_LISTEN=127.0.0.1:0\`, its JSON log lines going to a
+bundle, built from the working tree at the start of the run (scripts/build-proxy.mjs into .tmp/bench/s3-proxy.mjs, the
+same minified file as \`dist/s3-proxy.mjs\`), as a child process (\`S3PROXY_LISTEN=127.0.0.1:0\`, its JSON log lines going to a
 file, .tmp/bench/proxy.log, as a container runtime would take them). The client is \`@aws-sdk/client-s3\` with
 default checksum settings, path-style, keep-alive, no retries, in one process for all paths. Every cell runs several
 rounds; the paths take turns going first, so machine noise hits all of them. The value columns are medians over
@@ -410,7 +412,9 @@ the HTTP relay's and per GB downloaded at most 1.15 x; on 1 KiB objects, proxy C
 relay's for PUT and GET, and at most 1 ms p50 added latency at concurrency 1; throughput at least 0.9 x direct for
 64 MiB uploads and downloads at concurrency 1 and 16. The goal table shows the controls beside the proxy: where the
 TCP relay misses a goal, the machine sets the limit; where the HTTP relay misses it, Node's HTTP layer does. The
-machine is shared with other work (the load average is recorded with each run): compare figures within a run.`;
+machine is shared with other work (the load average is recorded with each run): compare figures within a run. Whether
+undici would make the upstream leg cheaper than node:http is measured by \`npm run bench:upstream-client\`
+(docs/benchmarks/upstream-client.md).`;
 
 main().catch((error: unknown) => {
   console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));

@@ -12,19 +12,19 @@ import { createInterface } from "node:readline";
 import { runWithTimeout } from "../../scripts/ceph-rgw/cluster.ts";
 import type { S3Endpoint } from "./workload.ts";
 
-/** Builds the bundle with `node scripts/build-proxy.mjs` when it is missing; returns its path. */
-export async function ensureProxyBundle(repoRoot: string, bundle = resolve(repoRoot, "dist/s3-proxy.mjs")): Promise<string> {
-  if (existsSync(bundle)) return bundle;
+/**
+ * Builds the proxy bundle from the working tree with `node scripts/build-proxy.mjs --outfile <outfile>` (the same
+ * minified build the stacks ship) and returns its path. Always built anew: a dist/s3-proxy.mjs left from an
+ * earlier checkout would benchmark old code.
+ */
+export async function buildProxyBundle(repoRoot: string, outfile: string): Promise<string> {
   const script = resolve(repoRoot, "scripts/build-proxy.mjs");
-  if (!existsSync(script)) {
-    throw new Error(`${bundle} is missing and there is no ${script} to build it with`);
+  mkdirSync(dirname(outfile), { recursive: true });
+  const result = await runWithTimeout(process.execPath, [script, "--outfile", outfile], { timeoutMs: 120_000 });
+  if (result.code !== 0 || !existsSync(outfile)) {
+    throw new Error(`node scripts/build-proxy.mjs --outfile ${outfile} exited with ${result.code} and ${existsSync(outfile) ? "built" : "did not build"} it:\n${result.output}`);
   }
-  console.error(`[bench] ${bundle} missing: running node scripts/build-proxy.mjs`);
-  const result = await runWithTimeout(process.execPath, [script], { timeoutMs: 120_000 });
-  if (result.code !== 0 || !existsSync(bundle)) {
-    throw new Error(`node scripts/build-proxy.mjs exited with ${result.code} and ${existsSync(bundle) ? "built" : "did not build"} ${bundle}:\n${result.output}`);
-  }
-  return bundle;
+  return outfile;
 }
 
 export interface ProxyProcessOptions {

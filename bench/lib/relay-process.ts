@@ -1,7 +1,7 @@
 /**
  * Runs one of the benchmark's controls as a child process, the same way the proxy runs (its own Node process and
- * event loop, on 127.0.0.1): bench/lib/tcp-relay.mjs (bytes only) or bench/lib/http-relay.mjs (node:http, nothing
- * else), each in front of RGW.
+ * event loop, on 127.0.0.1): bench/lib/tcp-relay.mjs (bytes only), bench/lib/http-relay.mjs (node:http, nothing
+ * else) or bench/lib/undici-relay.mjs (the same with undici for the upstream leg), each in front of RGW.
  */
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
@@ -15,7 +15,7 @@ export interface RelayProcess {
   stop(): Promise<void>;
 }
 
-export type RelayKind = "tcp" | "http";
+export type RelayKind = "tcp" | "http" | "undici";
 
 /**
  * Starts the `kind` relay in front of `target` (an `http://host:port` URL), with `nodeArgs` for node (e.g.

@@ -1,7 +1,7 @@
 /**
  * Runs one S3 request through the pipeline stages (see ARCHITECTURE.md):
  * request-headers -> route -> authenticate -> authorize-bucket -> sse-policy -> checksum-policy -> (100 Continue)
- * -> request-body (body-deadline) -> upstream-request (-> xml-body / complete-multipart) -> response /
+ * -> request-body or small-body (body-deadline) -> upstream-request (-> xml-body / complete-multipart) -> response /
  * upstream-errors. Owns the timing between the body stream, the upstream request and the response: client aborts
  * abort the upstream request, slow bodies are cut off, upstream failures become S3 errors.
  */
@@ -18,7 +18,7 @@ import type { ChunkedDecoder } from "./auth/index.ts";
 import type { ChecksumAlgorithm } from "./checksum/index.ts";
 import { planChecksums, type ChecksumPlan } from "./pipeline/checksum-policy.ts";
 import { addCompositeToResult, rewriteCompleteRequest, type CompositeChecksum } from "./pipeline/complete-multipart.ts";
-import { BodyVerifier, upstreamBodyLength } from "./pipeline/request-body.ts";
+import { BodyCheck, BodyVerifier, upstreamBodyLength } from "./pipeline/request-body.ts";
 import { sendClientError, sendS3Error, successHeaders } from "./pipeline/response.ts";
 import { streamChain } from "./pipeline/stream-chain.ts";
 import { watchBodyRate } from "./pipeline/body-deadline.ts";
@@ -26,6 +26,7 @@ import { normalizeRequestHeaders, upstreamHeaders } from "./pipeline/request-hea
 import { planPayloadHash } from "./pipeline/payload-hash.ts";
 import { parseRoute, type Route } from "./pipeline/route.ts";
 import { EMPTY_SHA256 } from "./pipeline/sign-upstream.ts";
+import { readSmallBody, readsWhole, type SmallBody } from "./pipeline/small-body.ts";
 import { applySsePolicy } from "./pipeline/sse-policy.ts";
 import { RETRY_AFTER_SECONDS, translateUpstreamError, upstreamFailure, type ClientError } from "./pipeline/upstream-errors.ts";
 import { openUpstreamRequest } from "./pipeline/upstream-request.ts";
@@ -125,7 +126,10 @@ export async function handleS3Request(
     if (bodiless && payload.kind === "sha256" && payload.hex.toLowerCase() !== EMPTY_SHA256) {
       throw new S3Error("XAmzContentSHA256Mismatch");
     }
-    const verifier = bodiless ? undefined : new BodyVerifier({ length, sha256Hex: payloadHash.proxyVerifies, checksums: plan });
+    const bodyChecks = { length, sha256Hex: payloadHash.proxyVerifies, checksums: plan };
+    // A small plain body is read whole and checked before the upstream request opens (small-body.ts).
+    const small = !bodiless && !xmlBody && decoder === undefined && readsWhole(length) ? new BodyCheck(bodyChecks) : undefined;
+    const verifier = bodiless || small !== undefined ? undefined : new BodyVerifier(bodyChecks);
     const stages: Transform[] = verifier === undefined ? [] : decoder === undefined ? [verifier] : [decoder, verifier];
     const first = stages[0];
     const forward = upstreamHeaders(headers, sse.dropHeaders, ctx.options.upstreamChecksums);
@@ -160,6 +164,8 @@ export async function handleS3Request(
       watchBodyRate(req, ctx.options, (error) => first.destroy(error));
       req.pipe(first);
     }
+    const smallBody = small === undefined ? undefined : readSmallBody(req, small, ctx.options, () => new ClientAbort());
+    let smallRead: SmallBody | undefined;
 
     let composite: CompositeChecksum | undefined;
     let bodyDone: Promise<void>;
@@ -184,6 +190,18 @@ export async function handleS3Request(
         contentLength: body.length,
       });
       upstream.end(body);
+      bodyDone = Promise.resolve();
+    } else if (smallBody !== undefined) {
+      smallRead = await smallBody;
+      upstream = openUpstreamRequest({
+        options: ctx.options,
+        agent: ctx.agent,
+        route,
+        headers: forward,
+        payloadHash: payloadHash.upstream,
+        contentLength: hasBody ? length : undefined,
+      });
+      upstream.end(smallRead.body);
       bodyDone = Promise.resolve();
     } else if (first === undefined) {
       upstream = openUpstreamRequest({
@@ -243,7 +261,7 @@ export async function handleS3Request(
       return;
     }
 
-    const digests = plan.respond ? bodyDigests(plan, verifier, decoder) : undefined;
+    const digests = plan.respond ? bodyDigests(plan, verifier?.digests ?? smallRead?.digests, decoder) : undefined;
     const decoration = {
       sse: sse.echo,
       checksums: digests,
@@ -286,17 +304,17 @@ export async function handleS3Request(
 }
 
 /**
- * The checksums of an uploaded body the response reports: those the verifier computed, the trailer's (verified by
- * the aws-chunked decoder) and those the upstream verified (`plan.known`). Undefined when there are none, so that
- * an upstream's own checksum headers pass through.
+ * The checksums of an uploaded body the response reports: those the body checks computed (`computed`), the
+ * trailer's (verified by the aws-chunked decoder) and those the upstream verified (`plan.known`). Undefined when
+ * there are none, so that an upstream's own checksum headers pass through.
  */
 function bodyDigests(
   plan: ChecksumPlan,
-  verifier: BodyVerifier | undefined,
+  computed: ReadonlyMap<ChecksumAlgorithm, string> | undefined,
   decoder: ChunkedDecoder | undefined,
 ): ReadonlyMap<ChecksumAlgorithm, string> | undefined {
   const digests = new Map(plan.known);
-  for (const [algorithm, value] of verifier?.digests ?? []) digests.set(algorithm, value);
+  for (const [algorithm, value] of computed ?? []) digests.set(algorithm, value);
   const trailer = decoder?.trailerChecksum;
   if (trailer !== undefined) digests.set(trailer.algorithm, trailer.base64);
   return digests.size === 0 ? undefined : digests;

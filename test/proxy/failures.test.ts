@@ -2,6 +2,7 @@ import net from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PROXY_CLIENT_CREDENTIALS, TEST_BUCKET, startProxyFixture, type ProxyFixture } from "../support/proxy-fixture.ts";
 import { signRequest, signedSend } from "../support/proxy-signer.ts";
+import { until } from "../support/until.ts";
 
 let fx: ProxyFixture;
 beforeEach(async () => {
@@ -27,18 +28,6 @@ async function untilAsync(check: () => Promise<boolean>, timeoutMs = 5_000): Pro
     if (Date.now() - started > timeoutMs) throw new Error("condition not met in time");
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
-}
-
-function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const tick = (): void => {
-      if (check()) resolve();
-      else if (Date.now() - started > timeoutMs) reject(new Error("condition not met in time"));
-      else setTimeout(tick, 5);
-    };
-    tick();
-  });
 }
 
 describe("streaming", () => {

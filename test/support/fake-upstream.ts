@@ -37,6 +37,8 @@ export interface FakeUpstream {
   readonly port: number;
   readonly requests: UpstreamRecord[];
   readonly objects: Map<string, Buffer>;
+  /** Connections accepted so far (a request head may or may not have followed). */
+  connectionsAccepted: number;
   /** Destroy the connection once this many body bytes of the next PUT arrived. */
   resetAfterBytes: number | undefined;
   /** Answers a request as soon as its head arrived (before its body) when it returns true. */
@@ -78,6 +80,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     port: 0,
     requests,
     objects,
+    connectionsAccepted: 0,
     resetAfterBytes: undefined,
     earlyHandler: undefined,
     handler: undefined,
@@ -185,6 +188,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     });
   });
   server.on("connection", (socket) => {
+    fake.connectionsAccepted += 1;
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });

@@ -12,9 +12,10 @@ export function parseAmzDate(amzDate: string): Date | undefined {
   return formatAmzDate(date) === amzDate ? date : undefined;
 }
 
-/** `date` as `YYYYMMDDTHHMMSSZ`. */
+/** `date` as `YYYYMMDDTHHMMSSZ` (cut out of `YYYY-MM-DDTHH:MM:SS.sssZ`; runs on every request, twice). */
 export function formatAmzDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  const iso = date.toISOString();
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
 }
 
 /** `date` from an HTTP `Date` header (RFC 7231, e.g. `Fri, 24 May 2013 00:00:00 GMT`), or undefined. */

@@ -1,5 +1,5 @@
 /** The SigV4 canonical request and the string to sign built from it. */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { ALGORITHM } from "./constants.ts";
 
 /** The six parts of a canonical request, each already in canonical form. */
@@ -29,7 +29,7 @@ export function canonicalRequest(parts: CanonicalRequestParts): string {
 
 /** Hex SHA-256 of `data` (UTF-8 for strings). */
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
+  return hash("sha256", data, "hex");
 }
 
 /**

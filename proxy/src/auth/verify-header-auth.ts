@@ -17,11 +17,12 @@ function malformed(detail: string): S3Error {
 
 /** The signing time: x-amz-date, else the Date header; AccessDenied when neither is a valid timestamp. */
 function signingTime(head: RequestHead): { readonly amzDate: string; readonly time: Date } {
-  const amz = head.headers["x-amz-date"];
+  const amz = head.headers["x-amz-date"]?.trim();
   const httpDate = head.headers["date"];
-  const time = amz !== undefined ? parseAmzDate(amz.trim()) : httpDate !== undefined ? parseHttpDate(httpDate) : undefined;
+  const time = amz !== undefined ? parseAmzDate(amz) : httpDate !== undefined ? parseHttpDate(httpDate) : undefined;
   if (time === undefined) throw new S3Error("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
-  return { amzDate: formatAmzDate(time), time };
+  // A valid x-amz-date formats back to itself (parseAmzDate checks it): only a Date header needs formatting.
+  return { amzDate: amz ?? formatAmzDate(time), time };
 }
 
 /** Headers the signature covers without SignedHeaders: the payload hash line and the string-to-sign timestamp. */

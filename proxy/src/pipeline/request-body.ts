@@ -43,50 +43,34 @@ export interface BodyVerifierOptions {
 }
 
 /**
- * Counts, hashes and checks the decoded body, holding back the last chunk until the checks pass (see the file
- * comment). After the stream ends, `digests` holds the base64 value of every computed algorithm.
+ * Counts, hashes and checks a decoded body fed piece by piece, without streaming it anywhere: the checks behind
+ * `BodyVerifier` and behind the small-body path (small-body.ts), which reads a body whole before the upstream
+ * request opens.
  */
-export class BodyVerifier extends Transform {
-  /** Base64 digests by algorithm, set when the body ended and passed every check. */
-  digests: ReadonlyMap<ChecksumAlgorithm, string> = new Map();
+export class BodyCheck {
   /** Decoded bytes seen so far. */
   bytes = 0;
-  private held: Buffer | undefined;
   private readonly running = new Map<ChecksumAlgorithm, Checksum>();
   private readonly sha256: Hash | undefined;
 
   constructor(private readonly options: BodyVerifierOptions) {
-    super();
     for (const algorithm of options.checksums.compute) this.running.set(algorithm, createChecksum(algorithm));
     this.sha256 = options.sha256Hex === undefined ? undefined : createHash("sha256");
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    if (chunk.length === 0) return callback();
+  /** Adds a piece of the body; throws IncompleteBody once the body is longer than its declared length. */
+  add(chunk: Buffer): void {
     this.bytes += chunk.length;
-    if (this.bytes > this.options.length) {
-      return callback(new S3Error("IncompleteBody", "The request body is longer than its declared length."));
-    }
+    if (this.bytes > this.options.length) throw new S3Error("IncompleteBody", "The request body is longer than its declared length.");
     this.sha256?.update(chunk);
     for (const checksum of this.running.values()) checksum.update(chunk);
-    if (this.held !== undefined) this.push(this.held);
-    this.held = chunk;
-    callback();
   }
 
-  override _flush(callback: TransformCallback): void {
-    try {
-      this.verify();
-    } catch (error) {
-      callback(error as Error);
-      return;
-    }
-    if (this.held !== undefined) this.push(this.held);
-    this.held = undefined;
-    callback();
-  }
-
-  private verify(): void {
+  /**
+   * Checks the whole body (length, payload SHA-256, declared checksums); returns the base64 value of every computed
+   * algorithm. Throws IncompleteBody, XAmzContentSHA256Mismatch or BadDigest. Called once, after the last `add`.
+   */
+  finish(): ReadonlyMap<ChecksumAlgorithm, string> {
     if (this.bytes !== this.options.length) {
       throw new S3Error("IncompleteBody", `Received ${this.bytes} of ${this.options.length} body bytes.`);
     }
@@ -101,6 +85,51 @@ export class BodyVerifier extends Transform {
         throw new S3Error("BadDigest", `The ${checksumHeaderName(algorithm)} you specified did not match the calculated checksum.`);
       }
     }
-    this.digests = digests;
+    return digests;
+  }
+}
+
+/**
+ * Counts, hashes and checks the decoded body while it streams, holding back the last chunk until the checks pass
+ * (see the file comment). After the stream ends, `digests` holds the base64 value of every computed algorithm.
+ */
+export class BodyVerifier extends Transform {
+  /** Base64 digests by algorithm, set when the body ended and passed every check. */
+  digests: ReadonlyMap<ChecksumAlgorithm, string> = new Map();
+  private held: Buffer | undefined;
+  private readonly check: BodyCheck;
+
+  constructor(options: BodyVerifierOptions) {
+    super();
+    this.check = new BodyCheck(options);
+  }
+
+  /** Decoded bytes seen so far. */
+  get bytes(): number {
+    return this.check.bytes;
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    if (chunk.length === 0) return callback();
+    try {
+      this.check.add(chunk);
+    } catch (error) {
+      return callback(error as Error);
+    }
+    if (this.held !== undefined) this.push(this.held);
+    this.held = chunk;
+    callback();
+  }
+
+  override _flush(callback: TransformCallback): void {
+    try {
+      this.digests = this.check.finish();
+    } catch (error) {
+      callback(error as Error);
+      return;
+    }
+    if (this.held !== undefined) this.push(this.held);
+    this.held = undefined;
+    callback();
   }
 }
