@@ -6,6 +6,7 @@ import { parse as parseYaml } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { APP_SLUG_PATTERN } from "../../lib/coder/app.ts";
 import { InvariantError } from "../../lib/core/errors.ts";
+import { DATABASE_CLIENTS, MINIO_IMAGE, NODE_IMAGE } from "../../lib/core/images.ts";
 import { entry, ref } from "../../lib/core/env.ts";
 import { STORAGE_MODES, type StorageModeName } from "../../lib/core/storage.ts";
 import { templateDockerEnv } from "../../stacks/template-docker.ts";
@@ -233,6 +234,22 @@ describe("docker template: the containers and volumes as written (hand-written e
       SiteApp: [`${backend}:3211`, `${backend}:3210/version`],
       DashboardApp: ["http://convex-${data.coder_workspace.me.id}-dashboard:6791", "http://convex-${data.coder_workspace.me.id}-dashboard:6791/"],
     });
+  });
+
+  it("pulls the release's backend and dashboard, the pinned MinIO, Node and database client images, and keeps them on the host", () => {
+    const images = Object.fromEntries(Object.entries(json.resource.docker_image ?? {}).map(([k, r]) => [k.replace(/_[0-9A-F]{8}$/, ""), [r.name, r.keep_locally]]));
+    const release = (json.resource.coder_metadata?.WorkspaceInfo as { item: { value: string }[] }).item[1]?.value;
+    expect(release).toMatch(/^[0-9a-f]{40}$/);
+    expect(images).toEqual({
+      BackendImage: [`ghcr.io/get-convex/convex-backend:${release}`, true],
+      DashboardImage: [`ghcr.io/get-convex/convex-dashboard:${release}`, true],
+      MinioImage: [MINIO_IMAGE, true],
+      ProxyImage: [NODE_IMAGE, true],
+      PostgresImage: [DATABASE_CLIENTS.postgres.image, true],
+      MysqlImage: [DATABASE_CLIENTS.mysql.image, true],
+    });
+    // The pins' own form (lib/core/images.ts pins them; test/core/images.test.ts checks them).
+    expect([MINIO_IMAGE, NODE_IMAGE, DATABASE_CLIENTS.postgres.image, DATABASE_CLIENTS.mysql.image].map((i) => i.split(":")[0])).toEqual(["quay.io/minio/minio", "node", "postgres", "mysql"]);
   });
 
   it("names every container, volume and network after the workspace id, and labels each with its component", () => {
