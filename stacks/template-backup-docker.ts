@@ -45,7 +45,7 @@ export interface DockerTemplateBackupProps {
  * created with `restore_from` runs the one-shot restore container before its backend at every start (a no-op once
  * the volume holds a database).
  */
-export function dockerTemplateBackup(stack: Construct, props: DockerTemplateBackupProps): { readonly backup: ScheduledBackup; readonly restore: RestoreFromBackup } {
+export function dockerTemplateBackup(stack: Construct, props: DockerTemplateBackupProps): void {
   const settings = templateBackupSettings(stack, {
     inputs: props.inputs,
     instanceName: props.database.instanceName,
@@ -87,5 +87,4 @@ export function dockerTemplateBackup(stack: Construct, props: DockerTemplateBack
     count: Token.asNumber(tfExpression(`${RESTORING} ? local.start_count : 0`)),
   });
   props.backend.dependsOn = [...(props.backend.dependsOn ?? []), dependable(restore.resource)];
-  return { backup, restore };
 }

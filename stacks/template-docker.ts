@@ -183,13 +183,15 @@ export class DockerTemplateStack extends LiteralSafeStack {
     counted(minio.resource, modeComputeCount(inputs, ["s3", "proxied"]));
     minio.dataVolume.putLabels(volumeLabels("minio"));
 
+    // The admin's URL, with its password: sensitive wherever it is rendered.
+    const databaseUrlRef = Token.asString(Fn.sensitive(databaseUrl.stringValue));
     const refs: DockerRefSources = {
       instanceSecret: instanceSecret.hex,
       bucketAccessKeyId: minio.rootCredentials.accessKeyId,
       bucketSecretAccessKey: minio.rootCredentials.secretAccessKey,
       proxyAccessKeyId: proxyCredentials.accessKeyId,
       proxySecretAccessKey: proxyCredentials.secretAccessKey,
-      databaseUrl: Token.asString(Fn.sensitive(databaseUrl.stringValue)),
+      databaseUrl: databaseUrlRef,
     };
 
     // The proxy serves TLS (the deploy stack's default): a certificate for its container name, issued at apply time.
@@ -252,7 +254,7 @@ export class DockerTemplateStack extends LiteralSafeStack {
         image: clientImage.imageId,
         networkName: network.name,
         database: database.databaseName,
-        url: refs.databaseUrl ?? "",
+        url: databaseUrlRef,
         urlSource: `the template variable ${DATABASE_URL_VARIABLE}`,
         requireSsl: true,
         sslMode: database.sslMode(kind),

@@ -26,9 +26,9 @@ export interface EnvLocalInput {
 /**
  * The coder_script that writes `~/.env.local` and the project's `.env.local` for `npx convex dev`. It waits for the
  * admin key file, then sets CONVEX_SELF_HOSTED_URL, CONVEX_SELF_HOSTED_ADMIN_KEY, VITE_CONVEX_URL and
- * VITE_CONVEX_SITE_URL (and CONVEX_URL, see `pinBrowserUrl`), keeping every other line of an existing file. The
- * key is never echoed. Terraform interpolates only the URLs; the shell uses `$name` (never `${` or `%{`, which
- * Terraform would read).
+ * VITE_CONVEX_SITE_URL (and CONVEX_URL, see `pinBrowserUrl`), keeping every other line of an existing file; each
+ * file is left readable by its owner only (mode 600). The key is never echoed. Terraform interpolates only the
+ * URLs; the shell uses `$name` (never `${` or `%{`, which Terraform would read).
  */
 export function envLocalScript(input: EnvLocalInput): string {
   return [
@@ -42,8 +42,10 @@ export function envLocalScript(input: EnvLocalInput): string {
     `pin="${input.pinBrowserUrl}"`,
     'project="$HOME/app"',
     'mkdir -p "$project"',
+    // Every file made from here on holds the key: the temporary file that replaces .env.local too.
+    "umask 077",
     'for file in "$HOME/.env.local" "$project/.env.local"; do',
-    '  touch "$file" && chmod 600 "$file"',
+    '  touch "$file"',
     `  grep -v ${ENV_LOCAL_VARIABLES.map((v) => `-e "^${v}="`).join(" ")} "$file" > "$file.tmp" || true`,
     "  {",
     `    echo "CONVEX_SELF_HOSTED_URL=${input.selfHostedUrl}"`,

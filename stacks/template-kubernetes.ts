@@ -80,7 +80,7 @@ function templateBucket(kind: TemplateBucketKind): AnyBucket {
  * (its StorageClass is an admin variable, set on the claim itself: the core only needs the bucket's kind and
  * profile), or its MinIO.
  */
-export function kubernetesTemplateStorage(mode: StorageModeName, bucketKind: TemplateBucketKind = "objectBucketClaim"): AnyStorage {
+export function kubernetesTemplateStorage(mode: StorageModeName, bucketKind: TemplateBucketKind): AnyStorage {
   const bucket = templateBucket(bucketKind);
   switch (mode) {
     case "local":

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -160,11 +160,12 @@ export function evaluateBuild(template: TemplateJson, input: CoderBuildInput): E
       const text = `${r.stdout}${r.stderr}`;
       if (r.error !== undefined) throw r.error;
       if (r.status !== 0) throw new TerraformRefused(text);
-      return args[0] === "output" ? r.stdout : text;
+      return text;
     };
-    run(["init", "-input=false", "-no-color"]);
+    // No `terraform init`: the configuration has no provider, module or backend to install. The outputs are read
+    // from the local state apply writes (what `terraform output -json` would print, without a second process).
     const applyOutput = run(["apply", "-auto-approve", "-input=false", "-lock=false", "-no-color", ...Object.entries(vars).flatMap(([k, v]) => ["-var", `${k}=${v}`])]);
-    const out = JSON.parse(run(["output", "-json", "-no-color"])) as Record<string, { value: unknown }>;
+    const out = (JSON.parse(readFileSync(join(dir, "terraform.tfstate"), "utf8")) as { outputs: Record<string, { value: unknown }> }).outputs;
     const backendEnv: EvaluatedBuild["backendEnv"] = {};
     for (const [key, o] of Object.entries(out)) {
       if (!key.startsWith("backend_") || o.value === null || o.value === undefined) continue;
@@ -205,10 +206,9 @@ export function destroyRefusals(template: TemplateJson): string[] {
     writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ resource: { terraform_data: standIns } }));
     const run = (args: string[]) =>
       spawnSync("terraform", args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: TERRAFORM_TIMEOUT_MS, env: { ...process.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" } });
-    for (const args of [["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-lock=false", "-no-color"]]) {
-      const r = run(args);
-      if (r.status !== 0) throw new TerraformRefused(`${r.stdout}${r.stderr}`);
-    }
+    // terraform_data is built in: nothing for `terraform init` to install.
+    const applied = run(["apply", "-auto-approve", "-input=false", "-lock=false", "-no-color"]);
+    if (applied.status !== 0) throw new TerraformRefused(`${applied.stdout}${applied.stderr}`);
     const plan = run(["plan", "-destroy", "-input=false", "-lock=false", "-no-color"]);
     const refused = [...`${plan.stdout}${plan.stderr}`.matchAll(/Resource terraform_data\.(\S+) has lifecycle\.prevent_destroy set/g)].map((m) => addresses[m[1] as string] ?? (m[1] as string));
     if (plan.status !== 0 && refused.length === 0) throw new TerraformRefused(`${plan.stdout}${plan.stderr}`);

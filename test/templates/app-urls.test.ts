@@ -3,8 +3,9 @@
  * what Coder would hand a build. Expected URLs are written out by hand from Coder's rules
  * (coderd/workspaceapps/appurl: SubdomainAppHost, ApplicationURL.String; db2sdk.AppSubdomain).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { buildTemplateForTest, type BuiltTemplateUnderTest } from "../support/built-template.ts";
+import { setupOnce } from "../support/setup-once.ts";
 import { evaluateBuild, TerraformRefused, type CoderBuildInput, type EvaluatedBuild } from "../support/template-eval.ts";
 
 const VARS: Record<string, Record<string, string>> = {
@@ -30,10 +31,10 @@ function refusal(template: BuiltTemplateUnderTest, input: CoderBuildInput): stri
 for (const id of ["kubernetes", "docker"] as const) {
   describe(`${id} template: app URLs as Coder forms them, evaluated by terraform`, () => {
     let template: BuiltTemplateUnderTest;
-    beforeAll(() => {
+    setupOnce(() => {
       template = buildTemplateForTest(id);
-    });
-    afterAll(() => template.remove());
+    }, 120_000);
+    afterAll(() => template?.remove());
     const build = (input: Partial<CoderBuildInput> & { vars?: Record<string, string> } = {}) =>
       evaluateBuild(template.json, { storageMode: "local", startCount: 1, ...input, vars: { ...VARS[id], ...input.vars } });
 

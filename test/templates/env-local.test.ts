@@ -3,14 +3,16 @@
  * `npx convex dev`, `npx convex dev --once` and `npx convex deploy`. The script is the template's coder_script,
  * evaluated by terraform and run by /bin/sh; the expected files are written out by hand.
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { buildTemplateForTest, type BuiltTemplateUnderTest } from "../support/built-template.ts";
 import { runConvexCli } from "../support/convex-cli.ts";
+import { setupOnce } from "../support/setup-once.ts";
 import { evaluateBuild } from "../support/template-eval.ts";
+import { envLocalScript } from "../../stacks/template-env-local.ts";
 
 const ID = "6f1c1a2e-8a7b-4f0e-9d3c-2b1a0f9e8d7c";
 const KEY = "convex-self-hosted|01a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f80";
@@ -69,11 +71,11 @@ for (const id of ["kubernetes", "docker"] as const) {
   describe(`${id} template: .env.local and the real convex CLI`, () => {
     let template: BuiltTemplateUnderTest;
     const dirs: string[] = [];
-    beforeAll(() => {
+    setupOnce(() => {
       template = buildTemplateForTest(id);
-    });
+    }, 120_000);
     afterAll(() => {
-      template.remove();
+      template?.remove();
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
     });
 
@@ -143,5 +145,79 @@ describe("the convex CLI's rewrite, which the template's layout avoids", () => {
     } finally {
       rmSync(project, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the .env.local script under sh: waiting for the key, file modes, failing loudly", () => {
+  const script = envLocalScript({ selfHostedUrl: API, cloudUrl: API, siteUrl: SITE, pinBrowserUrl: "" });
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+  const mode = (file: string) => statSync(file).mode & 0o777;
+
+  /**
+   * Runs the script in a fresh home with a stand-in for `sleep` on PATH that only counts its calls (and writes the
+   * key at call `keyAtSleep`), so the wait takes no real time. `key`: the key file exists from the start.
+   */
+  function run(setup: { key?: boolean; keyAtSleep?: number; projectIsAFile?: boolean; existing?: string }) {
+    const home = mkdtempSync(join(tmpdir(), "env-local-script-"));
+    dirs.push(home);
+    const bin = join(home, "bin");
+    mkdirSync(bin);
+    const keyFile = join(home, "admin-key");
+    const calls = join(home, "sleep-calls");
+    const writeKey = setup.keyAtSleep === undefined ? "" : `[ "$(wc -l < '${calls}')" -ge ${setup.keyAtSleep} ] && echo '${KEY}' > '${keyFile}'\n`;
+    writeFileSync(join(bin, "sleep"), `#!/bin/sh\necho "$1" >> '${calls}'\n${writeKey}exit 0\n`, { mode: 0o755 });
+    if (setup.key === true) writeFileSync(keyFile, `${KEY}\r\n`);
+    if (setup.projectIsAFile === true) writeFileSync(join(home, "app"), "");
+    if (setup.existing !== undefined) {
+      mkdirSync(join(home, "app"));
+      writeFileSync(join(home, "app", ".env.local"), setup.existing, { mode: 0o644 });
+    }
+    const r = spawnSync("/bin/sh", ["-c", script.split("/run/convex-admin/admin-key").join(keyFile)], {
+      env: { PATH: `${bin}:${process.env.PATH ?? ""}`, HOME: home },
+      encoding: "utf8",
+      timeout: 10_000,
+    });
+    const sleeps = existsSync(calls) ? readFileSync(calls, "utf8").split("\n").filter((l) => l !== "") : [];
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr, sleeps, home, keyFile };
+  }
+  const WRITTEN = `CONVEX_SELF_HOSTED_URL=${API}\nCONVEX_SELF_HOSTED_ADMIN_KEY=${KEY}\nVITE_CONVEX_URL=${API}\nVITE_CONVEX_SITE_URL=${SITE}\n`;
+
+  it("is a sh script", () => {
+    expect(script.split("\n")[0]).toBe("#!/bin/sh");
+  });
+
+  it("waits for the admin key one second at a time, then writes both files in a project folder it makes, and says where", () => {
+    const r = run({ keyAtSleep: 3 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.sleeps).toEqual(["1", "1", "1"]);
+    expect(readFileSync(join(r.home, "app", ".env.local"), "utf8")).toBe(WRITTEN);
+    expect(readFileSync(join(r.home, ".env.local"), "utf8")).toBe(WRITTEN);
+    expect(r.stdout).toBe(`Convex: wrote ${r.home}/app/.env.local (and ~/.env.local); run npx convex dev in ${r.home}/app\n`);
+  });
+
+  it("keeps the admin key from other users of the workspace: both files end up mode 600, an existing one of mode 644 too", () => {
+    const r = run({ key: true, existing: "MY_FLAG=on\n" });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.sleeps).toEqual([]);
+    expect(readFileSync(join(r.home, "app", ".env.local"), "utf8")).toBe(`MY_FLAG=on\n${WRITTEN}`);
+    expect([mode(join(r.home, "app", ".env.local")), mode(join(r.home, ".env.local"))]).toEqual([0o600, 0o600]);
+  });
+
+  it("gives up after 120 seconds without a key, naming the file, and writes nothing", () => {
+    const r = run({});
+    expect(r.status).toBe(1);
+    expect(r.sleeps).toHaveLength(120);
+    expect(r.stderr).toBe(`no admin key at ${r.keyFile} (the admin-key init container failed?)\n`);
+    expect(existsSync(join(r.home, ".env.local"))).toBe(false);
+  });
+
+  it("fails, and does not report success, when the project folder cannot be made", () => {
+    const r = run({ key: true, projectIsAFile: true });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("mkdir");
+    expect(r.stdout).toBe("");
   });
 });

@@ -7,12 +7,12 @@ import { AGENT_NAME_PATTERN } from "../../lib/coder/agent.ts";
 import { APP_SLUG_PATTERN } from "../../lib/coder/app.ts";
 import { backendEnvironment } from "../../lib/core/backend-env.ts";
 import { literal } from "../../lib/core/env.ts";
-import { STORAGE_MODES, type StorageModeName } from "../../lib/core/storage.ts";
+import { Bucket } from "../../lib/core/bucket.ts";
+import { STORAGE_MODES, Storage, type StorageModeName } from "../../lib/core/storage.ts";
 import { TEMPLATE_ARCHIVE_LIMIT, type BuiltTemplate } from "../../scripts/build-templates.ts";
-import { buildTemplateForTest, type BuiltTemplateUnderTest } from "../support/built-template.ts";
+import { buildTemplatesForTest, type BuiltTemplateUnderTest } from "../support/built-template.ts";
 import { setupOnce } from "../support/setup-once.ts";
 import { INSTANCE_NAME } from "../../stacks/template-env-local.ts";
-import { kubernetesTemplateStorage } from "../../stacks/template-kubernetes.ts";
 import { destroyRefusals, evaluateBuild, TerraformRefused, type EvaluatedBuild } from "../support/template-eval.ts";
 
 type Resource = Record<string, unknown>;
@@ -35,14 +35,18 @@ const COMPUTE_TYPES = new Set(["kubernetes_deployment_v1", "coder_metadata"]);
 const DATA = ["kubernetes_persistent_volume_claim_v1", "kubernetes_secret_v1", "kubernetes_manifest", "random_id", "random_password"];
 
 let template: BuiltTemplateUnderTest;
+let minio: BuiltTemplateUnderTest;
 let built: BuiltTemplate;
 let json: BuiltTemplateUnderTest["json"];
 let text: string;
 
+// Both variants from one build (the build synthesizes every template). The build runs synchronously, so vitest can
+// only report a hook timeout after it: on a loaded machine it takes more than the default 10 s, and a timed-out hook
+// skips the tests instead of failing them.
 setupOnce(() => {
-  template = buildTemplateForTest("kubernetes");
+  [template, minio] = buildTemplatesForTest(["kubernetes", "kubernetes-minio"]) as [BuiltTemplateUnderTest, BuiltTemplateUnderTest];
   ({ built, json, text } = template);
-});
+}, 120_000);
 afterAll(() => template?.remove());
 
 const resources = (type: string): Record<string, Resource> => json.resource[type] ?? {};
@@ -267,32 +271,57 @@ const RUNNING = ["coder_metadata.WorkspaceInfo", "kubernetes_deployment_v1.Dashb
 /** Drops CDKTF's hash suffix: `Backend_S3_25BACAE9` -> `Backend_S3`. */
 const stripHash = (address: string) => address.replace(/_[0-9A-F]{8}$/, "");
 
-/** The core's environment for a mode, rendered the way the Kubernetes provider JSON spells it, with the harness's values. */
-function expectedEnv(mode: StorageModeName, b: EvaluatedBuild): unknown[] {
-  const id = "6f1c1a2e-8a7b-4f0e-9d3c-2b1a0f9e8d7c";
+const WORKSPACE_ID = "6f1c1a2e-8a7b-4f0e-9d3c-2b1a0f9e8d7c";
+
+/** What a build's backend reads besides its bucket: the shared server's Secret, when the admin named one. */
+interface ExpectedDatabase {
+  readonly kind: "postgres" | "mysql";
+  readonly secret: string;
+  readonly key: string;
+}
+
+/**
+ * The core's environment for a mode, rendered the way the Kubernetes provider JSON spells it, with the harness's
+ * values. The storage is the core's own (`Storage`, `Bucket`), not the template's, so a template that picks the
+ * wrong bucket or mode fails.
+ */
+function expectedEnv(mode: StorageModeName, b: EvaluatedBuild, options: { bucket?: "objectBucketClaim" | "minio"; database?: ExpectedDatabase } = {}): unknown[] {
+  const id = WORKSPACE_ID;
+  const { database } = options;
+  const minio = options.bucket === "minio";
+  const claim = `convex-${id}-bucket`;
+  const minioCredentials = `convex-${id}-minio-credentials`;
   const secretOf: Record<string, { secret?: string; configMap?: string; key: string }> = {
     instanceSecret: { secret: `convex-${id}-instance-secret`, key: "INSTANCE_SECRET" },
-    bucketName: { configMap: `convex-${id}-bucket`, key: "BUCKET_NAME" },
-    bucketHost: { configMap: `convex-${id}-bucket`, key: "BUCKET_HOST" },
-    bucketPort: { configMap: `convex-${id}-bucket`, key: "BUCKET_PORT" },
-    bucketAccessKeyId: { secret: `convex-${id}-bucket`, key: "AWS_ACCESS_KEY_ID" },
-    bucketSecretAccessKey: { secret: `convex-${id}-bucket`, key: "AWS_SECRET_ACCESS_KEY" },
+    bucketName: { configMap: claim, key: "BUCKET_NAME" },
+    bucketHost: { configMap: claim, key: "BUCKET_HOST" },
+    bucketPort: { configMap: claim, key: "BUCKET_PORT" },
+    bucketAccessKeyId: minio ? { secret: minioCredentials, key: "MINIO_ROOT_USER" } : { secret: claim, key: "AWS_ACCESS_KEY_ID" },
+    bucketSecretAccessKey: minio ? { secret: minioCredentials, key: "MINIO_ROOT_PASSWORD" } : { secret: claim, key: "AWS_SECRET_ACCESS_KEY" },
     proxyAccessKeyId: { secret: `convex-${id}-proxy-credentials`, key: "S3PROXY_ACCESS_KEY_ID" },
     proxySecretAccessKey: { secret: `convex-${id}-proxy-credentials`, key: "S3PROXY_SECRET_ACCESS_KEY" },
+    ...(database !== undefined ? { databaseUrl: { secret: database.secret, key: database.key } } : {}),
   };
+  const bucket = minio ? Bucket.minio({ bucketName: "convex" }) : Bucket.objectBucketClaim();
+  const storage = mode === "local" ? Storage.local() : mode === "s3" ? Storage.s3(bucket) : Storage.proxied(bucket);
   const env = [
     ...backendEnvironment({
-      instanceName: INSTANCE_NAME,
+      // With a shared server every workspace opens its own database: convex-<workspace id>.
+      instanceName: database === undefined ? INSTANCE_NAME : `${INSTANCE_NAME}-${id}`,
       cloudOrigin: b.locals.convex_api_url as string,
       siteOrigin: b.locals.convex_site_url as string,
-      storage: kubernetesTemplateStorage(mode),
+      storage,
       region: "us-east-1",
       proxyEndpoint: `https://convex-${id}-s3-proxy.${VARS.namespace}.svc:8333`,
+      minioEndpoint: minio ? `http://convex-${id}-minio.${VARS.namespace}.svc:9000` : undefined,
+      database: database === undefined ? undefined : { kind: database.kind, requireSsl: false },
     }),
     // proxied: the backend trusts the proxy's CA (the trust bundle its init container writes).
     ...(mode === "proxied" ? [{ name: "SSL_CERT_FILE", value: literal("/convex/trust/ca-certificates.crt") }, { name: "NODE_EXTRA_CA_CERTS", value: literal("/convex/trust/private-ca.crt") }] : []),
   ];
   return env.map((e) => {
+    // database_require_ssl defaults to true: DO_NOT_REQUIRE_SSL is there, empty (run_backend.sh tests ${VAR:+...}).
+    if (e.name === "DO_NOT_REQUIRE_SSL") return { name: e.name, value: "" };
     if (e.value.kind === "literal") return { name: e.name, value: e.value.value };
     const s = secretOf[e.value.ref];
     if (s === undefined) throw new Error(`no source for ${e.value.ref}`);
@@ -302,13 +331,47 @@ function expectedEnv(mode: StorageModeName, b: EvaluatedBuild): unknown[] {
   });
 }
 
+/** The shared-server builds evaluated: one per mode, both kinds between them. */
+const SERVER_BUILDS: readonly (readonly [StorageModeName, ExpectedDatabase])[] = [
+  ["local", { kind: "postgres", secret: "shared-db-2", key: "DATABASE_URL.v1_x-y" }],
+  ["s3", { kind: "mysql", secret: "shared-mysql", key: "url" }],
+  ["proxied", { kind: "postgres", secret: "shared-db", key: "url" }],
+];
+const SERVER_BACKEND_NAMES: Record<StorageModeName, string> = { local: "Local", s3: "S3", proxied: "Proxied" };
+
 describe("kubernetes template: per-mode selection, evaluated by terraform", () => {
   const builds: Record<string, EvaluatedBuild> = {};
   setupOnce(() => {
     for (const mode of STORAGE_MODES) {
       for (const startCount of [1, 0] as const) builds[`${mode}/${startCount}`] = evaluateBuild(json, { storageMode: mode, startCount, vars: VARS });
     }
+    for (const [mode, database] of SERVER_BUILDS) {
+      const vars = { ...VARS, database_url_secret_name: database.secret, database_url_secret_key: database.key, ...(database.kind === "mysql" ? { database_kind: "mysql" } : {}) };
+      builds[`${mode}/${database.kind}`] = evaluateBuild(json, { storageMode: mode, startCount: 1, vars });
+    }
+    builds["minio/s3"] = evaluateBuild(minio.json, { storageMode: "s3", startCount: 1, vars: VARS });
   }, 120_000);
+
+  for (const [mode, database] of SERVER_BUILDS) {
+    it(`${mode} with a shared ${database.kind} server: exactly that backend, the server's URL from the admin's Secret and key, the workspace's own database`, () => {
+      const b = builds[`${mode}/${database.kind}`] as EvaluatedBuild;
+      const backend = `kubernetes_deployment_v1.Backend_${SERVER_BACKEND_NAMES[mode]}${database.kind === "mysql" ? "Mysql" : "Postgres"}`;
+      const expected = [...ALWAYS, ...RUNNING, backend, ...EXPECTED_MODE_RESOURCES[mode].running.slice(1), ...EXPECTED_MODE_RESOURCES[mode].data].sort();
+      expect(b.resources.map(stripHash).sort()).toEqual(expected);
+      const envs = Object.entries(b.backendEnv);
+      expect(envs.map(([address]) => stripHash(address))).toEqual([backend]);
+      expect(envs[0]?.[1]).toEqual(expectedEnv(mode, b, { database }));
+      expect(b.locals).toMatchObject({ database: database.kind, instance_name: `convex-${WORKSPACE_ID}`, database_name: `convex_${WORKSPACE_ID.replaceAll("-", "_")}` });
+    });
+  }
+
+  it("kubernetes-minio, s3: the backend reads MinIO's bucket, root keys and in-cluster endpoint", () => {
+    const b = builds["minio/s3"] as EvaluatedBuild;
+    const envs = Object.entries(b.backendEnv);
+    expect(envs.map(([address]) => stripHash(address))).toEqual(["kubernetes_deployment_v1.Backend_S3"]);
+    expect(envs[0]?.[1]).toEqual(expectedEnv("s3", b, { bucket: "minio" }));
+    expect(b.resources.map(stripHash)).toEqual(expect.arrayContaining(["kubernetes_deployment_v1.Minio", "kubernetes_persistent_volume_claim_v1.Minio_Data", "kubernetes_service_v1.Minio_Service"]));
+  });
 
   for (const mode of STORAGE_MODES) {
     it(`${mode}, started: exactly the mode's backend, with the core's ${mode} environment`, () => {
@@ -357,11 +420,32 @@ describe("kubernetes template: the admin's variables (hand-written expectations)
     expect(declared("home_volume_size")).toEqual({ type: "string", default: "10Gi" });
     expect(declared("database_url_secret_name")).toEqual({ type: "string", default: "" });
     expect(declared("database_url_secret_key")).toEqual({ type: "string", default: "url" });
+    expect(declared("database_kind")).toEqual({ type: "string", default: "postgres" });
     expect(declared("bucket_storage_class")).toEqual({ type: "string", default: "rook-ceph-bucket" });
   });
 
   it("describes every variable to the admin (Coder shows the description beside the field)", () => {
     for (const [name, v] of Object.entries(json.variable ?? {})) expect((v as { description?: string }).description?.length ?? 0, name).toBeGreaterThan(25);
+  });
+
+  it("tells the admin what each Kubernetes variable does, word for word as Coder shows it", () => {
+    const described = (name: string) => (json.variable?.[name] as { description?: string } | undefined)?.description;
+    expect(described("use_kubeconfig")).toBe(
+      "Use the Coder host's ~/.kube/config (true/false). Leave it false when Coder runs as a pod in the cluster the workspaces go to " +
+        "(its service account is used); set it true when Coder runs outside that cluster, with a valid ~/.kube/config on the Coder host.",
+    );
+    expect(described("namespace")).toBe("Namespace the workspaces are created in (it must exist; Coder's service account needs the RBAC in the README there).");
+    expect(described("workspace_image")).toBe("Image of the developer's workspace container (needs sh, curl and Node for `npx convex dev`).");
+    expect(described("data_volume_size")).toBe("Size of each backend's data volume.");
+    expect(described("home_volume_size")).toBe("Size of each workspace's home volume.");
+    expect(described("database_url_secret_name")).toBe(
+      "A Secret in `namespace` whose key (database_url_secret_key) holds postgres://USER:PASSWORD@HOST:PORT of a shared Postgres server " +
+        "(a role with CREATEDB), or mysql://USER:PASSWORD@HOST:PORT of a shared MySQL server (a user with CREATE; set database_kind = mysql), " +
+        "no database name. Each workspace then gets its own database there. Empty: SQLite on each backend's data volume.",
+    );
+    expect(described("database_url_secret_key")).toBe("The key of database_url_secret_name that holds the URL.");
+    expect(described("database_kind")).toBe("The kind of server database_url_secret_name names: postgres or mysql.");
+    expect(described("bucket_storage_class")).toBe("StorageClass of the ObjectBucketClaims (provisioner rook-ceph.ceph.rook.io/bucket).");
   });
 
   it("sizes the volumes and picks the images from the variables", () => {
@@ -387,27 +471,24 @@ describe("kubernetes template: the shared Postgres server's Secret variables, va
     }
   };
 
-  it("accepts no Secret (SQLite), or a Secret name and a key", () => {
-    expect(refusal({ database_url_secret_name: "" })).toBe("accepted");
-    expect(refusal({ database_url_secret_name: "shared-db-2", database_url_secret_key: "DATABASE_URL.v1_x-y" })).toBe("accepted");
-  });
-
-  it("fails if the Secret name is not a Kubernetes name, or the key not a Secret key, quoting the value", () => {
-    for (const value of ["Shared_DB", "-db"]) {
-      expect(refusal({ database_url_secret_name: value }), value).toContain(
-        `database_url_secret_name must be empty (SQLite) or a Secret name: lower-case letters, digits and '-'; got "${value}".`,
-      );
-    }
-    expect(refusal({ database_url_secret_key: "a/b" })).toContain(`database_url_secret_key must be a Secret key: letters, digits, '-', '_' and '.'; got "a/b".`);
+  // Accepted: no Secret (SQLite) in the per-mode builds above; a Secret name, a key with '.', '_' and '-', and both
+  // kinds in the shared-server builds there (a refused build would fail their setup).
+  // terraform reports every failed validation of a build: two builds check the three variables' refusals.
+  it("fails if the Secret name is not a Kubernetes name, the key not a Secret key, or database_kind neither postgres nor mysql, quoting the value", () => {
+    const name = (value: string) => `database_url_secret_name must be empty (SQLite) or a Secret name: lower-case letters, digits and '-'; got "${value}".`;
+    const first = refusal({ database_url_secret_name: "Shared_DB", database_url_secret_key: "a/b" });
+    expect(first).toContain(name("Shared_DB"));
+    expect(first).toContain(`database_url_secret_key must be a Secret key: letters, digits, '-', '_' and '.'; got "a/b".`);
+    // (terraform also quotes the configuration's line, the messages' templates among it: the rendered value tells.)
+    expect(first).not.toContain(`database_kind must be postgres or mysql (the server database_url_secret_name names); got "postgres".`);
+    const second = refusal({ database_url_secret_name: "-db", database_kind: "sqlite" });
+    expect(second).toContain(name("-db"));
+    expect(second).toContain(`database_kind must be postgres or mysql (the server database_url_secret_name names); got "sqlite".`);
+    expect(second).not.toContain(`database_url_secret_key must be a Secret key: letters, digits, '-', '_' and '.'; got "url".`);
   });
 });
 
 describe("kubernetes-minio template: the workspace's own MinIO (hand-written expectations)", () => {
-  let minio: BuiltTemplateUnderTest;
-  setupOnce(() => {
-    minio = buildTemplateForTest("kubernetes-minio");
-  });
-  afterAll(() => minio?.remove());
   const minioResources = (type: string): Record<string, Resource> => minio.json.resource[type] ?? {};
 
   it("gives the developer's container MinIO's bucket, root keys (optional: local mode has none) and endpoint, empty in local mode", () => {
@@ -509,5 +590,204 @@ describe("kubernetes template: the developer's workspace pod (hand-written expec
     expect(agent.metadata.map((m) => m.script)).toContain(
       "curl -fsS -m 2 http://convex-${data.coder_workspace.me.id}-backend.${var.namespace}.svc:3210/version >/dev/null && echo up || echo down",
     );
+  });
+});
+
+describe("kubernetes template: the S3 proxy and what each backend waits for (hand-written expectations)", () => {
+  /** The one Deployment `id` (its construct path, without CDKTF's hash) of `variant`, the Rook variant by default. */
+  const deployment = (id: string, variant?: BuiltTemplateUnderTest): Resource => {
+    const found = Object.entries((variant ?? template).json.resource.kubernetes_deployment_v1 ?? {}).filter(([name]) => stripHash(name) === id);
+    expect(found.map(([name]) => name), id).toHaveLength(1);
+    return found[0]?.[1] as Resource;
+  };
+  const claim = "convex-${data.coder_workspace.me.id}-bucket";
+  const proxyCredentials = "convex-${data.coder_workspace.me.id}-proxy-credentials";
+  const fromSecret = (name: string, secret: string, key: string) => ({ name, value_from: { secret_key_ref: { name: secret, key } } });
+  const fromConfigMap = (name: string, configMap: string, key: string) => ({ name, value_from: { config_map_key_ref: { name: configMap, key } } });
+  const tlsEnv = [
+    { name: "S3PROXY_TLS_CERT_FILE", value: "/convex/tls/proxy/tls.crt" },
+    { name: "S3PROXY_TLS_KEY_FILE", value: "/convex/tls/proxy/tls.key" },
+  ];
+
+  it("points the proxy at the claim's bucket with the claim's keys, serving TLS with its own certificate, for proxied only", () => {
+    const proxy = deployment("S3Proxy");
+    expect(proxy.count).toBe('${(local.storage_mode == "proxied") ? local.start_count : 0}');
+    expect(podSpec(proxy).container[0]?.env).toEqual([
+      { name: "S3PROXY_LISTEN", value: "0.0.0.0:8333" },
+      fromConfigMap("BUCKET_HOST", claim, "BUCKET_HOST"),
+      fromConfigMap("BUCKET_PORT", claim, "BUCKET_PORT"),
+      { name: "S3PROXY_UPSTREAM_URL", value: "http://$(BUCKET_HOST):$(BUCKET_PORT)" },
+      { name: "S3PROXY_UPSTREAM_REGION", value: "us-east-1" },
+      fromSecret("S3PROXY_UPSTREAM_ACCESS_KEY_ID", claim, "AWS_ACCESS_KEY_ID"),
+      fromSecret("S3PROXY_UPSTREAM_SECRET_ACCESS_KEY", claim, "AWS_SECRET_ACCESS_KEY"),
+      fromSecret("S3PROXY_ACCESS_KEY_ID", proxyCredentials, "S3PROXY_ACCESS_KEY_ID"),
+      fromSecret("S3PROXY_SECRET_ACCESS_KEY", proxyCredentials, "S3PROXY_SECRET_ACCESS_KEY"),
+      fromConfigMap("S3PROXY_BUCKETS", claim, "BUCKET_NAME"),
+      { name: "S3PROXY_SSE", value: "strip" },
+      ...tlsEnv,
+    ]);
+    expect(podSpec(proxy).container[0]).toMatchObject({ resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "1", memory: "256Mi" } } });
+    expect(podSpec(proxy).volume).toContainEqual({
+      name: "proxy-tls",
+      secret: { secret_name: "convex-${data.coder_workspace.me.id}-s3-proxy-tls", items: [{ key: "tls.crt", path: "tls.crt" }, { key: "tls.key", path: "tls.key" }] },
+    });
+    expect(proxy.wait_for_rollout).toBe(false);
+    expect(proxy.depends_on).toEqual([
+      expect.stringMatching(/^kubernetes_manifest\.Bucket_/),
+      expect.stringMatching(/^kubernetes_secret_v1\.ProxyCredentials_/),
+      expect.stringMatching(/^kubernetes_secret_v1\.ProxyTls_/),
+    ]);
+    // The certificate names the proxy's Service, as the backend dials it (https://<service>.<namespace>.svc:8333).
+    const request = Object.values(resources("tls_cert_request"))[0] as { dns_names: string[] };
+    expect(request.dns_names).toContain("convex-${data.coder_workspace.me.id}-s3-proxy.${var.namespace}.svc");
+    const tlsSecret = Object.entries(resources("kubernetes_secret_v1")).find(([name]) => stripHash(name) === "ProxyTls")?.[1];
+    expect(tlsSecret?.metadata).toMatchObject({ name: "convex-${data.coder_workspace.me.id}-s3-proxy-tls", labels: { "app.kubernetes.io/component": "s3-proxy" } });
+  });
+
+  it("points the MinIO variant's proxy at MinIO with its root keys, waiting for them", () => {
+    const proxy = deployment("S3Proxy", minio);
+    const credentials = "convex-${data.coder_workspace.me.id}-minio-credentials";
+    expect(podSpec(proxy).container[0]?.env).toEqual([
+      { name: "S3PROXY_LISTEN", value: "0.0.0.0:8333" },
+      { name: "S3PROXY_UPSTREAM_URL", value: "http://convex-${data.coder_workspace.me.id}-minio.${var.namespace}.svc:9000" },
+      { name: "S3PROXY_UPSTREAM_REGION", value: "us-east-1" },
+      fromSecret("S3PROXY_UPSTREAM_ACCESS_KEY_ID", credentials, "MINIO_ROOT_USER"),
+      fromSecret("S3PROXY_UPSTREAM_SECRET_ACCESS_KEY", credentials, "MINIO_ROOT_PASSWORD"),
+      fromSecret("S3PROXY_ACCESS_KEY_ID", proxyCredentials, "S3PROXY_ACCESS_KEY_ID"),
+      fromSecret("S3PROXY_SECRET_ACCESS_KEY", proxyCredentials, "S3PROXY_SECRET_ACCESS_KEY"),
+      { name: "S3PROXY_BUCKETS", value: "convex" },
+      { name: "S3PROXY_SSE", value: "strip" },
+      ...tlsEnv,
+    ]);
+    expect(proxy.depends_on).toEqual([
+      expect.stringMatching(/^kubernetes_secret_v1\.Minio_RootCredentials_/),
+      expect.stringMatching(/^kubernetes_deployment_v1\.Minio_/),
+      expect.stringMatching(/^kubernetes_secret_v1\.ProxyCredentials_/),
+      expect.stringMatching(/^kubernetes_secret_v1\.ProxyTls_/),
+    ]);
+  });
+
+  it("starts each backend only once the Secrets, claim and proxy it reads by name exist, whatever its database", () => {
+    const instanceSecret = expect.stringMatching(/^kubernetes_secret_v1\.InstanceSecret_/);
+    const bucket = expect.stringMatching(/^kubernetes_manifest\.Bucket_/);
+    const waits: Record<StorageModeName, unknown[]> = {
+      local: [instanceSecret],
+      s3: [instanceSecret, bucket],
+      proxied: [
+        instanceSecret,
+        bucket,
+        expect.stringMatching(/^kubernetes_secret_v1\.ProxyCredentials_/),
+        expect.stringMatching(/^kubernetes_secret_v1\.ProxyTls_/),
+        expect.stringMatching(/^kubernetes_deployment_v1\.S3Proxy_/),
+      ],
+    };
+    for (const mode of STORAGE_MODES) {
+      const prefix = mode === "local" ? "Backend" : `Backend_${SERVER_BACKEND_NAMES[mode]}`;
+      for (const suffix of ["", "Postgres", "Mysql"]) {
+        const id = suffix === "" ? prefix : `Backend_${SERVER_BACKEND_NAMES[mode]}${suffix}`;
+        expect(deployment(id).depends_on, id).toEqual(waits[mode]);
+      }
+    }
+    // A restored workspace's backend also waits for the restore step's bundle.
+    expect(deployment("Backend_LocalRestore").depends_on).toEqual([instanceSecret, expect.stringMatching(/^kubernetes_config_map_v1\.Backup_Bundle_/)]);
+  });
+
+  it("creates the workspace's database before each server backend starts, with the admin's Secret and the TLS the variable asks for; proxied ones trust the proxy", () => {
+    const url = { name: "DATABASE_URL", value_from: { secret_key_ref: { name: "${var.database_url_secret_name}", key: "${var.database_url_secret_key}" } } };
+    const source = "src='the template variable database_url_secret_name (Secret ${var.database_url_secret_name}, key ${var.database_url_secret_key})'";
+    for (const mode of STORAGE_MODES) {
+      for (const [suffix, sslVariable, sslMode] of [
+        ["Postgres", "PGSSLMODE", '${var.database_require_ssl ? "require" : "prefer"}'],
+        ["Mysql", "CONVEX_SSL_MODE", '${var.database_require_ssl ? "REQUIRED" : "PREFERRED"}'],
+      ] as const) {
+        const id = `Backend_${SERVER_BACKEND_NAMES[mode]}${suffix}`;
+        const spec = podSpec(deployment(id)) as PodSpec & { volume: { name: string }[] };
+        expect(spec.init_container?.map((c) => c.name), id).toEqual(mode === "proxied" ? ["trust-bundle", "create-database"] : ["create-database"]);
+        const init = spec.init_container?.find((c) => c.name === "create-database") as Container;
+        expect(init.env, id).toEqual(expect.arrayContaining([url, { name: "CONVEX_DATABASE", value: "${local.database_name}" }, { name: sslVariable, value: sslMode }]));
+        expect(init.command?.[2], id).toContain(source);
+        expect(spec.volume.map((v) => v.name), id).toEqual(mode === "proxied" ? ["data", "trust", "proxy-ca"] : ["data"]);
+      }
+    }
+  });
+});
+
+describe("kubernetes template: names, selectors and the backup's wiring (hand-written expectations)", () => {
+  const id = "${data.coder_workspace.me.id}";
+  const byId = (type: string, stripped: string): Resource => {
+    const found = Object.entries(resources(type)).filter(([name]) => stripHash(name) === stripped);
+    expect(found.map(([name]) => name), `${type}.${stripped}`).toHaveLength(1);
+    return found[0]?.[1] as Resource;
+  };
+  const podLabels = (r: Resource) => (r.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels;
+
+  it("names each Service and Deployment from the workspace id, and every Service selects the pods of its own component", () => {
+    const services = { Backend_Service: "backend", Dashboard_Service: "dashboard", S3Proxy_Service: "s3-proxy" };
+    for (const [service, component] of Object.entries(services)) {
+      const s = byId("kubernetes_service_v1", service);
+      expect((s.metadata as { name: string }).name, service).toBe(`convex-${id}-${component}`);
+      const selector = (s.spec as { selector: Record<string, string> }).selector;
+      expect(selector["app.kubernetes.io/component"], service).toBe(component);
+      const selected = Object.entries(resources("kubernetes_deployment_v1")).filter(([, d]) => Object.entries(selector).every(([k, v]) => podLabels(d)[k] === v));
+      const expected = component === "backend" ? backendDeployments().map(([name]) => name) : [Object.keys(resources("kubernetes_deployment_v1")).find((n) => stripHash(n) === (component === "dashboard" ? "Dashboard" : "S3Proxy"))];
+      expect(selected.map(([name]) => name).sort(), service).toEqual(expected.sort());
+    }
+    expect((byId("kubernetes_deployment_v1", "Dashboard").metadata as { name: string }).name).toBe(`convex-${id}-dashboard`);
+    expect((resources("kubernetes_deployment_v1").Workspace?.metadata as { name: string }).name).toBe(`coder-${id}`);
+    for (const [name, d] of backendDeployments()) expect((d.metadata as { name: string }).name, name).toBe(`convex-${id}-backend`);
+  });
+
+  it("selects every Deployment's own pods, and waits for no rollout (a stop must not hang on a pod)", () => {
+    for (const [name, d] of Object.entries(resources("kubernetes_deployment_v1"))) {
+      const selector = (d.spec as { selector: { match_labels: Record<string, string> } }).selector.match_labels;
+      expect(podLabels(d), name).toMatchObject(selector);
+      expect(d.wait_for_rollout, name).toBe(false);
+    }
+  });
+
+  it("points the dashboard at the API's app URL and the Coder apps at the Services", () => {
+    const dashboard = podSpec(byId("kubernetes_deployment_v1", "Dashboard")).container[0] as Container;
+    expect(dashboard.env).toEqual([{ name: "NEXT_PUBLIC_DEPLOYMENT_URL", value: "${local.convex_api_url}" }]);
+    const apps = resources("coder_app");
+    expect([apps.ApiApp?.url, apps.SiteApp?.url, apps.DashboardApp?.url]).toEqual([
+      `http://convex-${id}-backend.\${var.namespace}.svc:3210`,
+      `http://convex-${id}-backend.\${var.namespace}.svc:3211`,
+      `http://convex-${id}-dashboard.\${var.namespace}.svc:6791`,
+    ]);
+  });
+
+  it("gives the restored workspace's backend the local backend's environment and volume, plus the restore step", () => {
+    const restore = byId("kubernetes_deployment_v1", "Backend_LocalRestore");
+    const local = byId("kubernetes_deployment_v1", "Backend");
+    expect(podSpec(restore).container[0]?.env).toEqual(podSpec(local).container[0]?.env);
+    expect(podSpec(restore).init_container?.map((c) => c.name)).toEqual(["restore"]);
+    expect((podSpec(restore).volume as { name: string; persistent_volume_claim?: unknown }[])[0]).toEqual((podSpec(local).volume as unknown[])[0]);
+  });
+
+  it("mounts the proxy's CA from the proxy's TLS Secret in every proxied backend, and puts it in the bundle the backend trusts", () => {
+    for (const suffix of ["", "Postgres", "Mysql"]) {
+      const spec = podSpec(byId("kubernetes_deployment_v1", `Backend_Proxied${suffix}`));
+      const volumes = spec.volume as { name: string; secret?: { secret_name: string } }[];
+      expect(volumes.find((v) => v.name === "proxy-ca")?.secret?.secret_name, suffix).toBe(`convex-${id}-s3-proxy-tls`);
+      // NODE_EXTRA_CA_CERTS and SSL_CERT_FILE (the evaluated environment above) name the files this step writes.
+      const trust = spec.init_container?.find((c) => c.name === "trust-bundle") as Container;
+      expect(trust.command?.[2], suffix).toContain("cat '/convex/tls/proxy-ca/ca.crt' > '/convex/trust/private-ca.crt'");
+      expect(trust.command?.[2], suffix).toContain("cat '/etc/ssl/certs/ca-certificates.crt' '/convex/trust/private-ca.crt' > '/convex/trust/ca-certificates.crt'");
+      expect(trust.volume_mount, suffix).toContainEqual({ name: "proxy-ca", mount_path: "/convex/tls/proxy-ca", read_only: true });
+    }
+  });
+
+  it("backs up the backend's data volume (read-only), for SQLite workspaces only, in the template's region", () => {
+    const cron = byId("kubernetes_cron_job_v1", "Backup");
+    expect(cron.count).toBe('${var.backup_schedule != "" && var.database_url_secret_name == "" ? local.start_count : 0}');
+    const spec = (cron.spec as { job_template: { spec: { template: { spec: PodSpec & { volume: unknown[] } } } } }).job_template.spec.template.spec;
+    expect(spec.volume).toContainEqual({ name: "data", persistent_volume_claim: { claim_name: `convex-${id}-data`, read_only: true } });
+    expect(spec.container[0]?.env).toEqual(
+      expect.arrayContaining([
+        { name: "INSTANCE_NAME", value: "${local.instance_name}" },
+        { name: "BACKUP_S3_REGION", value: "us-east-1" },
+      ]),
+    );
+    expect(byId("kubernetes_config_map_v1", "Backup_Bundle").count).toBe('${(var.backup_schedule != "" || local.restoring) && var.database_url_secret_name == "" ? 1 : 0}');
   });
 });

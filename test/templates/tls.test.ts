@@ -2,10 +2,11 @@
  * The Coder templates' TLS, as built by `npm run build:templates`: in `proxied` the proxy serves TLS with a
  * certificate for its Service (Kubernetes) or container (Docker) name, issued at apply time, and the backend trusts
  * its CA beside the image's roots. (Each mode's exact environment and resources: kubernetes.test.ts, docker.test.ts,
- * evaluated by terraform.)
+ * evaluated by terraform; the Docker template's TLS: docker.test.ts.)
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { buildTemplateForTest, type BuiltTemplateUnderTest } from "../support/built-template.ts";
+import { setupOnce } from "../support/setup-once.ts";
 
 type Body = Record<string, unknown>;
 interface Pod {
@@ -17,10 +18,10 @@ const pod = (r: Body): Pod => (r.spec as { template: { spec: Pod } }).template.s
 
 describe("kubernetes template: proxied mode serves the proxy over TLS", () => {
   let template: BuiltTemplateUnderTest;
-  beforeAll(() => {
+  setupOnce(() => {
     template = buildTemplateForTest("kubernetes");
-  });
-  afterAll(() => template.remove());
+  }, 120_000);
+  afterAll(() => template?.remove());
   const resources = (type: string): Record<string, Body> => (template.json.resource as Record<string, Record<string, Body>>)[type] ?? {};
 
   it("declares the pinned hashicorp/tls provider", () => {
@@ -45,22 +46,5 @@ describe("kubernetes template: proxied mode serves the proxy over TLS", () => {
     expect(proxied.volume?.find((v) => v.name === "proxy-ca")?.secret?.secret_name).toMatch(/-s3-proxy-tls$/);
     const s3 = pod((deployments.find(([k]) => /^Backend_S3_[0-9A-F]{8}$/.test(k)) as [string, Body])[1]);
     expect(s3.init_container).toBeUndefined();
-  });
-});
-
-describe("docker template: proxied mode serves the proxy over TLS", () => {
-  let template: BuiltTemplateUnderTest;
-  beforeAll(() => {
-    template = buildTemplateForTest("docker");
-  });
-  afterAll(() => template.remove());
-
-  it("uploads the certificate into the proxy and the CA into the backend, which writes its trust bundle before run_backend.sh", () => {
-    const containers = (template.json.resource as Record<string, Record<string, Body>>).docker_container ?? {};
-    const proxy = Object.entries(containers).find(([k]) => k.startsWith("S3Proxy"))?.[1] as { upload: { file: string }[] };
-    expect(proxy.upload.map((u) => u.file)).toEqual(["/opt/s3-proxy/s3-proxy.mjs", "/convex/tls/proxy/tls.crt", "/convex/tls/proxy/tls.key", "/convex/tls/proxy-ca/ca.crt"]);
-    const backend = Object.entries(containers).find(([k]) => k.startsWith("Backend"))?.[1] as { upload: { file: string }[]; entrypoint: string[] };
-    expect(backend.upload.map((u) => u.file)).toEqual(["/convex/tls/proxy-ca/ca.crt"]);
-    expect(backend.entrypoint[2]).toMatch(/exec \.\/run_backend\.sh$/);
   });
 });
