@@ -11,6 +11,8 @@ import { parseWorkspaceConfig } from "../../lib/core/config.ts";
 import { envToRecord } from "../../lib/core/env.ts";
 import { ConfigError } from "../../lib/core/errors.ts";
 import { planWorkspace } from "../../lib/core/plan.ts";
+import { Bucket } from "../../lib/core/bucket.ts";
+import { bucketUsesHttps } from "../../lib/core/tls-plan.ts";
 import { SYSTEM_ROOTS_FILE, trustBundleScript } from "../../lib/core/tls.ts";
 import { createTestCa, type TestCa } from "../support/test-ca.ts";
 
@@ -99,6 +101,42 @@ describe("TLS in the plan", () => {
     expect(fileProblem(keyFile)).toEqual([`storage.bucket.caBundle.file: got ${JSON.stringify(keyFile)}; the file holds no PEM certificate (-----BEGIN CERTIFICATE-----); give the CA certificate in PEM`]);
     expect(fileProblem(garbage)[0]).toMatch(/^storage\.bucket\.caBundle\.file: got ".*garbage\.pem"; certificate 1 of 1 does not parse \(.+\); give PEM certificates$/);
     expect(fileProblem(leaf)).toEqual([`storage.bucket.caBundle.file: got ${JSON.stringify(leaf)}; certificate 1 of 1 (CN=s3.example.com) is not a CA certificate; give the CA that issued the endpoint's certificate`]);
+  });
+});
+
+describe("TLS in the plan: edges found by the mutation review", () => {
+  it("knows an https endpoint only by its scheme; MinIO is never https", () => {
+    expect(bucketUsesHttps(Bucket.external({ endpoint: "https://s3.example.com", bucketName: "alice-convex", credentialsSecretName: "keys" }))).toBe(true);
+    expect(bucketUsesHttps(Bucket.external({ endpoint: "http://s3.example.com", bucketName: "alice-convex", credentialsSecretName: "keys" }))).toBe(false);
+    expect(bucketUsesHttps(Bucket.objectBucketClaim({ endpointScheme: "https" }))).toBe(true);
+    expect(bucketUsesHttps(Bucket.objectBucketClaim())).toBe(false);
+    expect(bucketUsesHttps(Bucket.minio())).toBe(false);
+  });
+
+  it("keeps the proxy's TLS in every plan without a private CA: local, an external https endpoint, caBundle system", () => {
+    expect(plan({ storage: { mode: "local" } }).tls).toEqual({ proxyTls: false });
+    expect(plan({ storage: { mode: "proxied", bucket: external } }, "docker").tls).toEqual({ proxyTls: true });
+    expect(plan({ storage: { mode: "proxied", bucket: rookHttps("system") } }).tls).toEqual({ proxyTls: true });
+  });
+
+  it("takes a ConfigMap's CA with its key on Kubernetes", () => {
+    const proxied = plan({ storage: { mode: "proxied", bucket: rookHttps({ configMapName: "rgw-ca", key: "bundle.pem" }) } });
+    expect(proxied.tls).toEqual({ proxyTls: true, bucketCa: { kind: "configMap", name: "rgw-ca", key: "bundle.pem" } });
+  });
+
+  it("says to use an https:// endpoint when an external http endpoint is given a CA", () => {
+    expect(problems(() => plan({ storage: { mode: "s3", bucket: { ...external, endpoint: "http://s3.example.com", caBundle: { secretName: "ca" } } } }, "docker"))).toEqual([
+      'storage.bucket.caBundle: got {"secretName":"ca","key":"ca.crt"}; a CA is only used for an https endpoint: use an https:// endpoint, or remove caBundle',
+    ]);
+  });
+
+  it("on Docker, names configMapName when a ConfigMap is given, and refuses a path that would break out of a Terraform string", () => {
+    expect(problems(() => plan({ storage: { mode: "s3", bucket: { ...external, caBundle: { configMapName: "ca" } } } }, "docker"))).toEqual([
+      'storage.bucket.caBundle.configMapName: got "ca"; Secrets and ConfigMaps are Kubernetes settings; on Docker give file: <path of the PEM bundle>',
+    ]);
+    expect(problems(() => plan({ storage: { mode: "s3", bucket: { ...external, caBundle: { file: "/ca/${path.root}.crt" } } } }, "docker"))).toEqual([
+      `storage.bucket.caBundle.file: got "/ca/\${path.root}.crt"; use a path without '"', '\\', '\${', '%{' or line breaks`,
+    ]);
   });
 });
 

@@ -19,6 +19,10 @@ export interface SignInput {
   readonly region?: string;
   readonly service?: string;
   readonly signingDate?: Date;
+  /** Headers left out of SignedHeaders although sent (the signer's `unsignableHeaders`). */
+  readonly unsignableHeaders?: ReadonlySet<string>;
+  /** x-amz-* headers a presigned URL keeps as headers instead of hoisting them into the query. */
+  readonly unhoistableHeaders?: ReadonlySet<string>;
 }
 
 function signer(input: SignInput): SignatureV4 {
@@ -62,7 +66,7 @@ export async function signHead(input: SignInput = {}): Promise<RequestHead> {
         ...input.headers,
       },
     },
-    { signingDate: input.signingDate ?? new Date() },
+    { signingDate: input.signingDate ?? new Date(), unsignableHeaders: input.unsignableHeaders as Set<string> | undefined },
   );
   return { method: input.method ?? "GET", path, query: queryString(query), headers: lowerCase(signed.headers) };
 }
@@ -82,7 +86,12 @@ export async function presignHead(input: SignInput & { readonly expiresIn?: numb
       query: { ...input.query },
       headers: { host: "proxy.test", "x-amz-content-sha256": "UNSIGNED-PAYLOAD", ...input.headers },
     },
-    { signingDate: input.signingDate ?? new Date(), expiresIn: input.expiresIn ?? 900 },
+    {
+      signingDate: input.signingDate ?? new Date(),
+      expiresIn: input.expiresIn ?? 900,
+      unsignableHeaders: input.unsignableHeaders as Set<string> | undefined,
+      unhoistableHeaders: input.unhoistableHeaders as Set<string> | undefined,
+    },
   );
   return {
     method: input.method ?? "GET",

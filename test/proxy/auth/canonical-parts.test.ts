@@ -33,6 +33,15 @@ describe("canonicalQuery", () => {
     expect(canonicalQuery(params)).toBe("A=0&b=1&b=2&delimiter=%2F&list-type=2&prefix=a%20b");
   });
 
+  it("gives the same order whatever order the parameters came in (names first, then values)", () => {
+    const pairs = ["b=2", "a=3", "b=1", "b=3", "a=1"];
+    const permutations = (items: readonly string[]): string[][] =>
+      items.length <= 1 ? [[...items]] : items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+    for (const order of permutations(pairs)) {
+      expect(canonicalQuery(parseQuery(order.join("&"))), order.join("&")).toBe("a=1&a=3&b=1&b=2&b=3");
+    }
+  });
+
   it("gives bare names an empty value (?uploads, ?acl)", () => {
     expect(canonicalQuery(parseQuery("uploads"))).toBe("uploads=");
     expect(canonicalQuery(parseQuery("acl=&versionId=3"))).toBe("acl=&versionId=3");
@@ -56,6 +65,7 @@ describe("canonicalHeaders", () => {
   it("trims values and collapses runs of spaces and tabs", () => {
     expect(normalizeHeaderValue("  a \t  b   c  ")).toBe("a b c");
     expect(normalizeHeaderValue("line1\r\n line2")).toBe("line1 line2");
+    expect(normalizeHeaderValue("line1\r\nline2")).toBe("line1 line2");
   });
 
   it("lists the signed headers in the given order, an absent one with an empty value", () => {

@@ -346,3 +346,154 @@ describe("createChunkedDecoder: after a failure", () => {
     expect(errors[0]).toMatchObject({ code: "SignatureDoesNotMatch" });
   });
 });
+
+describe("createChunkedDecoder: edges found by the mutation review", () => {
+  const crc32Of = (text: string) => createChecksum("CRC32").update(Buffer.from(text)).digestBase64();
+
+  it("refuses every non-streaming payload, and a streaming one without a decoded length, naming the mode", () => {
+    const { verified } = signedUpload(CHUNKS);
+    const cases: readonly [VerifiedRequest, string][] = [
+      [{ ...verified, payload: { kind: "unsigned" }, decodedContentLength: 10 }, "unsigned"],
+      [{ ...verified, payload: { kind: "sha256", hex: "0".repeat(64) }, decodedContentLength: 10 }, "sha256"],
+      [{ ...verified, decodedContentLength: undefined }, "streaming-signed"],
+    ];
+    for (const [request, kind] of cases) {
+      expect(() => createChunkedDecoder(request), kind).toThrow(
+        expect.objectContaining({ code: "InternalError", message: `createChunkedDecoder needs a streaming payload mode, not '${kind}'.` }),
+      );
+    }
+  });
+
+  it("says a chunk's data is not followed by CRLF, whether the CR or the LF is missing", async () => {
+    const { verified } = unsignedUpload([Buffer.from("abcd")]);
+    for (const body of ["4\r\nabcdX\n0\r\n\r\n", "4\r\nabcd\rX0\r\n\r\n"]) {
+      const result = await runDecoder(createChunkedDecoder(verified), Buffer.from(body));
+      expect(result.error?.message, body).toBe("Malformed aws-chunked body: chunk data is not followed by CRLF (is the chunk size right?).");
+    }
+  });
+
+  it("says a line does not end with CRLF", async () => {
+    const { verified } = unsignedUpload([Buffer.from("abcd")]);
+    const result = await runDecoder(createChunkedDecoder(verified), Buffer.from("4\nabcd\r\n0\r\n\r\n"));
+    expect(result.error?.message).toBe("Malformed aws-chunked body: a line does not end with CRLF.");
+  });
+
+  it("accepts a line of exactly 4096 bytes and refuses one of 4097", async () => {
+    const { verified, data } = unsignedUpload([Buffer.from("abcd")]);
+    const tail = `0\r\nx-amz-checksum-crc32:${crc32Of("abcd")}\r\n\r\n`;
+    const sizeLine = (bytes: number) => `4;${"e".repeat(bytes - 4)}\r\n`;
+    expect(sizeLine(4096).length).toBe(4096);
+    const ok = await runDecoder(createChunkedDecoder(verified), Buffer.from(`${sizeLine(4096)}abcd\r\n${tail}`));
+    expect(ok.error).toBeUndefined();
+    expect(ok.output.equals(data)).toBe(true);
+    const tooLong = await runDecoder(createChunkedDecoder(verified), Buffer.from(`${sizeLine(4097)}abcd\r\n${tail}`));
+    expect(tooLong.error?.message).toBe("Malformed aws-chunked body: a chunk header or trailer line is longer than 4096 bytes.");
+  });
+
+  it("accepts a signed chunk of exactly maxChunkBytes", async () => {
+    const { verified, data, body } = signedUpload([Buffer.alloc(1024, "a")]);
+    const result = await runDecoder(createChunkedDecoder(verified, { maxChunkBytes: 1024 }), body);
+    expect(result.error).toBeUndefined();
+    expect(result.output.equals(data)).toBe(true);
+  });
+
+  it("says which signature failed: a chunk's or the trailer's", async () => {
+    const { verified, body } = signedUpload(CHUNKS, "streaming-signed-trailer");
+    const tampered = Buffer.from(body);
+    tampered[tampered.indexOf(Buffer.from("xxxx"))] = "!".charCodeAt(0);
+    const chunk = await runDecoder(createChunkedDecoder(verified), tampered);
+    expect(chunk.error?.message).toBe("The chunk signature we calculated does not match the signature you provided.");
+    const text = body.toString("latin1").replace(/x-amz-checksum-crc32:[^\r]+/, "x-amz-checksum-crc32:AAAAAA==");
+    const trailer = await runDecoder(createChunkedDecoder(verified), Buffer.from(text, "latin1"));
+    expect(trailer.error?.message).toBe("The trailer signature we calculated does not match the signature you provided.");
+    const unsignedTrailer = body.toString("latin1").replace(/x-amz-trailer-signature:[0-9a-f]+\r\n/, "");
+    const missing = await runDecoder(createChunkedDecoder(verified), Buffer.from(unsignedTrailer, "latin1"));
+    expect(missing.error?.message).toBe("Malformed aws-chunked body: the x-amz-trailer-signature trailer is missing.");
+  });
+
+  it("refuses a trailer line not announced, even in a signed trailer body", async () => {
+    const { verified, body } = signedUpload(CHUNKS, "streaming-signed-trailer");
+    const text = body.toString("latin1").replace("x-amz-trailer-signature:", "x-amz-meta-owner:mallory\r\nx-amz-trailer-signature:");
+    const result = await runDecoder(createChunkedDecoder(verified), Buffer.from(text, "latin1"));
+    expect(result.error?.message).toBe("Malformed aws-chunked body: trailer 'x-amz-meta-owner' was not announced in x-amz-trailer.");
+  });
+
+  it("refuses any trailer after a body that announced none, naming it", async () => {
+    const { verified, body } = signedUpload(CHUNKS);
+    const withTrailer = Buffer.concat([body.subarray(0, body.length - 2), Buffer.from("x-amz-checksum-crc32:AAAAAA==\r\n\r\n")]);
+    const result = await runDecoder(createChunkedDecoder(verified), withTrailer);
+    expect(result.error?.message).toBe("Malformed aws-chunked body: unexpected trailer 'x-amz-checksum-crc32' (no x-amz-trailer was announced).");
+  });
+
+  it("quotes at most 100 characters of a trailer line that is not name:value, and refuses an empty name", async () => {
+    const { verified } = unsignedUpload([Buffer.from("abcd")]);
+    const long = "n".repeat(150);
+    for (const [line, quoted] of [[long, long.slice(0, 100)], [":AAAAAA==", ":AAAAAA=="]] as const) {
+      const result = await runDecoder(createChunkedDecoder(verified), Buffer.from(`4\r\nabcd\r\n0\r\n${line}\r\n\r\n`));
+      expect(result.error?.message).toBe(`Malformed aws-chunked body: trailer line '${quoted}' is not name:value.`);
+    }
+  });
+
+  it("reads a trailer with white space around its name and value", async () => {
+    const { verified, data } = unsignedUpload([Buffer.from("abcd")]);
+    const decoder = createChunkedDecoder(verified);
+    const result = await runDecoder(decoder, Buffer.from(`4\r\nabcd\r\n0\r\n x-amz-checksum-crc32 : ${crc32Of("abcd")} \r\n\r\n`));
+    expect(result.error).toBeUndefined();
+    expect(result.output.equals(data)).toBe(true);
+    expect(decoder.trailerChecksum).toEqual({ algorithm: "CRC32", base64: crc32Of("abcd") });
+  });
+
+  it("says how many bytes arrived when a body ends early or carries fewer than declared", async () => {
+    const { verified, body } = signedUpload(CHUNKS);
+    const early = await runDecoder(createChunkedDecoder(verified), body.subarray(0, 100));
+    expect(early.error?.message).toMatch(/^The aws-chunked body ended early: \d+ of 16394 decoded bytes and no final chunk\.$/);
+    const short = await runDecoder(createChunkedDecoder({ ...verified, decodedContentLength: 16395 }), body);
+    expect(short.error?.message).toBe("The aws-chunked body carries 16394 bytes, x-amz-decoded-content-length says 16395.");
+  });
+
+  it("refuses a body cut inside the line after the final chunk (no trailer announced)", async () => {
+    const { verified, body } = signedUpload(CHUNKS);
+    const result = await runDecoder(createChunkedDecoder(verified), body.subarray(0, body.length - 1));
+    expect(result.error?.code).toBe("IncompleteBody");
+    expect(result.ended).toBe(false);
+  });
+
+  it("refuses a trailer body that ends right after the final chunk, or after its trailer line without the closing blank line", async () => {
+    const { verified } = unsignedUpload([Buffer.from("abcd")]);
+    const trailerLine = `x-amz-checksum-crc32:${crc32Of("abcd")}\r\n`;
+    for (const body of ["4\r\nabcd\r\n0\r\n", `4\r\nabcd\r\n0\r\n\r\n${trailerLine}`]) {
+      const result = await runDecoder(createChunkedDecoder(verified), Buffer.from(body));
+      expect(result.error?.code, body).toBe("IncompleteBody");
+      expect(result.error?.message).toMatch(/ended early/);
+    }
+  });
+
+  it("says a trailer checksum does not match, naming the trailer", async () => {
+    const { verified, body } = unsignedUpload(CHUNKS, "AAAAAA==");
+    const result = await runDecoder(createChunkedDecoder(verified), body);
+    expect(result.error?.message).toBe("The x-amz-checksum-crc32 you specified did not match the checksum of the body we received.");
+  });
+
+  it("keeps failing when its _transform or _flush is called again after a failure, whichever step failed", async () => {
+    const { verified, body } = signedUpload(CHUNKS);
+    const tampered = Buffer.from(body);
+    tampered[tampered.indexOf(Buffer.from("xxxx"))] = "!".charCodeAt(0);
+    const failures: readonly [string, Buffer, number | undefined][] = [
+      ["a chunk signature", tampered, undefined],
+      ["the final length", body.subarray(0, body.length - 2), 16395],
+      ["a truncated body", body.subarray(0, 100), undefined],
+    ];
+    for (const [what, input, declared] of failures) {
+      const decoder = createChunkedDecoder(declared === undefined ? verified : { ...verified, decodedContentLength: declared });
+      const first = await runDecoder(decoder, input);
+      expect(first.error, what).toBeDefined();
+      const again = (call: (callback: (error?: Error | null) => void) => void) =>
+        new Promise<Error | null | undefined>((resolve) => call((error) => resolve(error)));
+      const transformed = await again((callback) => decoder._transform(Buffer.from("0\r\n\r\n"), "latin1", callback));
+      const flushed = await again((callback) => decoder._flush(callback));
+      for (const error of [transformed, flushed]) {
+        expect(error, what).toMatchObject({ code: "InvalidRequest", message: "Malformed aws-chunked body: the body already failed verification." });
+      }
+    }
+  });
+});

@@ -73,7 +73,7 @@ describe("parseCredential", () => {
   });
 
   it("rejects wrong part counts, empty parts, bad dates and odd regions", () => {
-    for (const value of ["AKID/20130524/us-east-1/s3", "/20130524/us-east-1/s3/aws4_request", "AKID/2013-05-24/us-east-1/s3/aws4_request", "AKID/20130524/us east/s3/aws4_request", "AKID/20130524/us-east-1/s3/aws4_request/x"]) {
+    for (const value of ["AKID/20130524/us-east-1/s3", "/20130524/us-east-1/s3/aws4_request", "AKID/2013-05-24/us-east-1/s3/aws4_request", "AKID/20130524/us east/s3/aws4_request", "AKID/20130524/us-east-1/s3/aws4_request/x", "AKID/x20130524/us-east-1/s3/aws4_request", "AKID/201305240/us-east-1/s3/aws4_request"]) {
       expect(parseCredential(value), value).toBeUndefined();
     }
   });
@@ -126,6 +126,35 @@ describe("parseChunkHeader", () => {
   it("rejects bad sizes, and signed chunks without exactly one well-formed signature", () => {
     for (const [line, signed] of [["", false], ["-1", false], ["0x10", false], ["1".repeat(17), false], ["10", true], [`10;chunk-signature=${SIG.toUpperCase()}`, true], [`10;chunk-signature=${SIG};x=1`, true], ["10;chunk-signature=abc", true]] as const) {
       expect(() => parseChunkHeader(line, signed), line).toThrow(expect.objectContaining({ code: "InvalidRequest" }));
+    }
+  });
+});
+
+describe("parseChunkHeader: messages", () => {
+  const long = `${"1".repeat(8)};${"x".repeat(120)}`;
+
+  it("quotes at most 100 characters of a bad size line", () => {
+    expect(() => parseChunkHeader(`zz${"q".repeat(120)}`, false)).toThrow(
+      expect.objectContaining({ code: "InvalidRequest", message: `Malformed aws-chunked body: bad chunk size line 'zz${"q".repeat(98)}'.` }),
+    );
+  });
+
+  it("refuses a 16-digit size beyond the largest safe integer, quoting it", () => {
+    expect(parseChunkHeader("1fffffffffffff", false).size).toBe(2 ** 53 - 1);
+    expect(() => parseChunkHeader("1".repeat(16), false)).toThrow(
+      expect.objectContaining({ code: "InvalidRequest", message: `Malformed aws-chunked body: chunk size '${"1".repeat(16)}' is too large.` }),
+    );
+  });
+
+  it("says a signed chunk lacks its signature, quoting at most 100 characters of the line", () => {
+    expect(() => parseChunkHeader(long, true)).toThrow(
+      expect.objectContaining({ message: `Malformed aws-chunked body: chunk size line '${long.slice(0, 100)}' lacks ';chunk-signature=<signature>'.` }),
+    );
+  });
+
+  it("takes the signature only from an extension that is exactly chunk-signature=<64 hex>", () => {
+    for (const extension of [`x-chunk-signature=${SIG}`, `chunk-signature=${SIG}0`]) {
+      expect(() => parseChunkHeader(`10;${extension}`, true), extension).toThrow(expect.objectContaining({ code: "InvalidRequest" }));
     }
   });
 });

@@ -21,6 +21,14 @@ describe("uriEncode", () => {
     });
   }
 
+  it("keeps the range ends Z, z, 9 (and A, a, 0) beside a character that needs escaping", () => {
+    expect(uriEncode("AZaz09 ", true)).toBe("AZaz09%20");
+  });
+
+  it("pads control characters to two hex digits", () => {
+    expect(uriEncode("\t\n", true)).toBe("%09%0A");
+  });
+
   it("uses upper-case hex digits", () => {
     expect(uriEncode("\u00ff", true)).toBe("%C3%BF");
   });

@@ -115,7 +115,7 @@ describe("verifyRequest: header auth rejections", () => {
 
   it("rejects a request whose x-amz-date names another day than its credential scope", async () => {
     const head = await signed();
-    expectRejected(withHeaders(head, { "x-amz-date": "20261124T000100Z" }), "AuthorizationHeaderMalformed", /credential date/, {
+    expectRejected(withHeaders(head, { "x-amz-date": "20261124T000100Z" }), "AuthorizationHeaderMalformed", /^The authorization header is malformed; Invalid credential date "20261123"\. This date is not the same as X-Amz-Date: "20261124"\.$/, {
       ...options,
       now: new Date("2026-11-24T00:01:00Z"),
     });
@@ -194,7 +194,7 @@ describe("verifyRequest: header auth rejections", () => {
   });
 
   it("rejects a request without any authentication (no anonymous access)", () => {
-    expectRejected({ method: "GET", path: "/bucket/key", query: "", headers: { host: "proxy.test" } }, "AccessDenied");
+    expectRejected({ method: "GET", path: "/bucket/key", query: "", headers: { host: "proxy.test" } }, "AccessDenied", /^Anonymous access is not allowed: sign the request with AWS4-HMAC-SHA256\.$/);
   });
 
   it("rejects SigV2 header and query authentication", () => {
@@ -350,5 +350,71 @@ describe("verifyRequest: edges found by the mutation review", () => {
   it("rejects SigV2 query authentication with the mechanism message", () => {
     const head = { method: "GET", path: "/bucket/key", query: "AWSAccessKeyId=AKID&Expires=1&Signature=abc", headers: { host: "proxy.test" } };
     expectRejected(head, "InvalidRequest", /^The authorization mechanism you have provided is not supported\. Please use AWS4-HMAC-SHA256\.$/);
+  });
+
+  it("reads x-amz-date and x-amz-content-sha256 with white space around them (they sign trimmed)", async () => {
+    const head = await signed();
+    const padded = withHeaders(head, { "x-amz-date": ` ${head.headers["x-amz-date"]} `, "x-amz-content-sha256": ` ${EMPTY_SHA256}\t` });
+    const verified = verifyRequest(padded, options);
+    expect(verified.amzDate).toBe("20261123T030000Z");
+    expect(verified.payload).toEqual({ kind: "sha256", hex: EMPTY_SHA256 });
+  });
+
+  it("refuses header auth with neither x-amz-date nor Date", async () => {
+    const head = await signed();
+    expectRejected(withHeaders(head, { "x-amz-date": undefined, date: undefined }), "AccessDenied", /^AWS authentication requires a valid Date or x-amz-date header$/);
+  });
+
+  it("accepts x-amz-date and x-amz-content-sha256 left out of SignedHeaders (the string to sign and the payload line bind them)", async () => {
+    const head = await signed({ unsignableHeaders: new Set(["x-amz-date", "x-amz-content-sha256"]) });
+    expect(head.headers["authorization"]).toContain("SignedHeaders=host,");
+    expect(head.headers["x-amz-date"]).toBe("20261123T030000Z");
+    expect(verifyRequest(head, options).auth).toBe("header");
+  });
+
+  it("takes a presigned URL's payload hash from the x-amz-content-sha256 header when the query has none, white space aside", async () => {
+    const hex = "b".repeat(64);
+    const head = await presigned({ method: "PUT", headers: { "x-amz-content-sha256": hex }, unhoistableHeaders: new Set(["x-amz-content-sha256"]) });
+    expect(head.query).not.toMatch(/x-amz-content-sha256=/i);
+    expect(verifyRequest(head, options).payload).toEqual({ kind: "sha256", hex });
+    expect(verifyRequest(withHeaders(head, { "x-amz-content-sha256": ` ${hex} ` }), options).payload).toEqual({ kind: "sha256", hex });
+  });
+
+  it("accepts a presigned URL whose x-amz-content-sha256 header repeats its query parameter with white space around it", async () => {
+    const head = await presigned({ method: "PUT", headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" } });
+    expect(verifyRequest(withHeaders(head, { "x-amz-content-sha256": " UNSIGNED-PAYLOAD " }), options).payload).toEqual({ kind: "unsigned" });
+  });
+
+  it("treats a query with only X-Amz-Signature or only X-Amz-Algorithm as a presigned URL missing its parameters, not as anonymous", () => {
+    for (const query of ["X-Amz-Signature=abc", "X-Amz-Algorithm=AWS4-HMAC-SHA256"]) {
+      expectRejected({ method: "GET", path: "/bucket/key", query, headers: { host: "proxy.test" } }, "AuthorizationQueryParametersError", /^Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters\.$/);
+    }
+  });
+
+  it("refuses an Authorization header beside X-Amz-Signature or AWSAccessKeyId in the query", async () => {
+    const head = await signed();
+    for (const query of ["X-Amz-Signature=abc", "AWSAccessKeyId=AKID"]) expectRejected({ ...head, query }, "InvalidArgument", /^Only one auth mechanism allowed/);
+  });
+
+  it("verifies a SigV4 presigned URL that also carries an AWSAccessKeyId parameter as SigV4", async () => {
+    const head = await presigned({ query: { AWSAccessKeyId: "legacy" } });
+    expect(head.query).toContain("AWSAccessKeyId=legacy");
+    expect(verifyRequest(head, options).auth).toBe("presigned");
+  });
+
+  it("does not take a repeated ordinary parameter of a presigned URL for a repeated auth parameter", async () => {
+    const head = await presigned();
+    expectRejected({ ...head, query: `${head.query}&tag=a&tag=b` }, "SignatureDoesNotMatch");
+  });
+
+  it("refuses an X-Amz-Expires with text after its digits", async () => {
+    const head = await presigned({ expiresIn: 60 });
+    expectRejected({ ...head, query: head.query.replace("X-Amz-Expires=60", "X-Amz-Expires=60s") }, "AuthorizationQueryParametersError", /^X-Amz-Expires should be a number$/);
+  });
+
+  it("refuses a presigned URL with X-Amz-Content-Sha256 twice, in any letter case", async () => {
+    const head = await presigned({ method: "PUT" });
+    expect(head.query).toContain("x-amz-content-sha256=UNSIGNED-PAYLOAD");
+    expectRejected({ ...head, query: `${head.query}&X-Amz-Content-Sha256=${"a".repeat(64)}` }, "AuthorizationQueryParametersError", /^The query parameter X-Amz-Content-Sha256 appears more than once\.$/);
   });
 });

@@ -116,6 +116,26 @@ describe("planChecksums", () => {
     expect(planChecksums("CreateMultipartUpload", { "x-amz-checksum-algorithm": "CRC32" }, undefined)).toMatchObject({ multipartAlgorithm: "CRC32" });
   });
 
+  it("echoes x-amz-checksum-algorithm only on CreateMultipartUpload", () => {
+    expect(planChecksums("PutObject", { "x-amz-checksum-algorithm": "CRC32" }, undefined)).toMatchObject({ multipartAlgorithm: undefined });
+  });
+
+  it("with passthrough, still computes the SDK's algorithm when no header value was sent", () => {
+    const options = { upstreamChecksums: "passthrough" } as const;
+    expect(planChecksums("PutObject", { "x-amz-sdk-checksum-algorithm": "CRC32" }, undefined, options)).toMatchObject({ compute: ["CRC32"], expected: new Map() });
+  });
+
+  it("refuses FULL_OBJECT on CompleteMultipartUpload too, and lets a single PutObject name it", () => {
+    expect(() => planChecksums("CompleteMultipartUpload", { "x-amz-checksum-type": "FULL_OBJECT" }, undefined)).toThrow(
+      expect.objectContaining({
+        code: "NotImplemented",
+        message:
+          "x-amz-checksum-type: FULL_OBJECT is not supported by this proxy: it keeps no per-upload state (part sizes) to combine full-object checksums; use COMPOSITE (the default).",
+      }),
+    );
+    expect(planChecksums("PutObject", { "x-amz-checksum-type": "FULL_OBJECT" }, undefined)).toMatchObject({ compute: [] });
+  });
+
   it("fails if a multipart upload asks for FULL_OBJECT checksums, which need per-upload state", () => {
     expect(() => planChecksums("CreateMultipartUpload", { "x-amz-checksum-algorithm": "CRC32", "x-amz-checksum-type": "FULL_OBJECT" }, undefined)).toThrow(
       /x-amz-checksum-type: FULL_OBJECT is not supported by this proxy/,
