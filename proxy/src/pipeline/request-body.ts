@@ -31,7 +31,7 @@ export function upstreamBodyLength(
     return 0;
   }
   if (!/^\d{1,16}$/.test(text.trim())) throw new S3Error("InvalidArgument", `The Content-Length header '${text}' is not a number of bytes.`);
-  return Number(text.trim());
+  return Number(text);
 }
 
 export interface BodyVerifierOptions {
@@ -52,10 +52,13 @@ export class BodyCheck {
   bytes = 0;
   private readonly running = new Map<ChecksumAlgorithm, Checksum>();
   private readonly sha256: Hash | undefined;
+  /** The signed payload hash, lower-case hex, when the body is checked against one. */
+  private readonly expectedSha256: string | undefined;
 
   constructor(private readonly options: BodyVerifierOptions) {
     for (const algorithm of options.checksums.compute) this.running.set(algorithm, createChecksum(algorithm));
-    this.sha256 = options.sha256Hex === undefined ? undefined : createHash("sha256");
+    this.expectedSha256 = options.sha256Hex?.toLowerCase();
+    this.sha256 = this.expectedSha256 === undefined ? undefined : createHash("sha256");
   }
 
   /** Adds a piece of the body; throws IncompleteBody once the body is longer than its declared length. */
@@ -74,7 +77,7 @@ export class BodyCheck {
     if (this.bytes !== this.options.length) {
       throw new S3Error("IncompleteBody", `Received ${this.bytes} of ${this.options.length} body bytes.`);
     }
-    if (this.sha256 !== undefined && this.sha256.digest("hex") !== this.options.sha256Hex?.toLowerCase()) {
+    if (this.sha256 !== undefined && this.sha256.digest("hex") !== this.expectedSha256) {
       throw new S3Error("XAmzContentSHA256Mismatch");
     }
     const digests = new Map<ChecksumAlgorithm, string>();
@@ -102,11 +105,6 @@ export class BodyVerifier extends Transform {
   constructor(options: BodyVerifierOptions) {
     super();
     this.check = new BodyCheck(options);
-  }
-
-  /** Decoded bytes seen so far. */
-  get bytes(): number {
-    return this.check.bytes;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {

@@ -30,25 +30,16 @@ export interface SmallBody {
 /**
  * Reads `req`'s body (of at most `SMALL_BODY_BYTES`, as declared) through `check`. Resolves once the body ended and
  * passed every check; rejects with the check's S3Error, with RequestTimeout when the client is too slow
- * (body-deadline.ts), or with `aborted()` when the client's request ends early (an error, or closed before it was
- * complete).
+ * (body-deadline.ts), or with `aborted()` when the client's request ends early (its connection closed or reset).
  */
 export function readSmallBody(req: http.IncomingMessage, check: BodyCheck, options: BodyDeadlineOptions, aborted: () => Error): Promise<SmallBody> {
   return new Promise<SmallBody>((resolve, reject) => {
     const chunks: Buffer[] = [];
-    let settled = false;
-    const settle = (): boolean => {
-      if (settled) return false;
-      settled = true;
+    // A promise settles once: whatever the request emits after a failure changes nothing. Only the collecting stops.
+    const fail = (error: Error): void => {
       stopWatching();
       req.off("data", onData);
-      req.off("end", onEnd);
-      req.off("error", onAbort);
-      req.off("close", onClose);
-      return true;
-    };
-    const fail = (error: Error): void => {
-      if (settle()) reject(error);
+      reject(error);
     };
     const onData = (chunk: Buffer): void => {
       try {
@@ -59,24 +50,17 @@ export function readSmallBody(req: http.IncomingMessage, check: BodyCheck, optio
       }
       chunks.push(chunk);
     };
-    const onEnd = (): void => {
-      let digests: ReadonlyMap<ChecksumAlgorithm, string>;
-      try {
-        digests = check.finish();
-      } catch (error) {
-        fail(error as Error);
-        return;
-      }
-      if (settle()) resolve({ body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks), digests });
-    };
-    const onAbort = (): void => fail(aborted());
-    const onClose = (): void => {
-      if (!req.complete) fail(aborted());
-    };
+    // A request that ends early (the client's connection closed or reset) emits "error" before "close".
     const stopWatching = watchBodyRate(req, options, fail);
     req.on("data", onData);
-    req.once("end", onEnd);
-    req.once("error", onAbort);
-    req.once("close", onClose);
+    req.once("error", () => fail(aborted()));
+    req.once("end", () => {
+      try {
+        const digests = check.finish();
+        resolve({ body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks), digests });
+      } catch (error) {
+        fail(error as Error);
+      }
+    });
   });
 }

@@ -48,6 +48,20 @@ describe("BodyVerifier", () => {
     expect(verifier.digests.get("CRC32")).toBe(crc32b64(body));
   });
 
+  it("an empty piece does not release the held one: the last bytes still wait for the checks", async () => {
+    const verifier = new BodyVerifier({ length: body.length, sha256Hex: undefined, checksums: planChecksums("PutObject", {}, undefined) });
+    const result = await run(verifier, [...chunks, Buffer.alloc(0)]);
+    expect(result.beforeEnd).toBe(2000);
+    expect(result.after).toBe(2500);
+  });
+
+  it("fails at once when more bytes arrive than declared, and releases nothing more", async () => {
+    const result = await run(new BodyVerifier({ length: 1500, sha256Hex: undefined, checksums: planChecksums("PutObject", {}, undefined) }), chunks);
+    expect((result.error as S3Error).code).toBe("IncompleteBody");
+    expect((result.error as S3Error).message).toBe("The request body is longer than its declared length.");
+    expect(result.after).toBe(0);
+  });
+
   it("never releases the tail of a body whose checksum header does not match", async () => {
     const checksums = planChecksums("PutObject", { "x-amz-checksum-crc32": crc32b64(Buffer.from("other")) }, undefined);
     const result = await run(new BodyVerifier({ length: body.length, sha256Hex: undefined, checksums }), chunks);
