@@ -167,6 +167,9 @@ export async function handleS3Request(
     const smallBody = small === undefined ? undefined : readSmallBody(req, small, ctx.options, () => new ClientAbort());
     let smallRead: SmallBody | undefined;
 
+    /** The re-signed upstream request with `payloadHash` and, when it carries a body, `contentLength`. */
+    const openUpstream = (payloadHash: string, contentLength: number | undefined): http.ClientRequest =>
+      openUpstreamRequest({ options: ctx.options, agent: ctx.agent, route, headers: forward, payloadHash, contentLength });
     let composite: CompositeChecksum | undefined;
     let bodyDone: Promise<void>;
     if (xmlBody) {
@@ -181,48 +184,20 @@ export async function handleS3Request(
         forward["content-md5"] = createHash("md5").update(body).digest("base64");
       }
       forward["content-type"] = "application/xml";
-      upstream = openUpstreamRequest({
-        options: ctx.options,
-        agent: ctx.agent,
-        route,
-        headers: forward,
-        payloadHash: createHash("sha256").update(body).digest("hex"),
-        contentLength: body.length,
-      });
+      upstream = openUpstream(createHash("sha256").update(body).digest("hex"), body.length);
       upstream.end(body);
       bodyDone = Promise.resolve();
     } else if (smallBody !== undefined) {
       smallRead = await smallBody;
-      upstream = openUpstreamRequest({
-        options: ctx.options,
-        agent: ctx.agent,
-        route,
-        headers: forward,
-        payloadHash: payloadHash.upstream,
-        contentLength: hasBody ? length : undefined,
-      });
+      upstream = openUpstream(payloadHash.upstream, hasBody ? length : undefined);
       upstream.end(smallRead.body);
       bodyDone = Promise.resolve();
     } else if (first === undefined) {
-      upstream = openUpstreamRequest({
-        options: ctx.options,
-        agent: ctx.agent,
-        route,
-        headers: forward,
-        payloadHash: EMPTY_SHA256,
-        contentLength: undefined,
-      });
+      upstream = openUpstream(EMPTY_SHA256, undefined);
       upstream.end();
       bodyDone = Promise.resolve();
     } else {
-      upstream = openUpstreamRequest({
-        options: ctx.options,
-        agent: ctx.agent,
-        route,
-        headers: forward,
-        payloadHash: payloadHash.upstream,
-        contentLength: hasBody ? length : undefined,
-      });
+      upstream = openUpstream(payloadHash.upstream, hasBody ? length : undefined);
       bodyDone = streamChain(first, stages.slice(1), upstream);
     }
     bodyDone.catch(() => undefined);
