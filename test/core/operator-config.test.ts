@@ -270,3 +270,37 @@ describe("operator settings: the rules the mutation review found unpinned", () =
     }
   });
 });
+
+describe("convex.extraEnv: exactly the names the stack manages are refused", () => {
+  it("names the setting to use for each managed variable", () => {
+    const fixes: Record<string, string> = {
+      INSTANCE_NAME: "use convex.instanceName instead",
+      AWS_REGION: "use storage.region instead",
+      INSTANCE_SECRET: "it is generated per workspace and must never change",
+      CONVEX_CLOUD_ORIGIN: "use urls.cloudOrigin (or ingress.apiHost) instead",
+      CONVEX_SITE_ORIGIN: "use urls.siteOrigin (or ingress.siteHost) instead",
+      DISABLE_BEACON: "use convex.disableBeacon instead",
+      REDACT_LOGS_TO_CLIENT: "use convex.redactLogsToClient instead",
+      DO_NOT_REQUIRE_SSL: "use convex.doNotRequireSsl instead",
+      BUCKET_HOST: "use storage.bucket instead",
+      BUCKET_PORT: "use storage.bucket instead",
+      POSTGRES_URL: "use database.kind: postgres and its URL setting instead",
+      PG_CA_FILE: "use database.caSecretName instead",
+      MYSQL_URL: "use database.kind: mysql and its URL setting instead",
+      MYSQL_CA_FILE: "use database.caSecretName instead",
+      AWS_ACCESS_KEY_ID: "use storage.mode, storage.region and storage.bucket instead",
+      S3_STORAGE_FILES_BUCKET: "use storage.mode and storage.bucket instead",
+    };
+    expect(problems({ convex: { extraEnv: Object.fromEntries(Object.keys(fixes).map((name) => [name, "x"])) } })).toEqual(
+      Object.entries(fixes).map(([name, fix]) => `convex.extraEnv.${name}: got "x"; ${name} is set by the stack; remove it from convex.extraEnv (${fix})`),
+    );
+  });
+
+  it("accepts names that only contain, extend or end with a managed one, and any POSIX name", () => {
+    const extraEnv = { INSTANCE_NAME_X: "1", XINSTANCE_NAME: "2", BUCKET_HOSTS: "3", XAWS_REGION: "4", MY_S3_: "5", AWS: "6", S3: "7", _a: "8", a1: "9", RUST_LOG: "info" };
+    expect(parseWorkspaceConfig({ workspace: { name: "alice-dev" }, convex: { extraEnv } }).convex.extraEnv).toEqual(extraEnv);
+    for (const name of ["1A", "A-B", "A B", "A.B", "É"]) {
+      expect(problems({ convex: { extraEnv: { [name]: "x" } } })).toEqual([`convex.extraEnv.${name}: got "x"; name an environment variable: letters, digits and '_', not starting with a digit`]);
+    }
+  });
+});
