@@ -136,7 +136,7 @@ describe("operator settings: the rules the mutation review found unpinned", () =
   const accepted = (raw: object) => parseWorkspaceConfig({ workspace: { name: "alice-dev" }, ...raw });
 
   it("label keys: an optional DNS-subdomain prefix and '/', then a name of at most 63 characters (Kubernetes' rule)", () => {
-    const keys = ["a", "A", "a.b-c_d", "example.com/a", "sub.example-1.com/A-b.c_1", "a".repeat(63), `${"p".repeat(20)}.io/${"n".repeat(63)}`];
+    const keys = ["a", "A", "a.b-c_d", "example.com/a", "sub.example-1.com/A-b.c_1", "a.b/c", "x/y", "a".repeat(63), `${"p".repeat(20)}.io/${"n".repeat(63)}`];
     expect(accepted({ scheduling: { nodeSelector: Object.fromEntries(keys.map((k) => [k, "x"])) } }).scheduling.nodeSelector).toEqual(Object.fromEntries(keys.map((k) => [k, "x"])));
     const bad = ["-a", "a-", "_a", "a.", "example.com/", "/a", "Example.com/a", "ex_ample.com/a", "-example.com/a", "example-.com/a", "example..com/a", "a/b/c", "a b", "a".repeat(64), "é"];
     expect(problems({ scheduling: { nodeSelector: Object.fromEntries(bad.map((k) => [k, "x"])) } })).toEqual(bad.map((k) => `scheduling.nodeSelector.${k}: got "x"; ${KEY_RULE}`));
@@ -166,6 +166,7 @@ describe("operator settings: the rules the mutation review found unpinned", () =
   it("PriorityClass, ServiceAccount and pull Secret names: DNS subdomains of at most 253 characters", () => {
     const name = `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(61)}`;
     expect(name).toHaveLength(253);
+    expect(accepted({ scheduling: { priorityClassName: "a.b" } }).scheduling.priorityClassName).toBe("a.b");
     expect(accepted({ scheduling: { priorityClassName: name, serviceAccountName: "convex.sa-1", imagePullSecrets: [{ name: "r" }] } }).scheduling).toMatchObject({ priorityClassName: name, serviceAccountName: "convex.sa-1", imagePullSecrets: [{ name: "r" }] });
     expect(problems({ scheduling: { priorityClassName: `${name}d` } })).toEqual([`scheduling.priorityClassName: got "${name}d"; use at most 253 characters`]);
     for (const bad of ["a..b", "-a", "a-", ".a", "a.", "A", "a_b"]) {
@@ -182,6 +183,9 @@ describe("operator settings: the rules the mutation review found unpinned", () =
       podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: podTerm }] },
     };
     expect(accepted({ scheduling: { affinity } }).scheduling.affinity).toEqual(affinity);
+    const operators = ["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"];
+    const everyOperator = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: operators.map((operator) => ({ key: "k", operator })) }] } } };
+    expect(accepted({ scheduling: { affinity: everyOperator } }).scheduling.affinity).toEqual(everyOperator);
     const nodeTerms = "scheduling.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms";
     expect(problems({ scheduling: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } } } })).toEqual([`${nodeTerms}: got []; Too small: expected array to have >=1 items`]);
     expect(problems({ scheduling: { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "", operator: "Maybe" }] }] } } } } })).toEqual([
@@ -228,7 +232,7 @@ describe("operator settings: the rules the mutation review found unpinned", () =
       allowFrom,
       egress: { restrict: true, dnsNamespace: "dns", bucket: [{ cidr: "203.0.113.0/24", ports: [443] }], backend },
     });
-    const cidrs = ["0.0.0.0/0", "255.255.255.255/32", "249.250.251.252/31", "10.0.0.0/8", "192.168.1.0/24", "172.16.0.0/12", "1.2.3.4/9", "100.64.0.0/10", "199.29.0.0/19", "9.99.199.0/20"];
+    const cidrs = ["1.2.3.100/32", "1.2.3.199/32", "1.2.3.200/32", "1.2.3.249/32", "0.0.0.0/0", "255.255.255.255/32", "249.250.251.252/31", "10.0.0.0/8", "192.168.1.0/24", "172.16.0.0/12", "1.2.3.4/9", "100.64.0.0/10", "199.29.0.0/19", "9.99.199.0/20"];
     for (const cidr of cidrs) expect(accepted({ networkPolicy: { egress: { backend: [{ cidr }] } } }).networkPolicy.egress.backend).toEqual([{ cidr }]);
     const badCidrs = ["256.0.0.0/8", "260.1.1.1/8", "300.1.1.1/8", "1000.1.1.1/8", "10.0.0.0/33", "10.0.0.0/40", "10.0.0.0/100", "10.0.0/8", "10.0.0.0", "1.2.3.4/-1", "1.2.3.4/", "a.b.c.d/8", "x10.0.0.0/8", "10.0.0.0/8x", "10.0.0.0.0/8", "10,0.0.0/8"];
     for (const cidr of badCidrs) {
