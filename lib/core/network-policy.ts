@@ -106,10 +106,11 @@ function restrictEgress(plan: WorkspacePlan, policies: WorkspaceNetworkPolicy[],
   // Backups to the workspace bucket go where its storage goes: MinIO, or the endpoints the operator names.
   const backup = workspaceBackup(plan);
   const restore = backup?.restoreFrom !== undefined && mode !== "s3" ? bucket : [];
+  // Only the policies that exist get their rules: the backup policy is added just below, when backups use this bucket.
   const rules: Partial<Record<Component, PolicyRule[]>> = {
     backend: [dns, ...backendStorage, ...restore, ...operatorRules(egress.backend)],
     "s3-proxy": [dns, ...bucket],
-    ...(backup === undefined ? {} : { backup: [dns, ...bucket] }),
+    backup: [dns, ...bucket],
   };
   const withBackup = backup === undefined ? policies : [...policies, { component: "backup" as const, podSelector: selectorLabels(plan.workspace, "backup"), ingress: [] }];
   return withBackup.map((p) => (rules[p.component] === undefined ? p : { ...p, egress: rules[p.component] }));
