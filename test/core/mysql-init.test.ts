@@ -38,13 +38,13 @@ describe("mysqlSslMode and mysqlInitEnvironment", () => {
   });
 
   it("gives the database, the TLS mode and the CA file only when there is one; a given mode wins", () => {
-    expect(mysqlInitEnvironment({ database: "convex_alice", urlSource: SRC, requireSsl: false })).toEqual({ CONVEX_DATABASE: "convex_alice", CONVEX_SSL_MODE: "PREFERRED" });
+    expect(mysqlInitEnvironment({ database: "convex_alice", urlSource: SRC, requireSsl: false })).toStrictEqual({ CONVEX_DATABASE: "convex_alice", CONVEX_SSL_MODE: "PREFERRED" });
     expect(mysqlInitEnvironment({ database: "convex_alice", urlSource: SRC, requireSsl: true, caFile: "/convex/database-ca/ca.crt" })).toEqual({
       CONVEX_DATABASE: "convex_alice",
       CONVEX_SSL_MODE: "VERIFY_CA",
       CONVEX_SSL_CA: "/convex/database-ca/ca.crt",
     });
-    expect(mysqlInitEnvironment({ database: "d", urlSource: SRC, requireSsl: true, sslMode: "${var.mode}" })).toEqual({ CONVEX_DATABASE: "d", CONVEX_SSL_MODE: "${var.mode}" });
+    expect(mysqlInitEnvironment({ database: "d", urlSource: SRC, requireSsl: true, sslMode: "${var.mode}" })).toStrictEqual({ CONVEX_DATABASE: "d", CONVEX_SSL_MODE: "${var.mode}" });
   });
 });
 

@@ -37,12 +37,12 @@ describe("postgresSslMode and postgresInitEnvironment", () => {
       PGSSLMODE: "verify-full",
       PGSSLROOTCERT: "/convex/database-ca/ca.crt",
     });
-    expect(postgresInitEnvironment({ database: "d", urlSource: SRC, requireSsl: false, sslMode: "${local.mode}" })).toEqual({ CONVEX_DATABASE: "d", ...libpq, PGSSLMODE: "${local.mode}" });
+    expect(postgresInitEnvironment({ database: "d", urlSource: SRC, requireSsl: false, sslMode: "${local.mode}" })).toStrictEqual({ CONVEX_DATABASE: "d", ...libpq, PGSSLMODE: "${local.mode}" });
   });
 });
 
 describe("postgresInitScript, run by sh", () => {
-  it("creates a missing database, passing psql the DB_URL unchanged", async () => {
+  it("creates a missing database, passing psql the URL unchanged", async () => {
     const r = await run({ found: { output: "" } });
     expect([r.status, r.stdout, r.stderr]).toEqual([0, "convex-database-init: created database convex_alice\n", ""]);
     expect(r.calls).toEqual([call(SELECT), call(CREATE)]);
@@ -103,7 +103,7 @@ describe("postgresInitScript with the machine's real psql", () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  it("fails with psql's own message and never prints the DB_URL", async () => {
+  it("fails with psql's own message and never prints the URL", async () => {
     const url = `postgres://convex:s3cret@127.0.0.1:${port}`;
     const r = await runWithRealClient(postgresInitScript(SRC), { DATABASE_URL: url, CONVEX_DATABASE: "convex_alice", ...postgresInitEnvironment({ database: "convex_alice", urlSource: SRC, requireSsl: false }) });
     expect([r.status, r.stdout]).toEqual([1, ""]);
