@@ -154,7 +154,7 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
   if (backup?.target.kind === "external" && options.target === "docker") {
     issues.push({
       field: "backup.bucket",
-      value: showValue(config.backup?.bucket?.bucketName),
+      value: showValue(backup.target.bucketName),
       fix: "a separate backup bucket reads its keys from a Kubernetes Secret; on Docker snapshots go to the workspace bucket (MinIO, or storage.bucket): remove backup.bucket",
     });
   }
