@@ -44,7 +44,9 @@ exit 99
 
 function runSh(script: string, env: Record<string, string>): Promise<ScriptRun> {
   return new Promise((resolve) => {
-    execFile("sh", ["-c", script], { env, encoding: "utf8", timeout: 20_000 }, (error, stdout, stderr) => {
+    // Bounded well below the test's and the mutation run's timeouts, so a script that loops (a mutant) is killed
+    // here rather than left running when the test worker is torn down.
+    execFile("sh", ["-c", script], { env, encoding: "utf8", timeout: 5_000, killSignal: "SIGKILL" }, (error, stdout, stderr) => {
       const status = error === null ? 0 : typeof error.code === "number" ? error.code : null;
       resolve({ status, stdout, stderr });
     });
