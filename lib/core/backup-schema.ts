@@ -10,7 +10,7 @@ export const BACKUP_SETTINGS = z.strictObject({
   /** When snapshots are taken, as a CronJob schedule in UTC. */
   schedule: z.string({ error: `set the schedule: ${CRON_HINT}` }).superRefine((value, ctx) => {
     const parsed = parseCron(value);
-    if (!parsed.ok) ctx.addIssue({ code: "custom", message: `${parsed.problem}; use ${CRON_HINT}` });
+    if (!parsed.ok) ctx.addIssue(`${parsed.problem}; use ${CRON_HINT}`);
   }),
   /** How many snapshots to keep; older ones are deleted after each successful snapshot. */
   keep: z.number({ error: "use a whole number of snapshots (unquoted), e.g. 7" }).int({ error: "use a whole number of snapshots, e.g. 7" }).min(1, { error: "keep at least 1 snapshot" }).max(1000, { error: "keep at most 1000 snapshots" }).default(7),
