@@ -260,7 +260,8 @@ function resolveDatabase(config: WorkspaceConfig, target: Target, instanceName: 
     name: databaseName(instanceName),
     server,
     requireSsl,
-    ca: spec.caSecretName && target === "kubernetes" ? { secretName: spec.caSecretName, key: spec.caSecretKey, file: `${DATABASE_CA_DIR}/${spec.caSecretKey}` } : undefined,
+    // A caSecretName on Docker was refused above (dockerServer), so the plan is never used there.
+    ca: spec.caSecretName ? { secretName: spec.caSecretName, key: spec.caSecretKey, file: `${DATABASE_CA_DIR}/${spec.caSecretKey}` } : undefined,
   };
 }
 

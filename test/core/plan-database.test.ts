@@ -59,6 +59,11 @@ describe("planWorkspace: database on Docker", () => {
     });
   });
 
+  it("keeps requireSsl: true for a server the file names, on either target", () => {
+    expect(plan("docker", { kind: "mysql", urlEnv: "ALICE_DB_URL", requireSsl: true }).database).toMatchObject({ server: { kind: "environment" }, requireSsl: true });
+    expect(plan("kubernetes", { kind: "postgres", urlSecretName: "alice-db", requireSsl: true }).database).toMatchObject({ server: { kind: "secret" }, requireSsl: true });
+  });
+
   it("fails if TLS is required of the workspace's own container", () => {
     expect(fail("docker", { kind: "mysql", requireSsl: true })).toEqual([
       "database.requireSsl: got true; the workspace's own MySQL container has no TLS (only the workspace network reaches it): remove requireSsl, or name a server with TLS in database.urlEnv or database.urlFile",

@@ -241,6 +241,7 @@ describe("planWorkspace: the parts each setting turns on, and the checks across 
     expect(problems(() => on("kubernetes", { storage: { mode: "local" }, networkPolicy: restricted, backup: { schedule: "@daily" } }))).toEqual([fix]);
     const fine = (target: "kubernetes" | "docker", raw: object) => expect(() => on(target, { storage: { mode: "s3" }, ...raw })).not.toThrow();
     fine("docker", { networkPolicy: restricted });
+    fine("docker", { storage: { mode: "s3", bucket: { kind: "external", endpoint: "https://s3.example.com", bucketName: "alice-convex", accessKeyIdEnv: "A_ID", secretAccessKeyEnv: "A_SECRET" } }, networkPolicy: restricted });
     fine("kubernetes", { networkPolicy: { enabled: false, ...restricted } });
     fine("kubernetes", { networkPolicy: { egress: { restrict: false } } });
     fine("kubernetes", { networkPolicy: { egress: { restrict: true, bucket: [{ cidr: "203.0.113.0/24", ports: [443] }] } } });
