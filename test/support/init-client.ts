@@ -1,7 +1,7 @@
 // Runs a database init script (lib/core/database-init.ts) with the real POSIX shell, in a unit test: either with the
 // real client installed on the machine, or with a stand-in client first on PATH that records what the script passed
 // it (its arguments and the environment it exported) and answers as its test tells it to.
-import { execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -42,13 +42,35 @@ echo "stand-in: unexpected call" >&2
 exit 99
 `;
 
+/**
+ * Runs `sh -c script` in a process group of its own, killed whole after 5 s: well below the test's and the mutation
+ * run's timeouts, and a script that loops (a mutant) may loop in a subshell (`$(unescape ...)`), which killing only
+ * `sh` would leave running.
+ */
 function runSh(script: string, env: Record<string, string>): Promise<ScriptRun> {
-  return new Promise((resolve) => {
-    // Bounded well below the test's and the mutation run's timeouts, so a script that loops (a mutant) is killed
-    // here rather than left running when the test worker is torn down.
-    execFile("sh", ["-c", script], { env, encoding: "utf8", timeout: 5_000, killSignal: "SIGKILL" }, (error, stdout, stderr) => {
-      const status = error === null ? 0 : typeof error.code === "number" ? error.code : null;
-      resolve({ status, stdout, stderr });
+  return new Promise((resolve, reject) => {
+    const child = spawn("sh", ["-c", script], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (text: string) => (stdout += text));
+    child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr += text));
+    const killGroup = () => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+      } catch (error) {
+        // ESRCH: the whole group has already exited.
+        if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+      }
+    };
+    const timer = setTimeout(killGroup, 5_000);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      killGroup();
+      resolve({ status: code, stdout, stderr });
     });
   });
 }
