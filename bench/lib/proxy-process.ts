@@ -27,6 +27,26 @@ export async function buildProxyBundle(repoRoot: string, outfile: string): Promi
   return outfile;
 }
 
+/**
+ * Builds the benchmark's signing floor (bench/lib/signing-relay.ts, which imports the proxy's SigV4 modules) into
+ * one minified file, the way scripts/build-proxy.mjs builds the proxy, and returns its path. Started with
+ * startProxyProcess: it takes the proxy's environment and prints the same "listening" line.
+ */
+export async function buildSigningRelayBundle(repoRoot: string, outfile: string): Promise<string> {
+  const { build } = await import("esbuild");
+  await build({
+    entryPoints: [resolve(repoRoot, "bench/lib/signing-relay.ts")],
+    outfile,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "esm",
+    minify: true,
+    logLevel: "warning",
+  });
+  return outfile;
+}
+
 export interface ProxyProcessOptions {
   readonly bundle: string;
   readonly upstream: S3Endpoint;
