@@ -26,6 +26,8 @@ describe("parseCron: what it refuses, in its words", () => {
       ["1-2-3 * * * *", 'the minute field "1-2-3" has "1-2-3", not a value, range or step'],
       ["1-99 * * * *", 'the minute field "1-99" has 99, outside 0-59'],
       ["60 * * * *", 'the minute field "60" has 60, outside 0-59'],
+      ["0 0 0 * *", 'the day-of-month field "0" has 0, outside 1-31'],
+      ["0 0 * 0 *", 'the month field "0" has 0, outside 1-12'],
       ["x * * * *", 'the minute field "x" has "x", not a number'],
       ["5x * * * *", 'the minute field "5x" has "5x", not a number'],
       ["x5 * * * *", 'the minute field "x5" has "x5", not a number'],
@@ -38,6 +40,7 @@ describe("parseCron: what it refuses, in its words", () => {
     expect([...schedule("*/1 0 1 1 *").minutes]).toHaveLength(60);
     expect(schedule(" @DAILY ")).toMatchObject({ minutes: new Set([0]), hours: new Set([0]) });
     expect(schedule("5  4\t* * *")).toMatchObject({ minutes: new Set([5]), hours: new Set([4]) });
+    expect(schedule("  17 3 * * *\n")).toMatchObject({ minutes: new Set([17]), hours: new Set([3]) });
   });
 
   it("marks which day fields are restricted", () => {
