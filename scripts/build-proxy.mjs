@@ -11,6 +11,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const outArg = process.argv.indexOf("--outfile");
 const outfile = outArg === -1 ? path.join(root, "dist", "s3-proxy.mjs") : path.resolve(process.argv[outArg + 1] ?? "");
 const shown = path.relative(root, outfile).startsWith("..") ? outfile : path.relative(root, outfile);
+// `--entry <path>` bundles another entry point the same way (the benchmark's signing relay, bench/lib/signing-relay.ts).
+const entryArg = process.argv.indexOf("--entry");
+const entry = entryArg === -1 ? path.join(root, "proxy", "src", "main.ts") : path.resolve(process.argv[entryArg + 1] ?? "");
 const MAX_BYTES = 262_144;
 
 // Only needed when a bundled CommonJS module calls require() for a Node built-in: ESM output has no `require`.
@@ -18,7 +21,7 @@ const CREATE_REQUIRE_BANNER = "import { createRequire as __s3proxyCreateRequire 
 
 async function bundle(banner) {
   return build({
-    entryPoints: [path.join(root, "proxy", "src", "main.ts")],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     platform: "node",
@@ -43,7 +46,7 @@ if (cjsInputs.length > 0) {
 }
 
 const output = result.outputFiles[0];
-if (output === undefined) throw new Error("esbuild produced no output for proxy/src/main.ts");
+if (output === undefined) throw new Error(`esbuild produced no output for ${path.relative(root, entry)}`);
 const size = output.contents.byteLength;
 console.log(`${shown}: ${size} bytes (${(size / 1024).toFixed(1)} KiB of ${MAX_BYTES / 1024} KiB allowed)`);
 if (size > MAX_BYTES) {

@@ -15,16 +15,26 @@ import type { S3Endpoint } from "./workload.ts";
 /**
  * Builds the proxy bundle from the working tree with `node scripts/build-proxy.mjs --outfile <outfile>` (the same
  * minified build the stacks ship) and returns its path. Always built anew: a dist/s3-proxy.mjs left from an
- * earlier checkout would benchmark old code.
+ * earlier checkout would benchmark old code. `entry` bundles another entry point the same way (`--entry`).
  */
-export async function buildProxyBundle(repoRoot: string, outfile: string): Promise<string> {
+export async function buildProxyBundle(repoRoot: string, outfile: string, entry?: string): Promise<string> {
   const script = resolve(repoRoot, "scripts/build-proxy.mjs");
   mkdirSync(dirname(outfile), { recursive: true });
-  const result = await runWithTimeout(process.execPath, [script, "--outfile", outfile], { timeoutMs: 120_000 });
+  const args = [script, "--outfile", outfile, ...(entry === undefined ? [] : ["--entry", entry])];
+  const result = await runWithTimeout(process.execPath, args, { timeoutMs: 120_000 });
   if (result.code !== 0 || !existsSync(outfile)) {
-    throw new Error(`node scripts/build-proxy.mjs --outfile ${outfile} exited with ${result.code} and ${existsSync(outfile) ? "built" : "did not build"} it:\n${result.output}`);
+    throw new Error(`node ${args.slice(1).join(" ")} exited with ${result.code} and ${existsSync(outfile) ? "built" : "did not build"} it:\n${result.output}`);
   }
   return outfile;
+}
+
+/**
+ * Builds the benchmark's signing floor (bench/lib/signing-relay.ts, which imports the proxy's SigV4 modules) with
+ * the proxy's build script (`--entry`), and returns its path. Started with startProxyProcess: it takes the proxy's
+ * environment and prints the same "listening" line.
+ */
+export function buildSigningRelayBundle(repoRoot: string, outfile: string): Promise<string> {
+  return buildProxyBundle(repoRoot, outfile, resolve(repoRoot, "bench/lib/signing-relay.ts"));
 }
 
 export interface ProxyProcessOptions {

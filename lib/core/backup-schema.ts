@@ -10,7 +10,7 @@ export const BACKUP_SETTINGS = z.strictObject({
   /** When snapshots are taken, as a CronJob schedule in UTC. */
   schedule: z.string({ error: `set the schedule: ${CRON_HINT}` }).superRefine((value, ctx) => {
     const parsed = parseCron(value);
-    if (!parsed.ok) ctx.addIssue({ code: "custom", message: `${parsed.problem}; use ${CRON_HINT}` });
+    if (!parsed.ok) ctx.addIssue(`${parsed.problem}; use ${CRON_HINT}`);
   }),
   /** How many snapshots to keep; older ones are deleted after each successful snapshot. */
   keep: z.number({ error: "use a whole number of snapshots (unquoted), e.g. 7" }).int({ error: "use a whole number of snapshots, e.g. 7" }).min(1, { error: "keep at least 1 snapshot" }).max(1000, { error: "keep at most 1000 snapshots" }).default(7),
@@ -24,10 +24,10 @@ export const BACKUP_SETTINGS = z.strictObject({
     .strictObject({
       endpoint: z.string().regex(/^https?:\/\/[^/\s]+\/?$/, { error: "use an http:// or https:// URL with a host and no path, e.g. https://s3.example.com" }),
       bucketName: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "use an S3 bucket name: 3-63 lower-case letters, digits, '.' or '-'" }),
-      region: z.string().min(1).default("us-east-1"),
+      region: z.string().min(1, { error: "name the bucket's region, e.g. us-east-1" }).default("us-east-1"),
       credentialsSecretName: z.string().regex(DNS_LABEL, { error: "name a Kubernetes Secret in the workspace namespace (lower-case, digits, '-')" }),
-      accessKeyIdKey: z.string().min(1).default("AWS_ACCESS_KEY_ID"),
-      secretAccessKeyKey: z.string().min(1).default("AWS_SECRET_ACCESS_KEY"),
+      accessKeyIdKey: z.string().min(1, { error: "name the Secret's key that holds the access key id, e.g. AWS_ACCESS_KEY_ID" }).default("AWS_ACCESS_KEY_ID"),
+      secretAccessKeyKey: z.string().min(1, { error: "name the Secret's key that holds the secret access key, e.g. AWS_SECRET_ACCESS_KEY" }).default("AWS_SECRET_ACCESS_KEY"),
     })
     .optional(),
   /**

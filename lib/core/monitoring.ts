@@ -18,6 +18,11 @@ export interface MonitorSpec {
 const PROXY_REQUESTS = "s3proxy_requests_total";
 const PROXY_DURATION_BUCKET = "s3proxy_request_duration_seconds_bucket";
 
+/** A fraction as a percentage for a message: 0.07 is 7, not 7.000000000000001 (binary floating point). */
+function percent(fraction: number): number {
+  return Number((fraction * 100).toPrecision(12));
+}
+
 /** Whether the backend serves `/metrics`: on unless convex.extraEnv sets DISABLE_METRICS_ENDPOINT=true. */
 export function backendServesMetrics(plan: WorkspacePlan): boolean {
   return !plan.backendEnv.some((e) => e.name === "DISABLE_METRICS_ENDPOINT" && e.value.kind === "literal" && e.value.value === "true");
@@ -76,7 +81,7 @@ export function prometheusRule(plan: WorkspacePlan, labels: Record<string, strin
         expr: `sum(rate(${PROXY_REQUESTS}{${proxy},status=~"5.."}[5m])) / sum(rate(${PROXY_REQUESTS}{${proxy}}[5m])) > ${ratio}`,
         for: "10m",
         labels: alertLabels,
-        annotations: { summary: `S3 proxy of workspace ${plan.workspace}: more than ${ratio * 100}% of responses are 5xx` },
+        annotations: { summary: `S3 proxy of workspace ${plan.workspace}: more than ${percent(ratio)}% of responses are 5xx` },
       },
       {
         alert: "ConvexS3ProxySlow",

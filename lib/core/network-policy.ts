@@ -2,6 +2,7 @@ import { BACKEND_PORTS, DASHBOARD_HTTP_PORT } from "./ports.ts";
 import { PROXY_PORT } from "./backend-env.ts";
 import { selectorLabels } from "./labels.ts";
 import { MINIO_PORT } from "./minio.ts";
+import type { BackupPlan } from "./backup.ts";
 import type { Component } from "./names.ts";
 import type { WorkspacePlan } from "./plan.ts";
 
@@ -70,17 +71,21 @@ export function networkPolicies(plan: WorkspacePlan): WorkspaceNetworkPolicy[] {
   const storageClients = [pods("backend"), ...(plan.storageDoctor ? [pods("storage-doctor")] : [])];
   if (mode === "proxied") policies.push(policy("s3-proxy", [...rule([PROXY_PORT], storageClients), ...rule([PROXY_PORT], prometheus)]));
   if (plan.minio !== undefined) {
-    // Backups to the workspace's MinIO bucket: the backup Job's pods upload there, and a restoring backend's init
+    // Backups to the workspace bucket, here MinIO: the backup Job's pods upload there, and a restoring backend's init
     // container downloads from it directly (in s3 mode the backend is a storage client anyway).
-    const backupClients = backsUpToMinio(plan) ? [pods("backup"), ...(plan.backup?.restoreFrom !== undefined && mode === "proxied" ? [pods("backend")] : [])] : [];
+    const backup = workspaceBackup(plan);
+    const backupClients = backup === undefined ? [] : [pods("backup"), ...(backup.restoreFrom !== undefined && mode === "proxied" ? [pods("backend")] : [])];
     policies.push(policy("minio", rule([MINIO_PORT], [...(mode === "proxied" ? [pods("s3-proxy")] : storageClients), ...backupClients])));
   }
   return restrictEgress(plan, policies, pods);
 }
 
-/** Whether snapshots go to the workspace's own MinIO bucket. */
-function backsUpToMinio(plan: WorkspacePlan): boolean {
-  return plan.minio !== undefined && plan.backup?.target.kind === "workspace" && plan.backup.target.bucket.kind === "minio";
+/**
+ * The backup settings when snapshots go to the workspace bucket (not a separate `backup.bucket`). That bucket is
+ * the workspace's MinIO whenever `plan.minio` exists: the plan has a MinIO only for a `minio` storage bucket.
+ */
+function workspaceBackup(plan: WorkspacePlan): BackupPlan | undefined {
+  return plan.backup?.target.kind === "workspace" ? plan.backup : undefined;
 }
 
 /**
@@ -98,13 +103,15 @@ function restrictEgress(plan: WorkspacePlan, policies: WorkspaceNetworkPolicy[],
   const bucket: PolicyRule[] = plan.minio !== undefined ? [{ ports: [MINIO_PORT], peers: [pods("minio")] }] : operatorRules(egress.bucket);
   const mode = plan.storage.mode;
   const backendStorage: PolicyRule[] = mode === "proxied" ? [{ ports: [PROXY_PORT], peers: [pods("s3-proxy")] }] : mode === "s3" ? bucket : [];
-  const backupBucket: PolicyRule[] | undefined = plan.backup?.target.kind === "workspace" ? (backsUpToMinio(plan) ? bucket : operatorRules(egress.bucket)) : undefined;
-  const restore = backupBucket !== undefined && plan.backup?.restoreFrom !== undefined && mode !== "s3" ? backupBucket : [];
+  // Backups to the workspace bucket go where its storage goes: MinIO, or the endpoints the operator names.
+  const backup = workspaceBackup(plan);
+  const restore = backup?.restoreFrom !== undefined && mode !== "s3" ? bucket : [];
+  // Only the policies that exist get their rules: the backup policy is added just below, when backups use this bucket.
   const rules: Partial<Record<Component, PolicyRule[]>> = {
     backend: [dns, ...backendStorage, ...restore, ...operatorRules(egress.backend)],
     "s3-proxy": [dns, ...bucket],
-    ...(backupBucket === undefined ? {} : { backup: [dns, ...backupBucket] }),
+    backup: [dns, ...bucket],
   };
-  const withBackup = backupBucket === undefined ? policies : [...policies, { component: "backup" as const, podSelector: selectorLabels(plan.workspace, "backup"), ingress: [] }];
+  const withBackup = backup === undefined ? policies : [...policies, { component: "backup" as const, podSelector: selectorLabels(plan.workspace, "backup"), ingress: [] }];
   return withBackup.map((p) => (rules[p.component] === undefined ? p : { ...p, egress: rules[p.component] }));
 }

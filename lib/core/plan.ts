@@ -154,7 +154,7 @@ export function planWorkspace(config: WorkspaceConfig, options: PlanOptions): Wo
   if (backup?.target.kind === "external" && options.target === "docker") {
     issues.push({
       field: "backup.bucket",
-      value: showValue(config.backup?.bucket?.bucketName),
+      value: showValue(backup.target.bucketName),
       fix: "a separate backup bucket reads its keys from a Kubernetes Secret; on Docker snapshots go to the workspace bucket (MinIO, or storage.bucket): remove backup.bucket",
     });
   }
@@ -260,7 +260,8 @@ function resolveDatabase(config: WorkspaceConfig, target: Target, instanceName: 
     name: databaseName(instanceName),
     server,
     requireSsl,
-    ca: spec.caSecretName && target === "kubernetes" ? { secretName: spec.caSecretName, key: spec.caSecretKey, file: `${DATABASE_CA_DIR}/${spec.caSecretKey}` } : undefined,
+    // A caSecretName on Docker was refused above (dockerServer), so the plan is never used there.
+    ca: spec.caSecretName ? { secretName: spec.caSecretName, key: spec.caSecretKey, file: `${DATABASE_CA_DIR}/${spec.caSecretKey}` } : undefined,
   };
 }
 

@@ -74,10 +74,15 @@ export async function handleS3Request(
   let bytesOut = 0;
   let errorCode: string | undefined;
   let clientAborted = false;
+  /** The upstream closed mid-response: the client's response was cut off (relayResponse). */
+  let upstreamCut = false;
   res.on("close", () => {
-    if (!res.writableFinished) clientAborted = true;
+    if (!res.writableFinished && !upstreamCut) {
+      clientAborted = true;
+      errorCode ??= "ClientAbort";
+    }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const status = clientAborted && !res.writableFinished ? 499 : res.statusCode;
+    const status = upstreamCut ? 502 : clientAborted && !res.writableFinished ? 499 : res.statusCode;
     ctx.metrics.recordRequest(operation, status, seconds);
     ctx.metrics.addBytes("in", bytesIn);
     ctx.metrics.addBytes("out", bytesOut);
@@ -172,6 +177,7 @@ export async function handleS3Request(
       openUpstreamRequest({ options: ctx.options, agent: ctx.agent, route, headers: forward, payloadHash, contentLength });
     let composite: CompositeChecksum | undefined;
     let bodyDone: Promise<void>;
+    let streamed = false;
     if (xmlBody) {
       const xml = (await readAll(pipelineToBuffer(stages, ctx.options.maxXmlBodyBytes))).toString("utf8");
       let body: Buffer;
@@ -199,6 +205,7 @@ export async function handleS3Request(
     } else {
       upstream = openUpstream(payloadHash.upstream, hasBody ? length : undefined);
       bodyDone = streamChain(first, stages.slice(1), upstream);
+      streamed = true;
     }
     bodyDone.catch(() => undefined);
     upstream.on("error", () => undefined);
@@ -206,14 +213,9 @@ export async function handleS3Request(
       bodySent = true;
     });
 
-    const upstreamRequest = upstream;
-    const upRes = await Promise.race([
-      new Promise<http.IncomingMessage>((resolve, reject) => {
-        upstreamRequest.once("response", resolve);
-        upstreamRequest.once("error", reject);
-      }),
-      bodyDone.then(() => new Promise<never>(() => undefined)),
-    ]);
+    const response = responseOf(upstream);
+    // A streamed body can fail before the upstream answers: whichever comes first settles the wait.
+    const upRes = streamed ? await Promise.race([response, bodyDone.then(() => new Promise<never>(() => undefined))]) : await response;
     const status = upRes.statusCode ?? 502;
     if (status < 400) await bodyDone;
 
@@ -257,10 +259,15 @@ export async function handleS3Request(
       return;
     }
     res.writeHead(status, successHeaders(upRes, decoration, false));
-    upRes.on("data", (chunk: Buffer) => {
-      bytesOut += chunk.length;
+    relayResponse(upRes, res, {
+      count: (bytes) => {
+        bytesOut += bytes;
+      },
+      upstreamCut: () => {
+        upstreamCut = true;
+        errorCode = "UpstreamCut";
+      },
     });
-    await streamChain(upRes, [], res);
   } catch (error) {
     upstream?.destroy();
     if (clientAborted || error instanceof ClientAbort) {
@@ -352,4 +359,35 @@ async function readAll(source: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of source) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+/** The upstream's response, or its request's error. */
+function responseOf(request: http.ClientRequest): Promise<http.IncomingMessage> {
+  return new Promise<http.IncomingMessage>((resolve, reject) => {
+    request.once("response", resolve);
+    request.once("error", reject);
+  });
+}
+
+/**
+ * Pipes a successful upstream response to the client, counting its bytes. Either side ending early ends the
+ * other: an upstream that closes mid-body cuts the client's response off (its length then does not match, so
+ * the client sees the break), and a client that goes away destroys the upstream response (and with it the
+ * upstream request: its socket is not reused half-read).
+ */
+function relayResponse(
+  upstream: http.IncomingMessage,
+  res: http.ServerResponse,
+  on: { readonly count: (bytes: number) => void; readonly upstreamCut: () => void },
+): void {
+  upstream.on("data", (chunk: Buffer) => on.count(chunk.length));
+  upstream.once("close", () => {
+    if (upstream.complete || res.destroyed) return;
+    on.upstreamCut();
+    res.destroy();
+  });
+  res.once("close", () => {
+    if (!res.writableFinished) upstream.destroy();
+  });
+  upstream.pipe(res);
 }

@@ -1,7 +1,11 @@
 /** Structured logging: one JSON object per line. Callers pass only fields that are safe to show. */
 import type { LogEntry, LogSink } from "./types.ts";
 
-const line = (entry: LogEntry): string => `${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`;
+/**
+ * `{"time":"<ISO 8601>",<the entry's fields>}` and a newline. The time is spliced in front of the entry's JSON
+ * (never empty: `level` and `msg` are required) rather than copied into a new object with it, once per request.
+ */
+const line = (entry: LogEntry): string => `{"time":"${new Date().toISOString()}",${JSON.stringify(entry).slice(1)}\n`;
 
 /** A sink that writes each entry as one JSON line, with a timestamp first, to `out` (stdout by default). */
 export function jsonLineSink(out: NodeJS.WritableStream = process.stdout): LogSink {

@@ -28,9 +28,9 @@ export class ProxyMetrics {
     this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
     this.durationCount += 1;
     this.durationSum += durationSeconds;
-    DURATION_BUCKETS_SECONDS.forEach((bound, i) => {
-      if (durationSeconds <= bound) this.bucketCounts[i] = (this.bucketCounts[i] ?? 0) + 1;
-    });
+    for (let i = 0; i < DURATION_BUCKETS_SECONDS.length; i += 1) {
+      if (durationSeconds <= (DURATION_BUCKETS_SECONDS[i] as number)) this.bucketCounts[i] = (this.bucketCounts[i] ?? 0) + 1;
+    }
   }
 
   addBytes(direction: ByteDirection, count: number): void {

@@ -117,6 +117,57 @@ describe("backup settings", () => {
   });
 });
 
+describe("backupRunnerEnv: where each target's snapshots go", () => {
+  const common = { CONVEX_DATA_DIR: "/convex/data", BACKUP_WORK_DIR: "/tmp", INSTANCE_NAME: "convex-alice-dev", BACKUP_PREFIX: "convex-backups/convex-alice-dev/", BACKUP_KEEP: "7" };
+  const runnerEnv = (raw: object, target: Target, command: "backup" | "restore", minioEndpoint?: string) => {
+    const p = planWorkspace(parseWorkspaceConfig({ workspace: { name: "alice-dev" }, ...raw }), { target, minioEndpoint: "http://convex-alice-dev-minio:9000" });
+    return envToRecord(backupRunnerEnv({ backup: p.backup!, instanceName: p.instanceName, storageMode: p.storage.mode, region: p.region, minioEndpoint }, command));
+  };
+
+  it("a separate backup bucket: its endpoint without the trailing slash, its region, its keys from the backup Secret", () => {
+    const bucket = { endpoint: "https://b.example.com/", bucketName: "team-backups", region: "eu-west-1", credentialsSecretName: "backup-keys" };
+    expect(runnerEnv({ backup: { schedule: "@daily", bucket } }, "kubernetes", "backup")).toEqual({
+      ...common,
+      STORAGE_MODE: "local",
+      BACKUP_S3_ENDPOINT: "https://b.example.com",
+      BACKUP_S3_BUCKET: "team-backups",
+      BACKUP_S3_REGION: "eu-west-1",
+      AWS_ACCESS_KEY_ID: "<ref:backupAccessKeyId>",
+      AWS_SECRET_ACCESS_KEY: "<ref:backupSecretAccessKey>",
+    });
+  });
+
+  it("an external workspace bucket: its endpoint without the trailing slash and the snapshot to restore", () => {
+    const bucket = { kind: "external", endpoint: "https://s3.example.com/", bucketName: "alice-convex", credentialsSecretName: "alice-s3" };
+    const key = "convex-backups/convex-alice-dev/20261201T031700Z.tar.gz";
+    expect(runnerEnv({ storage: { mode: "s3", region: "eu-central-1", bucket }, backup: { schedule: "@daily", restoreFrom: key } }, "kubernetes", "restore")).toEqual({
+      ...common,
+      STORAGE_MODE: "s3",
+      BACKUP_S3_ENDPOINT: "https://s3.example.com",
+      BACKUP_S3_BUCKET: "alice-convex",
+      BACKUP_S3_REGION: "eu-central-1",
+      AWS_ACCESS_KEY_ID: "<ref:bucketAccessKeyId>",
+      AWS_SECRET_ACCESS_KEY: "<ref:bucketSecretAccessKey>",
+      BACKUP_RESTORE_KEY: key,
+    });
+  });
+
+  it("the workspace's MinIO: the endpoint the target gives, and the latest snapshot when restoreFrom is not set", () => {
+    expect(runnerEnv({ backup: { schedule: "@daily" } }, "docker", "restore", "http://convex-alice-dev-minio:9000")).toEqual({
+      ...common,
+      STORAGE_MODE: "local",
+      BACKUP_S3_ENDPOINT: "http://convex-alice-dev-minio:9000",
+      BACKUP_S3_BUCKET: "convex",
+      BACKUP_S3_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: "<ref:bucketAccessKeyId>",
+      AWS_SECRET_ACCESS_KEY: "<ref:bucketSecretAccessKey>",
+      BACKUP_RESTORE_KEY: "latest",
+    });
+    // Without one the variable is empty, which the runner refuses by name (backup/src/settings.ts).
+    expect(runnerEnv({ backup: { schedule: "@daily" } }, "docker", "backup").BACKUP_S3_ENDPOINT).toBe("");
+  });
+});
+
 describe("snapshot names and retention", () => {
   const prefix = "convex-backups/convex-alice-dev/";
   it("names a snapshot by its UTC second, so names sort by time", () => {

@@ -168,3 +168,84 @@ describe("planWorkspace: what each target gets", () => {
     }
   });
 });
+
+describe("planWorkspace: the parts each setting turns on, and the checks across fields", () => {
+  const on = (target: "kubernetes" | "docker", raw: object, env: Record<string, string> = {}) =>
+    planWorkspace(parseWorkspaceConfig({ workspace: { name: "alice-dev" }, ...raw }, env), { target, minioEndpoint: "http://convex-alice-dev-minio:9000" });
+  const backupBucket = { endpoint: "https://b.example.com", bucketName: "team-backups", credentialsSecretName: "backup-keys" };
+
+  it("runs the storage doctor Job on Kubernetes in s3 and proxied mode only, and refuses it on Docker", () => {
+    expect(on("kubernetes", { storage: { mode: "s3", doctor: true } }).storageDoctor).toBe(true);
+    expect(on("kubernetes", { storage: { mode: "proxied", doctor: true } }).storageDoctor).toBe(true);
+    expect(on("kubernetes", { storage: { mode: "local", doctor: true } }).storageDoctor).toBe(false);
+    expect(on("kubernetes", { storage: { mode: "s3" } }).storageDoctor).toBe(false);
+    expect(problems(() => on("docker", { storage: { mode: "s3", doctor: true } }))).toEqual([
+      "storage.doctor: got true; the doctor Job is a Kubernetes setting; on Docker run npm run doctor -- --config <this file> before deploying",
+    ]);
+  });
+
+  it("gives scheduling.labels to Kubernetes objects only", () => {
+    const raw = { scheduling: { labels: { team: "payments" } } };
+    expect(on("kubernetes", raw).labels).toMatchObject({ workspace: "alice-dev", extra: { team: "payments" } });
+    expect(on("docker", raw).labels.extra).toBeUndefined();
+  });
+
+  it("takes MinIO's image, volume and resources from the bucket's settings, else the pins and defaults; no MinIO for other buckets", () => {
+    const custom = { kind: "minio", image: "quay.io/minio/minio:RELEASE.2025-04-22T22-12-26Z", dataVolume: { size: "3Gi", storageClassName: "fast" }, resources: { limits: { cpu: "2", memory: "2Gi" } } };
+    const p = on("kubernetes", { storage: { mode: "s3", bucket: custom } });
+    expect(p.images.minio).toBe("quay.io/minio/minio:RELEASE.2025-04-22T22-12-26Z");
+    expect(p.minio).toEqual({
+      bucketName: "convex",
+      endpoint: "http://convex-alice-dev-minio:9000",
+      dataVolume: { size: "3Gi", storageClassName: "fast" },
+      resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "2", memory: "2Gi" } },
+    });
+    const docker = on("docker", { storage: { mode: "s3" } });
+    expect(docker.images.minio).toBe("quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z");
+    expect(docker.minio).toEqual({
+      bucketName: "convex",
+      endpoint: "http://convex-alice-dev-minio:9000",
+      dataVolume: { size: "10Gi" },
+      resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+    });
+    expect(on("kubernetes", { storage: { mode: "s3" } }).minio).toBeUndefined();
+    expect(on("docker", { storage: { mode: "local" } }).minio).toBeUndefined();
+  });
+
+  it("needs the MinIO endpoint from the caller on Docker (an invariant: the Docker app always passes it)", () => {
+    const config = parseWorkspaceConfig({ workspace: { name: "alice-dev" }, storage: { mode: "s3" } });
+    expect(() => planWorkspace(config, { target: "docker" })).toThrow("a MinIO bucket needs its endpoint: pass minioEndpoint");
+  });
+
+  it("ignores the bucket's TLS settings in local mode, where the backend does not use the bucket", () => {
+    const p = on("kubernetes", { storage: { mode: "local", bucket: { kind: "objectBucketClaim", endpointScheme: "https" } } });
+    expect(p.tls.bucketCa).toBeUndefined();
+    expect(p.backendCaFiles).toEqual([]);
+  });
+
+  it("accepts snapshots to the workspace's MinIO where it runs, and a separate backup bucket on Kubernetes", () => {
+    expect(on("docker", { storage: { mode: "local" }, backup: { schedule: "@daily" } }).backup?.target).toEqual({ kind: "workspace", bucket: { kind: "minio", profile: "minio", bucketName: "convex" } });
+    expect(on("kubernetes", { storage: { mode: "s3", bucket: { kind: "minio" } }, backup: { schedule: "@daily" } }).backup?.target.kind).toBe("workspace");
+    expect(on("kubernetes", { storage: { mode: "local", bucket: { kind: "minio" } }, backup: { schedule: "@daily", bucket: backupBucket } }).backup?.target).toMatchObject({
+      kind: "external",
+      bucketName: "team-backups",
+    });
+  });
+
+  it("asks where the bucket is under restricted egress only when something outside the stack is reached", () => {
+    const fix =
+      "networkPolicy.egress.bucket: got []; name where the bucket endpoint is, e.g. [{ namespaceLabels: { kubernetes.io/metadata.name: rook-ceph }, ports: [8080] }] or [{ cidr: 203.0.113.0/24, ports: [443] }], or leave egress open (restrict: false)";
+    const restricted = { egress: { restrict: true } };
+    expect(problems(() => on("kubernetes", { storage: { mode: "s3" }, networkPolicy: restricted }))).toEqual([fix]);
+    // Snapshots of a local-mode workspace go to a claimed bucket.
+    expect(problems(() => on("kubernetes", { storage: { mode: "local" }, networkPolicy: restricted, backup: { schedule: "@daily" } }))).toEqual([fix]);
+    const fine = (target: "kubernetes" | "docker", raw: object) => expect(() => on(target, { storage: { mode: "s3" }, ...raw })).not.toThrow();
+    fine("docker", { networkPolicy: restricted });
+    fine("docker", { storage: { mode: "s3", bucket: { kind: "external", endpoint: "https://s3.example.com", bucketName: "alice-convex", accessKeyIdEnv: "A_ID", secretAccessKeyEnv: "A_SECRET" } }, networkPolicy: restricted });
+    fine("kubernetes", { networkPolicy: { enabled: false, ...restricted } });
+    fine("kubernetes", { networkPolicy: { egress: { restrict: false } } });
+    fine("kubernetes", { networkPolicy: { egress: { restrict: true, bucket: [{ cidr: "203.0.113.0/24", ports: [443] }] } } });
+    fine("kubernetes", { storage: { mode: "s3", bucket: { kind: "minio" } }, networkPolicy: restricted, backup: { schedule: "@daily" } });
+    fine("kubernetes", { storage: { mode: "local" }, networkPolicy: restricted, backup: { schedule: "@daily", bucket: backupBucket } });
+  });
+});

@@ -122,6 +122,30 @@ describe("upstream failures", () => {
       socket.on("close", () => resolve(received < 1_000_000 ? "cut short" : "complete"));
     });
     expect(outcome).toBe("cut short");
+    const line = await fx.waitForLog((entry) => entry.msg === "request" && entry.operation === "GetObject");
+    expect(line).toMatchObject({ level: "warn", status: 502, errorCode: "UpstreamCut" });
+  });
+
+  it("a client that goes away mid-download ends the upstream response too (its socket is not left half-read)", async () => {
+    let upstreamClosed: () => void = () => undefined;
+    const upstreamGone = new Promise<void>((resolve) => {
+      upstreamClosed = resolve;
+    });
+    fx.upstream.handler = (req, res) => {
+      if (req.method !== "GET") return false;
+      res.writeHead(200, { "content-length": 1_000_000 });
+      res.write(Buffer.alloc(1000));
+      res.on("close", () => upstreamClosed());
+      return true;
+    };
+    const signed = await signRequest({ endpoint: fx.proxy.url, method: "GET", path: `/${TEST_BUCKET}/big`, credentials: PROXY_CLIENT_CREDENTIALS });
+    const socket = net.connect(fx.proxy.port, "127.0.0.1", () => {
+      socket.write([`GET ${signed.path} HTTP/1.1`, ...Object.entries(signed.headers).map(([k, v]) => `${k}: ${v}`), "", ""].join("\r\n"));
+    });
+    socket.once("data", () => socket.destroy());
+    await upstreamGone;
+    const line = await fx.waitForLog((entry) => entry.msg === "client aborted");
+    expect(line).toMatchObject({ operation: "GetObject", status: 499, errorCode: "ClientAbort" });
   });
 });
 

@@ -38,6 +38,17 @@ describe("jsonLineSink", () => {
     expect(Object.keys(first)).toEqual(["time", "level", "msg", "port"]);
     expect(first).toMatchObject({ level: "info", msg: "listening", port: 8333 });
   });
+
+  it("writes the time as ISO 8601, leaves out undefined fields and escapes strings", () => {
+    const out = new PassThrough();
+    const before = Date.now();
+    jsonLineSink(out)({ level: "info", msg: 'a "quoted"\nline', bucket: undefined, status: 200 });
+    const text = String(out.read());
+    expect(text).toMatch(/^\{"time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z","level":"info","msg":"a \\"quoted\\"\\nline","status":200\}\n$/);
+    const time = Date.parse((JSON.parse(text) as { time: string }).time);
+    expect(time).toBeGreaterThanOrEqual(before - 1);
+    expect(time).toBeLessThanOrEqual(Date.now());
+  });
 });
 
 describe("batchedJsonLineSink", () => {
