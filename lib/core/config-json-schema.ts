@@ -1,9 +1,6 @@
 import { z } from "zod";
 import { workspaceConfigSchema } from "./config-schema.ts";
 
-/** Where the schema is published in the repository, relative to the example file that references it. */
-export const WORKSPACE_SCHEMA_FILE = "workspace.schema.json";
-
 /**
  * The JSON Schema (draft 2020-12) of the workspace YAML file, generated from the zod schema: what a user writes
  * (`io: "input"`: fields with a default are optional). The environment overrides (WORKSPACE_NAME, ...) are applied

@@ -30,8 +30,6 @@ export interface ResolveTlsInput {
   readonly target: "kubernetes" | "docker";
   /** The bucket in use; undefined in `local` mode. */
   readonly bucket: AnyBucket | undefined;
-  /** Directory relative CA file paths are resolved against. @default process.cwd() */
-  readonly cwd?: string;
 }
 
 export function resolveTls(input: ResolveTlsInput, issues: ConfigIssue[]): TlsPlan {
@@ -59,7 +57,8 @@ export function resolveTls(input: ResolveTlsInput, issues: ConfigIssue[]): TlsPl
     return { proxyTls };
   }
   if (caSpec === "system") return { proxyTls };
-  const bucketCa = caSource(caSpec, target, input.cwd ?? process.cwd(), issues);
+  // A relative CA file is read from the directory the command runs in (cdktf synth, the template build).
+  const bucketCa = caSource(caSpec, target, process.cwd(), issues);
   return bucketCa === undefined ? { proxyTls } : { proxyTls, bucketCa };
 }
 

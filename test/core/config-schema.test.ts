@@ -188,3 +188,64 @@ describe("workspace configuration schema: every rule names the field, shows the 
     expect(problemsOf({ storage: { bucket: { kind: "minio", bucketName: "No" } } })).toEqual([`storage.bucket.bucketName: got "No"; ${BUCKET_NAME_RULE}`]);
   });
 });
+
+describe("workspace configuration schema: the rules the mutation review found unpinned", () => {
+  const BOOLEAN_RULE = "use true or false (unquoted)";
+  const SECRET_RULE = "name a Kubernetes Secret in the workspace namespace (lower-case, digits, '-')";
+  const claim = { kind: "objectBucketClaim", endpointScheme: "https" };
+
+  it("caBundle: a Secret or ConfigMap name, a key, a file, or system", () => {
+    expect(problemsOf({ storage: { bucket: { ...claim, caBundle: { secretName: "Ca", configMapName: "Ca_b", key: "", file: "" } } } })).toEqual([
+      `storage.bucket.caBundle.secretName: got "Ca"; name a Secret in the workspace namespace (lower-case, digits, '-')`,
+      `storage.bucket.caBundle.configMapName: got "Ca_b"; name a ConfigMap in the workspace namespace (lower-case, digits, '-')`,
+      'storage.bucket.caBundle.key: got ""; name the key that holds the PEM bundle, e.g. ca.crt',
+      'storage.bucket.caBundle.file: got ""; give the path of the PEM file, e.g. ./rgw-ca.crt',
+    ]);
+    expect(problemsOf({ storage: { bucket: { ...claim, caBundle: "public" } } })).toEqual([
+      'storage.bucket.caBundle: got "public"; use system, or { secretName } / { configMapName } (Kubernetes) or { file } (Docker)',
+    ]);
+    expect(parse({ storage: { bucket: { ...claim, caBundle: { secretName: "rgw-ca" } } } }).storage.bucket).toMatchObject({ caBundle: { secretName: "rgw-ca", key: "ca.crt" } });
+  });
+
+  it("Rook claim: endpointScheme is http or https, either given explicitly", () => {
+    for (const endpointScheme of ["http", "https"]) expect(parse({ storage: { bucket: { kind: "objectBucketClaim", endpointScheme } } }).storage.bucket).toMatchObject({ endpointScheme });
+    expect(problemsOf({ storage: { bucket: { kind: "objectBucketClaim", endpointScheme: "tls" } } })).toEqual([
+      'storage.bucket.endpointScheme: got "tls"; use http (Rook\'s default gateway, port 80) or https (a gateway with securePort)',
+    ]);
+  });
+
+  it("MinIO bucket: its image, its volume and its resources, with their defaults", () => {
+    expect(parse({ storage: { bucket: { kind: "minio" } } }).storage.bucket).toEqual({
+      kind: "minio",
+      bucketName: "convex",
+      image: "quay.io/minio/minio:RELEASE.2025-09-07T16-13-09Z",
+      dataVolume: { size: "10Gi" },
+      resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+    });
+    expect(parse({ storage: { bucket: { kind: "minio", dataVolume: { storageClassName: "fast" } } } }).storage.bucket).toMatchObject({ dataVolume: { size: "10Gi", storageClassName: "fast" } });
+    expect(problemsOf({ storage: { bucket: { kind: "minio", dataVolume: { size: "10 GB", storageClassName: "" } } } })).toEqual([
+      'storage.bucket.dataVolume.size: got "10 GB"; use a Kubernetes quantity such as "10Gi"',
+      'storage.bucket.dataVolume.storageClassName: got ""; Too small: expected string to have >=1 characters',
+    ]);
+  });
+
+  it("database: the kind, its Secret, key, file and CA names, and requireSsl as a boolean", () => {
+    for (const kind of ["sqlite", "postgres", "mysql"]) expect(parse({ database: { kind } }).database.kind).toBe(kind);
+    expect(parse({ database: { urlSecretKey: "database-url", caSecretKey: "root.pem", urlFile: "db.env" } }).database).toMatchObject({ urlSecretKey: "database-url", caSecretKey: "root.pem", urlFile: "db.env" });
+    expect(
+      problemsOf({ database: { kind: "oracle", urlSecretName: "Db", urlSecretKey: "", requireSsl: "yes", urlFile: "", caSecretName: "Ca", caSecretKey: "" } }),
+    ).toEqual([
+      'database.kind: got "oracle"; use sqlite (the data volume), postgres or mysql',
+      `database.urlSecretName: got "Db"; ${SECRET_RULE}`,
+      `database.urlSecretKey: got ""; name the Secret's key that holds the URL, e.g. url`,
+      `database.requireSsl: got "yes"; ${BOOLEAN_RULE}`,
+      'database.urlFile: got ""; give the path of the file with the POSTGRES_URL=... (or MYSQL_URL=...) line, e.g. ~/.config/convex/alice-db.env',
+      `database.caSecretName: got "Ca"; ${SECRET_RULE}`,
+      `database.caSecretKey: got ""; name the Secret's key that holds the CA bundle, e.g. ca.crt`,
+    ]);
+  });
+
+  it("storage: the doctor and the proxy's TLS as booleans", () => {
+    expect(problemsOf({ storage: { doctor: "on", proxy: { tls: "off" } } })).toEqual([`storage.doctor: got "on"; ${BOOLEAN_RULE}`, `storage.proxy.tls: got "off"; ${BOOLEAN_RULE}`]);
+  });
+});

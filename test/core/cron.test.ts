@@ -57,3 +57,19 @@ describe("nextCronRun", () => {
     expect(nextCronRun(schedule("0 0 * * 1"), new Date("2026-01-14T05:23:00Z"))?.toISOString()).toBe("2026-01-19T00:00:00.000Z");
   });
 });
+
+describe("parseCron: the macros", () => {
+  it("runs each macro at its own times (from Sunday 2026-03-15 10:30 UTC)", () => {
+    const after = new Date("2026-03-15T10:30:00Z");
+    const next = (macro: string) => nextCronRun(schedule(macro), after)?.toISOString();
+    expect(Object.fromEntries(["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"].map((m) => [m, next(m)]))).toEqual({
+      "@yearly": "2027-01-01T00:00:00.000Z",
+      "@annually": "2027-01-01T00:00:00.000Z",
+      "@monthly": "2026-04-01T00:00:00.000Z",
+      "@weekly": "2026-03-22T00:00:00.000Z",
+      "@daily": "2026-03-16T00:00:00.000Z",
+      "@midnight": "2026-03-16T00:00:00.000Z",
+      "@hourly": "2026-03-15T11:00:00.000Z",
+    });
+  });
+});

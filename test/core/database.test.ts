@@ -1,7 +1,7 @@
 /** The database name, the URL checks of each server kind, and the backend's database variables. */
 import { describe, expect, it } from "vitest";
 import { backendEnvironment } from "../../lib/core/backend-env.ts";
-import { databaseName, databaseUrlIssues } from "../../lib/core/database.ts";
+import { databaseName, databaseUrlIssues, SERVER_DATABASES } from "../../lib/core/database.ts";
 import { databaseInitStep, initSslMode } from "../../lib/core/database-init.ts";
 import { envToRecord } from "../../lib/core/env.ts";
 import { Storage } from "../../lib/core/storage.ts";
@@ -75,5 +75,32 @@ describe("backendEnvironment with a MySQL database", () => {
   it("sets MYSQL_CA_FILE for a CA, and the presence flag DO_NOT_REQUIRE_SSL=true when TLS is not required", () => {
     expect(envToRecord(env({ kind: "mysql", requireSsl: true, caFile: "/convex/database-ca/ca.crt" })).MYSQL_CA_FILE).toBe("/convex/database-ca/ca.crt");
     expect(envToRecord(env({ kind: "mysql", requireSsl: false })).DO_NOT_REQUIRE_SSL).toBe("true");
+  });
+});
+
+describe("SERVER_DATABASES", () => {
+  it("holds Convex's variable names, URL schemes and SSL parameters for each server kind (convex-backend run_backend.sh, crates/clusters)", () => {
+    expect(SERVER_DATABASES).toEqual({
+      postgres: {
+        label: "Postgres",
+        urlVariable: "POSTGRES_URL",
+        caVariable: "PG_CA_FILE",
+        schemes: ["postgres:", "postgresql:"],
+        shape: "postgres://USER:PASSWORD@HOST:PORT",
+        example: "postgres://convex:secret@db.example.com:5432",
+        sslParameters: "sslmode",
+        principal: "role",
+      },
+      mysql: {
+        label: "MySQL",
+        urlVariable: "MYSQL_URL",
+        caVariable: "MYSQL_CA_FILE",
+        schemes: ["mysql:"],
+        shape: "mysql://USER:PASSWORD@HOST:PORT",
+        example: "mysql://convex:secret@db.example.com:3306",
+        sslParameters: "require_ssl and verify_ca",
+        principal: "user",
+      },
+    });
   });
 });

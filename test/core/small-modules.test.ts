@@ -6,7 +6,7 @@ import { databaseInitStep } from "../../lib/core/database-init.ts";
 import { InvariantError } from "../../lib/core/errors.ts";
 import { convexImages } from "../../lib/core/images.ts";
 import { managedVariableFix } from "../../lib/core/managed-env.ts";
-import { minioStartScript } from "../../lib/core/minio.ts";
+import { MINIO_CONSOLE_PORT, MINIO_DATA_PATH, MINIO_LIVE_PATH, MINIO_PORT, MINIO_READY_PATH, minioStartScript } from "../../lib/core/minio.ts";
 import { BACKEND_PORTS } from "../../lib/core/ports.ts";
 import { Storage } from "../../lib/core/storage.ts";
 
@@ -31,6 +31,18 @@ describe("minioStartScript", () => {
     const start = 'set -eu; mkdir -p "$MINIO_VOLUMES/$CONVEX_BUCKET"; exec minio server --address ":9000" --console-address ":9001"';
     expect(minioStartScript()).toBe(start);
     expect(minioStartScript("/certs")).toBe(`${start} --certs-dir "/certs"`);
+  });
+});
+
+describe("MinIO's fixed values", () => {
+  it("serves S3 on 9000 and its console on 9001 from /data, with MinIO's documented health endpoints", () => {
+    expect({ MINIO_PORT, MINIO_CONSOLE_PORT, MINIO_DATA_PATH, MINIO_READY_PATH, MINIO_LIVE_PATH }).toEqual({
+      MINIO_PORT: 9000,
+      MINIO_CONSOLE_PORT: 9001,
+      MINIO_DATA_PATH: "/data",
+      MINIO_READY_PATH: "/minio/health/ready",
+      MINIO_LIVE_PATH: "/minio/health/live",
+    });
   });
 });
 

@@ -102,6 +102,21 @@ describe("TLS in the plan", () => {
     expect(fileProblem(garbage)[0]).toMatch(/^storage\.bucket\.caBundle\.file: got ".*garbage\.pem"; certificate 1 of 1 does not parse \(.+\); give PEM certificates$/);
     expect(fileProblem(leaf)).toEqual([`storage.bucket.caBundle.file: got ${JSON.stringify(leaf)}; certificate 1 of 1 (CN=s3.example.com) is not a CA certificate; give the CA that issued the endpoint's certificate`]);
   });
+
+  it("Docker: reads a relative CA file from the directory the command runs in", () => {
+    const relative = path.relative(process.cwd(), ca.caFile);
+    expect(path.isAbsolute(relative)).toBe(false);
+    expect(plan({ storage: { mode: "s3", bucket: { ...external, caBundle: { file: relative } } } }, "docker").tls.bucketCa).toEqual({ kind: "file", path: ca.caFile });
+  });
+
+  it("names a certificate that is not a CA by its whole subject, one part after the other", () => {
+    const twoParts = path.join(ca.dir, "two-part-subject.crt");
+    execFileSync("openssl", ["req", "-x509", "-new", "-key", path.join(ca.dir, "leaf.key"), "-sha256", "-days", "1", "-subj", "/O=Example Org/CN=s3.example.com",
+      "-addext", "basicConstraints=critical,CA:FALSE", "-out", twoParts], { stdio: ["ignore", "ignore", "pipe"], timeout: 30_000 });
+    expect(problems(() => plan({ storage: { mode: "s3", bucket: { ...external, caBundle: { file: twoParts } } } }, "docker"))).toEqual([
+      `storage.bucket.caBundle.file: got ${JSON.stringify(twoParts)}; certificate 1 of 1 (O=Example Org, CN=s3.example.com) is not a CA certificate; give the CA that issued the endpoint's certificate`,
+    ]);
+  });
 });
 
 describe("TLS in the plan: edges found by the mutation review", () => {
