@@ -229,6 +229,10 @@ describe("verifyRequest: header auth rejections", () => {
     expectRejected(await signed({ region: "eu-west-1" }), "AuthorizationHeaderMalformed", /region 'eu-west-1' is wrong/, { ...options, region: "us-east-1" });
   });
 
+  it("accepts a credential scope naming the configured region", async () => {
+    expect(verifyRequest(await signed({ region: "eu-west-1" }), { ...options, region: "eu-west-1" }).accessKeyId).toBe(CLIENT_CREDENTIALS.accessKeyId);
+  });
+
   it("rejects a request without a valid x-amz-date or Date header", async () => {
     const head = await signed();
     expectRejected(withHeaders(head, { "x-amz-date": "2026-11-23T03:00:00Z" }), "AccessDenied", /Date or x-amz-date/);

@@ -83,3 +83,62 @@ describe("upstreamHeaders", () => {
     expect(upstreamHeaders(headers, ["x-amz-server-side-encryption"])).toEqual({ "x-amz-meta-a": "1" });
   });
 });
+
+describe("the header lists, entry by entry", () => {
+  /** Standard headers the upstream acts on, written out. */
+  const STANDARD = [
+    "cache-control", "content-disposition", "content-encoding", "content-language", "content-md5", "content-type",
+    "expires", "if-match", "if-modified-since", "if-none-match", "if-unmodified-since", "range",
+  ];
+  /** The x-amz-* headers forwarded after the stages that check them, written out. */
+  const AMZ = [
+    "x-amz-copy-source", "x-amz-copy-source-range", "x-amz-copy-source-if-match", "x-amz-copy-source-if-none-match",
+    "x-amz-copy-source-if-modified-since", "x-amz-copy-source-if-unmodified-since", "x-amz-metadata-directive",
+    "x-amz-tagging", "x-amz-tagging-directive", "x-amz-storage-class",
+    "x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id", "x-amz-server-side-encryption-context",
+    "x-amz-server-side-encryption-bucket-key-enabled", "x-amz-server-side-encryption-customer-algorithm",
+    "x-amz-server-side-encryption-customer-key", "x-amz-server-side-encryption-customer-key-md5",
+    "x-amz-copy-source-server-side-encryption-customer-algorithm", "x-amz-copy-source-server-side-encryption-customer-key",
+    "x-amz-copy-source-server-side-encryption-customer-key-md5",
+  ];
+  /** Read by the proxy itself, never forwarded (with passthrough, the six checksum headers are, below). */
+  const CONSUMED_PLAIN = ["authorization", "host", "content-length", "transfer-encoding", "expect", "date", "connection"];
+  const CONSUMED_AMZ = [
+    "x-amz-date", "x-amz-content-sha256", "x-amz-security-token", "x-amz-decoded-content-length", "x-amz-trailer",
+    "x-amz-sdk-checksum-algorithm", "x-amz-checksum-algorithm", "x-amz-checksum-type", "x-amz-checksum-crc32",
+    "x-amz-checksum-crc32c", "x-amz-checksum-crc64nvme", "x-amz-checksum-sha1", "x-amz-checksum-sha256",
+  ];
+  const PASSTHROUGH = ["x-amz-checksum-algorithm", "x-amz-checksum-type", "x-amz-checksum-crc32", "x-amz-checksum-crc32c", "x-amz-checksum-sha1", "x-amz-checksum-sha256"];
+  const raw = (names: readonly string[]) => names.flatMap((name, i) => [name, `v${i}`]);
+  const values = (names: readonly string[]) => Object.fromEntries(names.map((name, i) => [name, `v${i}`]));
+
+  it("forwards each standard and x-amz-* header of the allow-list, and x-amz-meta-*, with its value", () => {
+    const names = [...STANDARD, ...AMZ, "x-amz-meta-a"];
+    expect(upstreamHeaders(normalizeRequestHeaders(raw(names)), [])).toEqual(values(names));
+  });
+
+  it("reads the headers the proxy consumes without forwarding any; with passthrough, forwards the six checksum headers RGW takes, never CRC64NVME", () => {
+    const names = [...CONSUMED_PLAIN, ...CONSUMED_AMZ];
+    const headers = normalizeRequestHeaders(raw(names));
+    expect(headers).toEqual(values(names));
+    expect(upstreamHeaders(headers, [])).toEqual({});
+    expect(upstreamHeaders(headers, [], "passthrough")).toEqual(Object.fromEntries(PASSTHROUGH.map((name) => [name, headers[name]])));
+  });
+
+  it("refuses each consumed header sent twice (it is meaningful), and each consumed or forwarded x-amz-* header spelled with '_'", () => {
+    for (const name of CONSUMED_PLAIN) {
+      expect(refusal([name, "1", name.toUpperCase(), "2"]).message, name).toBe(`The header '${name}' appears more than once; send it once.`);
+    }
+    for (const name of [...STANDARD, ...AMZ, ...CONSUMED_AMZ].filter((n) => n.includes("-"))) {
+      const sent = name.replace(/-/g, "_");
+      expect(refusal([sent, "1"]).message, name).toBe(`The header '${sent}' is read by the upstream as '${name}': send it as '${name}' (header names with '_' are refused).`);
+    }
+  });
+
+  it("understands the ACL headers (for authorize-bucket.ts to deny) and never forwards them", () => {
+    const headers = normalizeRequestHeaders(["x-amz-acl", "public-read", "x-amz-grant-full-control", "id=1", "x-amz-grant-read", "id=2"]);
+    expect(headers).toEqual({ "x-amz-acl": "public-read", "x-amz-grant-full-control": "id=1", "x-amz-grant-read": "id=2" });
+    expect(upstreamHeaders(headers, [])).toEqual({});
+    expect(refusal(["x-amz-grant", "x"]).message).toBe("The header 'x-amz-grant' is not supported by this proxy.");
+  });
+});

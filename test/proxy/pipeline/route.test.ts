@@ -91,3 +91,79 @@ describe("parseRoute: the query is classified on its decoded form against the op
     expect(parseRoute(method, url).operation).toBe(operation);
   });
 });
+
+/** AWS's bucket configuration sub-resources, written out (query-classes.ts holds the proxy's copy). */
+const BUCKET_SUBRESOURCES = [
+  "accelerate", "acl", "analytics", "cors", "encryption", "intelligent-tiering", "inventory", "lifecycle", "location",
+  "logging", "metrics", "notification", "object-lock", "ownershipControls", "policy", "policyStatus",
+  "publicAccessBlock", "replication", "requestPayment", "tagging", "versioning", "website",
+];
+
+describe("parseRoute: the operation table, entry by entry", () => {
+  it("names every bucket sub-resource for GET, PUT and DELETE, and carries no other parameter with it", () => {
+    for (const method of ["GET", "PUT", "DELETE"]) {
+      for (const name of BUCKET_SUBRESOURCES) {
+        expect(parseRoute(method, `/b?${name}`), `${method} ?${name}`).toMatchObject({ operation: "BucketSubresource", subresource: name, query: [[name, ""]] });
+      }
+    }
+    expect(() => parseRoute("GET", "/b?policy&list-type=2")).toThrow(new S3Error("InvalidArgument", "The query parameters 'policy', 'list-type' do not name one GET operation on a bucket; send the parameters of one operation only."));
+    expect(() => parseRoute("GET", "/b?policy&versionId=v")).toThrow(new S3Error("InvalidArgument", "The query parameter 'versionId' is not supported on GET of a bucket by this proxy."));
+    expect(() => parseRoute("POST", "/b?policy")).toThrow(new S3Error("InvalidArgument", "The query parameter 'policy' is not supported on POST of a bucket by this proxy."));
+  });
+
+  it("names the object sub-resources: all five readable, four settable, tagging set and removed by its own operations, each with a versionId", () => {
+    for (const name of ["acl", "tagging", "retention", "legal-hold", "attributes"]) {
+      expect(parseRoute("GET", `/b/k?${name}&versionId=v`), `GET ?${name}`).toMatchObject({ operation: "ObjectSubresource", subresource: name });
+    }
+    for (const name of ["acl", "retention", "legal-hold", "attributes"]) {
+      expect(parseRoute("PUT", `/b/k?${name}&versionId=v`), `PUT ?${name}`).toMatchObject({ operation: "ObjectSubresource", subresource: name });
+    }
+    expect(parseRoute("PUT", "/b/k?tagging&versionId=v")).toMatchObject({ operation: "PutObjectTagging", subresource: undefined });
+    expect(parseRoute("DELETE", "/b/k?tagging&versionId=v")).toMatchObject({ operation: "ObjectSubresource", subresource: "tagging" });
+    expect(() => parseRoute("DELETE", "/b/k?acl")).toThrow(new S3Error("InvalidArgument", "The query parameter 'acl' is not supported on DELETE of an object by this proxy."));
+  });
+
+  it.each([
+    ["PUT", "/b", "CreateBucket"],
+    ["DELETE", "/b", "DeleteBucket"],
+    ["GET", "/b?list-type=2&delimiter=%2F&encoding-type=url&max-keys=5&prefix=p&continuation-token=t&fetch-owner=true&start-after=a", "ListObjectsV2"],
+    ["GET", "/b?delimiter=%2F&encoding-type=url&max-keys=5&prefix=p&marker=m", "ListObjects"],
+    ["GET", "/b?versions&delimiter=%2F&encoding-type=url&max-keys=5&prefix=p&key-marker=k&version-id-marker=v", "ListObjectVersions"],
+    ["GET", "/b?uploads&delimiter=%2F&encoding-type=url&prefix=p&key-marker=k&max-uploads=5&upload-id-marker=u", "ListMultipartUploads"],
+    [
+      "GET",
+      "/b/k?versionId=v&partNumber=1&response-cache-control=c&response-content-disposition=d&response-content-encoding=e&response-content-language=l&response-content-type=t&response-expires=x",
+      "GetObject",
+    ],
+    ["GET", "/b/k?uploadId=u&max-parts=5&part-number-marker=1&encoding-type=url", "ListParts"],
+    ["HEAD", "/b/k?versionId=v&partNumber=1", "HeadObject"],
+    ["DELETE", "/b/k?versionId=v", "DeleteObject"],
+  ])("%s %s is %s, with every parameter it may carry", (method, url, operation) => {
+    expect(parseRoute(method, url).operation).toBe(operation);
+  });
+
+  it.each([
+    ["HEAD", "/b?prefix=p", "The query parameter 'prefix' is not supported on HEAD of a bucket by this proxy."],
+    ["PUT", "/b?prefix=p", "The query parameter 'prefix' is not supported on PUT of a bucket by this proxy."],
+    ["POST", "/b?delete&prefix=p", "The query parameter 'prefix' is not supported on POST of a bucket by this proxy."],
+    ["GET", "/b?max-uploads=5", "The query parameters 'max-uploads' do not name one GET operation on a bucket; send the parameters of one operation only."],
+    ["GET", "/b?marker=m&list-type=2", "The query parameters 'marker', 'list-type' do not name one GET operation on a bucket; send the parameters of one operation only."],
+    ["GET", "/b/k?max-parts=5", "The query parameters 'max-parts' do not name one GET operation on an object; send the parameters of one operation only."],
+    ["HEAD", "/b/k?response-expires=x", "The query parameter 'response-expires' is not supported on HEAD of an object by this proxy."],
+    ["PUT", "/b/k?versionId=v", "The query parameters 'versionId' do not name one PUT operation on an object; send the parameters of one operation only."],
+    ["POST", "/b/k?uploads&versionId=v", "The query parameter 'versionId' is not supported on POST of an object by this proxy."],
+    ["DELETE", "/b/k?uploadId=u&versionId=v", "The query parameters 'uploadId', 'versionId' do not name one DELETE operation on an object; send the parameters of one operation only."],
+  ])("refuses %s %s: a parameter the operation does not take", (method, url, message) => {
+    expect(() => parseRoute(method, url)).toThrow(new S3Error("InvalidArgument", message));
+  });
+
+  it("keeps each of the client's own presigned-auth parameters and the payload hash (any case) out of the upstream query", () => {
+    const auth = ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Signature", "X-Amz-Security-Token"];
+    for (const name of [...auth, "X-Amz-Content-Sha256", "x-amz-content-sha256", "x-amz-sdk-checksum-algorithm", "x-amz-checksum-sha256", "x-id"]) {
+      expect(parseRoute("GET", `/b/k?${name}=1&versionId=v`).query, name).toEqual([["versionId", "v"]]);
+    }
+    // Only the exact spellings: another letter case is an ordinary (unknown) parameter, refused.
+    expect(() => parseRoute("GET", "/b/k?x-amz-algorithm=1")).toThrow(new S3Error("InvalidArgument", "The query parameter 'x-amz-algorithm' is not supported on GET of an object by this proxy."));
+    expect(() => parseRoute("GET", "/b/k?X-Amz-Checksum-Crc32=1")).toThrow(new S3Error("InvalidArgument", "The query parameter 'X-Amz-Checksum-Crc32' is not supported on GET of an object by this proxy."));
+  });
+});

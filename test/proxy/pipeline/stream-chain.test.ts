@@ -63,4 +63,19 @@ describe("streamChain", () => {
     await expect(done).rejects.toThrow("ECONNRESET");
     expect(sink.destroyed).toBe(true);
   });
+
+  it("resolves only once the destination finished, not when the source ended before it", async () => {
+    const order: string[] = [];
+    let release: (() => void) | undefined;
+    const sink = new Writable({
+      write(_chunk, _encoding, callback) {
+        release = callback;
+      },
+    });
+    sink.once("finish", () => order.push("finish"));
+    const source = Readable.from([Buffer.from("a")]);
+    source.once("end", () => setImmediate(() => release?.()));
+    await streamChain(source, [], sink).then(() => order.push("resolved"));
+    expect(order).toEqual(["finish", "resolved"]);
+  });
 });

@@ -36,6 +36,17 @@ describe("rewriteDeleteRequest", () => {
   });
 });
 
+describe("character references", () => {
+  it("accepts decimal references of one to seven digits and hexadecimal ones of one to six, and refuses longer ones", () => {
+    expect(rewriteDeleteRequest("<Delete><Object><Key>&#65;&#9786;&#0000065;&#x41;&#x00263A;</Key></Object></Delete>")).toBe(
+      `${DECL}<Delete ${NS}><Object><Key>A\u263AAA\u263A</Key></Object></Delete>`,
+    );
+    const refused = "only the predefined entities (&amp; &lt; &gt; &quot; &apos;) and character references are allowed.";
+    expect(() => rewriteDeleteRequest("<Delete><Object><Key>&#00000065;</Key></Object></Delete>")).toThrow(refused);
+    expect(() => rewriteDeleteRequest("<Delete><Object><Key>&#x000263A;</Key></Object></Delete>")).toThrow(refused);
+  });
+});
+
 describe("rewriteTaggingRequest", () => {
   it("serializes the tags it understood", () => {
     expect(rewriteTaggingRequest("<Tagging><TagSet><Tag><Key>k</Key><Value>v &amp; w</Value></Tag></TagSet></Tagging>")).toBe(

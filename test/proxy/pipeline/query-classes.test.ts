@@ -1,0 +1,45 @@
+/**
+ * The operation table itself (proxy/src/pipeline/query-classes.ts), written out by hand: what each operation requires
+ * and what else it may carry. How requests are named from it: route.test.ts.
+ */
+import { describe, expect, it } from "vitest";
+import { OPERATION_RULES } from "../../../proxy/src/pipeline/query-classes.ts";
+
+const LIST_COMMON = ["delimiter", "encoding-type", "max-keys", "prefix"];
+const RESPONSE_OVERRIDES = ["response-cache-control", "response-content-disposition", "response-content-encoding", "response-content-language", "response-content-type", "response-expires"];
+
+describe("OPERATION_RULES", () => {
+  it("holds each named operation once, with exactly the parameters it requires and may carry", () => {
+    const named = OPERATION_RULES.filter((rule) => rule.subresource === undefined).map((rule) => ({ ...rule }));
+    expect(named).toEqual([
+      { operation: "ListObjectsV2", method: "GET", level: "bucket", requires: ["list-type"], allows: [...LIST_COMMON, "continuation-token", "fetch-owner", "start-after"] },
+      { operation: "ListObjects", method: "GET", level: "bucket", requires: [], allows: [...LIST_COMMON, "marker"] },
+      { operation: "ListObjectVersions", method: "GET", level: "bucket", requires: ["versions"], allows: [...LIST_COMMON, "key-marker", "version-id-marker"] },
+      { operation: "ListMultipartUploads", method: "GET", level: "bucket", requires: ["uploads"], allows: ["delimiter", "encoding-type", "prefix", "key-marker", "max-uploads", "upload-id-marker"] },
+      { operation: "HeadBucket", method: "HEAD", level: "bucket", requires: [], allows: [] },
+      { operation: "CreateBucket", method: "PUT", level: "bucket", requires: [], allows: [] },
+      { operation: "DeleteBucket", method: "DELETE", level: "bucket", requires: [], allows: [] },
+      { operation: "DeleteObjects", method: "POST", level: "bucket", requires: ["delete"], allows: [] },
+      { operation: "GetObject", method: "GET", level: "object", requires: [], allows: ["versionId", "partNumber", ...RESPONSE_OVERRIDES] },
+      { operation: "ListParts", method: "GET", level: "object", requires: ["uploadId"], allows: ["max-parts", "part-number-marker", "encoding-type"] },
+      { operation: "HeadObject", method: "HEAD", level: "object", requires: [], allows: ["versionId", "partNumber"] },
+      { operation: "PutObject", method: "PUT", level: "object", requires: [], allows: [] },
+      { operation: "UploadPart", method: "PUT", level: "object", requires: ["partNumber", "uploadId"], allows: [] },
+      { operation: "PutObjectTagging", method: "PUT", level: "object", requires: ["tagging"], allows: ["versionId"] },
+      { operation: "CreateMultipartUpload", method: "POST", level: "object", requires: ["uploads"], allows: [] },
+      { operation: "CompleteMultipartUpload", method: "POST", level: "object", requires: ["uploadId"], allows: [] },
+      { operation: "DeleteObject", method: "DELETE", level: "object", requires: [], allows: ["versionId"] },
+      { operation: "AbortMultipartUpload", method: "DELETE", level: "object", requires: ["uploadId"], allows: [] },
+    ]);
+  });
+
+  it("gives each sub-resource rule only its own parameter: nothing else on a bucket, a versionId on an object", () => {
+    const subresources = OPERATION_RULES.filter((rule) => rule.subresource !== undefined);
+    expect(subresources).toHaveLength(22 * 3 + 5 + 4 + 1);
+    for (const rule of subresources) {
+      expect(rule.requires, `${rule.method} ${rule.subresource}`).toEqual([rule.subresource]);
+      expect(rule.allows, `${rule.method} ${rule.subresource}`).toEqual(rule.level === "bucket" ? [] : ["versionId"]);
+      expect(rule.operation).toBe(rule.level === "bucket" ? "BucketSubresource" : "ObjectSubresource");
+    }
+  });
+});
