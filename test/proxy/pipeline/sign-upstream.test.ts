@@ -22,6 +22,8 @@ const cases: Case[] = [
   { name: "a key with spaces, unicode and reserved characters", method: "GET", key: "a b/ü+(1)*!'~.txt", query: [], headers: {}, payloadHash: EMPTY_SHA256 },
   { name: "sub-resources and repeated-looking query parameters", method: "PUT", key: "k", query: [["uploadId", "2~abc/def+="], ["partNumber", "10"]], headers: { "x-amz-meta-a": "  two  spaces " }, payloadHash: UNSIGNED_PAYLOAD },
   { name: "an empty-valued sub-resource", method: "POST", key: "k", query: [["uploads", ""]], headers: {}, payloadHash: EMPTY_SHA256 },
+  // Sorted by name: the values run the other way, so an order taken from the values would show.
+  { name: "three parameters out of order, values ordered the other way", method: "GET", key: "k", query: [["zeta", "a"], ["alpha", "z"], ["mid", "m"]], headers: {}, payloadHash: EMPTY_SHA256 },
   { name: "a metadata value with a tab and runs of spaces", method: "PUT", key: "k", query: [], headers: { "x-amz-meta-a": "a\tb  \t c", "content-length": "0" }, payloadHash: UNSIGNED_PAYLOAD },
   // Node hands header values over as latin1 (one character per byte on the wire): UTF-8 'é ü 日本' as its bytes.
   { name: "a non-ASCII (UTF-8) metadata value", method: "PUT", key: "k", query: [], headers: { "x-amz-meta-name": Buffer.from("é ü 日本", "utf8").toString("latin1") }, payloadHash: UNSIGNED_PAYLOAD },
@@ -54,6 +56,17 @@ describe("signUpstreamRequest", () => {
     for (const [name, value] of Object.entries(headers)) expect(signed.headers[name]).toBe(value.replace(/[ \t]+/g, " ").trim());
     expect(signed.headers.authorization).toContain(`SignedHeaders=${Object.keys(signed.headers).filter((h) => h !== "authorization").sort().join(";")},`);
     expect(verifyRequest({ method, path: path ?? "", query: qs ?? "", headers: signed.headers }, { credentials, now, maxClockSkewMs: 900_000 }).accessKeyId).toBe("AKIDUPSTREAM");
+  });
+
+  it("signs a request without a bucket for the root path", () => {
+    const signed = signUpstreamRequest({ method: "GET", host: "h", bucket: undefined, key: undefined, query: [], headers: {}, payloadHash: EMPTY_SHA256, credentials, region: "us-east-1", now });
+    expect(signed.path).toBe("/");
+    expect(verifyRequest({ method: "GET", path: "/", query: "", headers: signed.headers }, { credentials, now, maxClockSkewMs: 900_000 }).accessKeyId).toBe("AKIDUPSTREAM");
+  });
+
+  it("puts the parameters on the wire sorted by name, as signed", () => {
+    const signed = signUpstreamRequest({ method: "GET", host: "h", bucket: "b", key: "k", query: [["zeta", "a"], ["alpha", "z"], ["mid", "m"]], headers: {}, payloadHash: EMPTY_SHA256, credentials, region: "us-east-1", now });
+    expect(signed.path).toBe("/b/k?alpha=z&mid=m&zeta=a");
   });
 
   it("puts an empty sub-resource on the wire without '='", () => {
