@@ -3,7 +3,8 @@
  * and what else it may carry. How requests are named from it: route.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { OPERATION_RULES } from "../../../proxy/src/pipeline/query-classes.ts";
+import { S3Error } from "../../../proxy/src/errors.ts";
+import { OPERATION_RULES, checkQueryValue, isClientOnlyQueryParameter } from "../../../proxy/src/pipeline/query-classes.ts";
 
 const LIST_COMMON = ["delimiter", "encoding-type", "max-keys", "prefix"];
 const RESPONSE_OVERRIDES = ["response-cache-control", "response-content-disposition", "response-content-encoding", "response-content-language", "response-content-type", "response-expires"];
@@ -40,6 +41,47 @@ describe("OPERATION_RULES", () => {
       expect(rule.requires, `${rule.method} ${rule.subresource}`).toEqual([rule.subresource]);
       expect(rule.allows, `${rule.method} ${rule.subresource}`).toEqual(rule.level === "bucket" ? [] : ["versionId"]);
       expect(rule.operation).toBe(rule.level === "bucket" ? "BucketSubresource" : "ObjectSubresource");
+    }
+  });
+});
+
+/** The message checkQueryValue refuses with, or undefined when it accepts. */
+function refusal(name: string, value: string): string | undefined {
+  try {
+    checkQueryValue(name, value);
+    return undefined;
+  } catch (error) {
+    expect(error).toBeInstanceOf(S3Error);
+    expect((error as S3Error).code).toBe("InvalidArgument");
+    return (error as S3Error).message;
+  }
+}
+
+describe("checkQueryValue", () => {
+  it("takes a partNumber of 1 to 5 digits without a leading zero, and nothing around it", () => {
+    for (const value of ["1", "12", "10000", "99999"]) expect(refusal("partNumber", value), value).toBeUndefined();
+    for (const value of ["0", "01", "x1", "1x", "1 ", "123456", ""]) {
+      expect(refusal("partNumber", value), value).toBe(`partNumber '${value}' is not a part number from 1 to 10000.`);
+    }
+  });
+
+  it("takes list-type=2 only, and any uploadId but an empty one", () => {
+    expect(refusal("list-type", "2")).toBeUndefined();
+    expect(refusal("list-type", "1")).toBe("list-type '1' is not supported; use list-type=2.");
+    expect(refusal("list-type", "")).toBe("list-type '' is not supported; use list-type=2.");
+    expect(refusal("uploadId", "2~abc")).toBeUndefined();
+    expect(refusal("uploadId", "")).toBe("uploadId is empty.");
+    expect(refusal("prefix", "")).toBeUndefined();
+  });
+});
+
+describe("isClientOnlyQueryParameter", () => {
+  it("keeps the client's own auth, payload and checksum hints and x-id from the upstream, and nothing else", () => {
+    for (const name of ["X-Amz-Signature", "X-Amz-Security-Token", "x-amz-content-sha256", "X-Amz-Content-Sha256", "x-amz-sdk-checksum-algorithm", "x-amz-checksum-crc32", "x-id"]) {
+      expect(isClientOnlyQueryParameter(name), name).toBe(true);
+    }
+    for (const name of ["x-amz-checksum-CRC32", "X-Amz-Checksum-Crc32", "X-Id", "x-amz-signature", "uploadId", "prefix"]) {
+      expect(isClientOnlyQueryParameter(name), name).toBe(false);
     }
   });
 });
