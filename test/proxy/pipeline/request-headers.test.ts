@@ -82,6 +82,11 @@ describe("upstreamHeaders", () => {
     const headers = normalizeRequestHeaders(["x-amz-server-side-encryption", "AES256", "content-encoding", "aws-chunked", "x-amz-meta-a", "1"]);
     expect(upstreamHeaders(headers, ["x-amz-server-side-encryption"])).toEqual({ "x-amz-meta-a": "1" });
   });
+
+  it("takes aws-chunked and empty entries out of a Content-Encoding list, keeping the others in order, and leaves other values as sent", () => {
+    const headers = normalizeRequestHeaders(["content-encoding", "gzip,, AWS-Chunked ,br", "cache-control", "no-cache,no-store", "if-match", '"a","b"']);
+    expect(upstreamHeaders(headers, [])).toStrictEqual({ "content-encoding": "gzip, br", "cache-control": "no-cache,no-store", "if-match": '"a","b"' });
+  });
 });
 
 describe("the header lists, entry by entry", () => {
