@@ -57,6 +57,23 @@ function refusal(name: string, value: string): string | undefined {
   }
 }
 
+describe("OPERATION_RULES: one operation per request", () => {
+  it("has no two rules of one method and level that the same parameters could both match", () => {
+    const matches = (rule: (typeof OPERATION_RULES)[number], names: readonly string[]): boolean =>
+      rule.requires.every((name) => names.includes(name)) && names.every((name) => rule.requires.includes(name) || rule.allows.includes(name));
+    const both: string[] = [];
+    for (const a of OPERATION_RULES) {
+      for (const b of OPERATION_RULES) {
+        if (a === b || a.method !== b.method || a.level !== b.level) continue;
+        // The smallest set either could take: what both require. If both take it, some request means two things.
+        const names = [...new Set([...a.requires, ...b.requires])];
+        if (matches(a, names) && matches(b, names)) both.push(`${a.operation}/${b.operation}`);
+      }
+    }
+    expect(both).toEqual([]);
+  });
+});
+
 describe("checkQueryValue", () => {
   it("takes a partNumber of 1 to 5 digits without a leading zero, and nothing around it", () => {
     for (const value of ["1", "12", "10000", "99999"]) expect(refusal("partNumber", value), value).toBeUndefined();

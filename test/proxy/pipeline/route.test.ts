@@ -40,6 +40,52 @@ describe("parseRoute", () => {
   });
 });
 
+/** The code and message parseRoute refuses `method url` with. */
+function refusal(method: string, url: string, copySource = false): string {
+  try {
+    parseRoute(method, url, copySource);
+  } catch (error) {
+    expect(error).toBeInstanceOf(S3Error);
+    return `${(error as S3Error).code}: ${(error as S3Error).message}`;
+  }
+  throw new Error(`${method} ${url} was not refused`);
+}
+
+describe("parseRoute: what it refuses before the operation table", () => {
+  const notAllowed = `MethodNotAllowed: ${new S3Error("MethodNotAllowed").message}`;
+
+  it("refuses a target that is not an absolute path (an absolute-form URL) and a path with an empty bucket name", () => {
+    expect(refusal("GET", "http://127.0.0.1/b/k")).toBe("InvalidURI: The request target must be an absolute path.");
+    expect(refusal("GET", "b/k")).toBe("InvalidURI: The request target must be an absolute path.");
+    expect(refusal("GET", "//k")).toBe("InvalidURI: The path has an empty bucket name.");
+    expect(refusal("GET", "//")).toBe("InvalidURI: The path has an empty bucket name.");
+  });
+
+  it("names only a GET or HEAD of / without parameters ListBuckets; anything else on / is not allowed", () => {
+    expect(parseRoute("HEAD", "/").operation).toBe("ListBuckets");
+    expect(parseRoute("GET", "/?x-id=ListBuckets").operation).toBe("ListBuckets");
+    for (const method of ["PUT", "POST", "DELETE"]) expect(refusal(method, "/"), method).toBe(notAllowed);
+    expect(refusal("GET", "/?uploads")).toBe(notAllowed);
+    expect(refusal("HEAD", "/?prefix=a")).toBe(notAllowed);
+  });
+
+  it("refuses a method no rule knows for the target", () => {
+    expect(refusal("PATCH", "/b/k")).toBe(notAllowed);
+    expect(refusal("OPTIONS", "/b")).toBe(notAllowed);
+  });
+
+  it("names only a PUT with x-amz-copy-source a copy: other operations keep their names", () => {
+    expect(parseRoute("GET", "/b/k", true).operation).toBe("GetObject");
+    expect(parseRoute("HEAD", "/b/k", true).operation).toBe("HeadObject");
+    expect(parseRoute("POST", "/b/k?uploads", true).operation).toBe("CreateMultipartUpload");
+  });
+
+  it("skips empty parts of the query, as the verifier does", () => {
+    expect(parseRoute("GET", "/b?&list-type=2&&prefix=a&").query).toEqual([["list-type", "2"], ["prefix", "a"]]);
+    expect(parseRoute("GET", "/b?").query).toEqual([]);
+  });
+});
+
 describe("parseRoute: the query is classified on its decoded form against the operation table", () => {
   it.each([
     ["POST", "/b/k?uploads&uploadId=u", "The query parameters 'uploads', 'uploadId' do not name one POST operation on an object; send the parameters of one operation only."],
